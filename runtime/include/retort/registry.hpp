@@ -1,0 +1,44 @@
+// The static table retortc generates for a migration set. The runtime reads
+// only this: no file I/O and no parsing when a service starts.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace retort {
+
+class Op;
+using MigrationFn = void (*)(Op&);
+
+// One statement of a plain-SQL migration, split at build time so that a
+// failure can name the statement and its line.
+struct SqlStatement {
+  std::string_view text;
+  unsigned line;
+};
+
+struct Migration {
+  std::string_view id;
+  std::span<const std::string_view> down_revisions;  // empty for a base revision
+  std::span<const std::string_view> branch_labels;
+  std::span<const std::string_view> depends_on;
+  std::string_view message;
+  std::string_view source_path;  // absolute path of the migration file
+  unsigned source_line;          // line of `revision` / `-- Revision ID:`
+  std::string_view checksum;     // "sha256:<hex>" of the content with LF line endings
+  bool transactional;
+  MigrationFn upgrade;  // C++ migrations; null for SQL ones
+  MigrationFn downgrade;
+  std::span<const SqlStatement> upgrade_sql;  // SQL migrations; empty for C++ ones
+  std::span<const SqlStatement> downgrade_sql;
+
+  bool is_sql() const { return upgrade == nullptr; }
+};
+
+struct Registry {
+  std::string_view name;              // the CMake target name of the set
+  std::string_view source_directory;  // where `revision`/`merge` write new files
+  std::span<const Migration> migrations;  // topological order, bases first, deterministic
+};
+
+}  // namespace retort

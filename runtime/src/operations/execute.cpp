@@ -1,0 +1,13 @@
+#include "retort/op.hpp"
+
+#include <string_view>
+
+#include "statement_sink.hpp"
+
+namespace retort {
+
+void Op::execute(Text sql, Line line) {
+  sink_->run(std::string_view(sql.data(), sql.size()), line.value);
+}
+
+}  // namespace retort
