@@ -2,31 +2,60 @@
 // implement it in backends/; nothing above this layer names either library.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <span>
 #include <string_view>
 
+#include "database_url.hpp"
+#include "retort/error.hpp"
 #include "statement_sink.hpp"
 
 namespace retort::detail {
-
-struct DatabaseUrl;
 
 class Backend {
  public:
   virtual ~Backend() = default;
 
   virtual Dialect dialect() const = 0;
+  // The redacted URL, for messages.
+  virtual const DatabaseUrl& url() const = 0;
 
-  // Throws DatabaseError carrying the database's own message.
+  // Throws DatabaseError carrying the database's own message (redacted).
+  // Without parameters the text may hold several statements.
   virtual void execute(std::string_view sql) = 0;
+  // Parameters bind to `?` placeholders in both dialects.
   virtual void execute(std::string_view sql, std::span<const Value> params) = 0;
   virtual Rows query(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // Rows changed by the last execute() (INSERT/UPDATE/DELETE).
+  virtual long long affected_rows() const = 0;
 
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual bool in_transaction() const = 0;
 };
+
+struct ConnectOptions {
+  // Services often start before their database: connection failures are
+  // retried with exponential backoff until this much time has passed.
+  // Zero means one attempt. Authentication failures are never retried.
+  std::chrono::milliseconds retry_for{0};
+};
+
+// Opens a connection. Throws ConnectionError (redacted, with the database's
+// own message) once the deadline has passed.
+std::unique_ptr<Backend> connect(const DatabaseUrl& url, const ConnectOptions& options = {});
+
+// Thrown by the per-dialect constructors for failures worth retrying (server
+// not up yet); anything else is a plain ConnectionError.
+class TransientConnectionError : public ConnectionError {
+ public:
+  using ConnectionError::ConnectionError;
+};
+
+// Per-dialect constructors used by connect(): one attempt each.
+std::unique_ptr<Backend> connect_postgresql(const DatabaseUrl& url);
+std::unique_ptr<Backend> connect_sqlite(const DatabaseUrl& url);
 
 }  // namespace retort::detail

@@ -1,0 +1,147 @@
+// PostgreSQL through libpqxx 6.4. One pqxx::nontransaction lives as long as
+// the connection and transactions are explicit BEGIN/COMMIT statements, so
+// that the migrator decides exactly where transactions start and end (a
+// non-transactional migration must run with no transaction open).
+#include <fmt/format.h>
+
+#include <pqxx/pqxx>
+#include <vector>
+
+#include "backend.hpp"
+#include "retort/error.hpp"
+#include "sql_text.hpp"
+
+namespace retort::detail {
+
+namespace {
+
+// Server notices (e.g. "table does not exist, skipping") would otherwise go
+// to stderr unasked; they are not errors.
+class DiscardNotices : public pqxx::errorhandler {
+ public:
+  using pqxx::errorhandler::errorhandler;
+  bool operator()(const char[]) noexcept override { return false; }
+};
+
+bool is_permanent_failure(std::string_view message) {
+  return message.find("authentication failed") != std::string_view::npos ||
+         message.find("no pg_hba.conf entry") != std::string_view::npos ||
+         message.find("invalid connection option") != std::string_view::npos ||
+         message.find("invalid URI") != std::string_view::npos ||
+         message.find("invalid sslmode") != std::string_view::npos;
+}
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+class PostgresBackend final : public Backend {
+ public:
+  explicit PostgresBackend(const DatabaseUrl& url) : url_(url), connection_(open(url)), notices_(*connection_) {
+    session_ = std::make_unique<pqxx::nontransaction>(*connection_, "retort");
+  }
+
+  Dialect dialect() const override { return Dialect::postgresql; }
+  const DatabaseUrl& url() const override { return url_; }
+
+  void execute(std::string_view sql) override {
+    run([&] { return session_->exec(std::string(sql)); });
+  }
+
+  void execute(std::string_view sql, std::span<const Value> params) override {
+    if (params.empty() && count_placeholders(sql) == 0) return execute(sql);
+    run([&] { return exec_with(sql, params); });
+  }
+
+  Rows query(std::string_view sql, std::span<const Value> params) override {
+    pqxx::result result = run([&] { return params.empty() ? session_->exec(std::string(sql)) : exec_with(sql, params); });
+    Rows rows;
+    for (pqxx::row::size_type c = 0; c < result.columns(); ++c) rows.columns.emplace_back(result.column_name(c));
+    for (const pqxx::row& row : result) {
+      auto& out = rows.rows.emplace_back();
+      for (const pqxx::field& field : row) {
+        out.push_back(field.is_null() ? std::nullopt : std::optional<std::string>(field.c_str()));
+      }
+    }
+    return rows;
+  }
+
+  long long affected_rows() const override { return affected_rows_; }
+
+  void begin() override {
+    execute("BEGIN");
+    in_transaction_ = true;
+  }
+  void commit() override {
+    in_transaction_ = false;
+    execute("COMMIT");
+  }
+  void rollback() override {
+    in_transaction_ = false;
+    execute("ROLLBACK");
+  }
+  bool in_transaction() const override { return in_transaction_; }
+
+ private:
+  static std::unique_ptr<pqxx::connection> open(const DatabaseUrl& url) {
+    try {
+      return std::make_unique<pqxx::connection>(url.target);
+    } catch (const std::exception& e) {
+      std::string message = url.redact(trimmed(e.what()));
+      std::string text = fmt::format("could not connect to {}: {}", url.display, message);
+      if (is_permanent_failure(message)) {
+        throw ConnectionError(text + "\nCheck the user, password and database name in the URL.");
+      }
+      throw TransientConnectionError(text);
+    }
+  }
+
+  pqxx::result exec_with(std::string_view sql, std::span<const Value> params) {
+    std::vector<std::string> storage;
+    storage.reserve(params.size());
+    std::vector<const char*> pointers;
+    for (const Value& value : params) {
+      if (std::holds_alternative<std::nullptr_t>(value)) {
+        pointers.push_back(nullptr);
+      } else {
+        storage.push_back(value_text(value, Dialect::postgresql));
+        pointers.push_back(storage.back().c_str());
+      }
+    }
+    return session_->exec_params(number_placeholders(sql), pqxx::prepare::make_dynamic_params(pointers));
+  }
+
+  template <class Exec>
+  pqxx::result run(Exec&& exec) {
+    try {
+      pqxx::result result = exec();
+      affected_rows_ = result.affected_rows();
+      return result;
+    } catch (const pqxx::broken_connection& e) {
+      in_transaction_ = false;
+      throw DatabaseError(fmt::format("the connection to {} was lost: {}", url_.display, url_.redact(trimmed(e.what()))));
+    } catch (const pqxx::sql_error& e) {
+      // pqxx appends the query to what(); the caller names the statement itself.
+      std::string message = trimmed(e.what());
+      if (std::size_t q = message.find("\nQuery was:"); q != std::string::npos) message.resize(q);
+      std::string state = e.sqlstate().empty() ? "" : fmt::format(" (SQLSTATE {})", e.sqlstate());
+      throw DatabaseError(url_.redact(trimmed(message) + state));
+    } catch (const pqxx::failure& e) {
+      throw DatabaseError(url_.redact(trimmed(e.what())));
+    }
+  }
+
+  DatabaseUrl url_;
+  std::unique_ptr<pqxx::connection> connection_;
+  DiscardNotices notices_;
+  std::unique_ptr<pqxx::nontransaction> session_;
+  bool in_transaction_ = false;
+  long long affected_rows_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> connect_postgresql(const DatabaseUrl& url) { return std::make_unique<PostgresBackend>(url); }
+
+}  // namespace retort::detail

@@ -1,0 +1,137 @@
+#include "sql_text.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <functional>
+
+#include "retort/error.hpp"
+
+namespace retort::detail {
+
+namespace {
+
+// Walks `sql`, copying text through `emit` and calling `on_placeholder` for
+// each `?` that is not inside a string, quoted identifier, comment or
+// dollar-quoted body.
+void scan(std::string_view sql, const std::function<void(std::string_view)>& emit,
+          const std::function<void()>& on_placeholder) {
+  std::size_t i = 0;
+  auto copy_until = [&](std::size_t end) {
+    emit(sql.substr(i, end - i));
+    i = end;
+  };
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {
+      std::size_t j = i + 1;
+      while (j < sql.size()) {
+        if (sql[j] == c) {
+          if (j + 1 < sql.size() && sql[j + 1] == c) {
+            j += 2;  // doubled quote inside the literal
+            continue;
+          }
+          break;
+        }
+        ++j;
+      }
+      copy_until(std::min(j + 1, sql.size()));
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      std::size_t end = sql.find('\n', i);
+      copy_until(end == std::string_view::npos ? sql.size() : end);
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      std::size_t end = sql.find("*/", i + 2);
+      copy_until(end == std::string_view::npos ? sql.size() : end + 2);
+    } else if (c == '$') {
+      // $tag$ ... $tag$ (PostgreSQL function bodies); `$1` is not a tag.
+      std::size_t j = i + 1;
+      while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
+      bool is_tag = j < sql.size() && sql[j] == '$' && (j == i + 1 || !std::isdigit(static_cast<unsigned char>(sql[i + 1])));
+      if (is_tag) {
+        std::string_view tag = sql.substr(i, j - i + 1);
+        std::size_t end = sql.find(tag, j + 1);
+        copy_until(end == std::string_view::npos ? sql.size() : end + tag.size());
+      } else {
+        copy_until(i + 1);
+      }
+    } else if (c == '?') {
+      on_placeholder();
+      ++i;
+    } else {
+      copy_until(i + 1);
+    }
+  }
+}
+
+}  // namespace
+
+std::size_t count_placeholders(std::string_view sql) {
+  std::size_t count = 0;
+  scan(sql, [](std::string_view) {}, [&] { ++count; });
+  return count;
+}
+
+std::string number_placeholders(std::string_view sql) {
+  std::string out;
+  std::size_t next = 1;
+  scan(sql, [&](std::string_view piece) { out += piece; }, [&] { out += fmt::format("${}", next++); });
+  return out;
+}
+
+std::string inline_parameters(std::string_view sql, std::span<const Value> params, Dialect dialect) {
+  std::size_t expected = count_placeholders(sql);
+  if (expected != params.size()) {
+    throw Error(fmt::format("the statement has {} '?' placeholders but {} parameters were given: {}", expected,
+                            params.size(), sql));
+  }
+  std::string out;
+  std::size_t next = 0;
+  scan(sql, [&](std::string_view piece) { out += piece; },
+       [&] { out += quote_literal(params[next++], dialect); });
+  return out;
+}
+
+std::string quote_literal(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+std::string quote_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string value_text(const Value& value, Dialect dialect) {
+  struct Visitor {
+    Dialect dialect;
+    std::string operator()(std::nullptr_t) const { return "NULL"; }
+    std::string operator()(std::int64_t v) const { return std::to_string(v); }
+    std::string operator()(double v) const { return fmt::format("{}", v); }
+    std::string operator()(bool v) const {
+      if (dialect == Dialect::sqlite) return v ? "1" : "0";
+      return v ? "true" : "false";
+    }
+    std::string operator()(const std::string& v) const { return v; }
+  };
+  return std::visit(Visitor{dialect}, value);
+}
+
+std::string quote_literal(const Value& value, Dialect dialect) {
+  if (const auto* text = std::get_if<std::string>(&value)) return quote_literal(*text);
+  if (const auto* number = std::get_if<double>(&value); number && !std::isfinite(*number)) {
+    return quote_literal(value_text(value, dialect));  // 'NaN', 'inf': only valid quoted
+  }
+  return value_text(value, dialect);
+}
+
+}  // namespace retort::detail

@@ -1,0 +1,31 @@
+// Small pieces of SQL text handling shared by the backends and the offline
+// sink: `?` placeholders, literals and identifiers.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "statement_sink.hpp"
+
+namespace retort::detail {
+
+// Number of `?` placeholders outside quotes and comments.
+std::size_t count_placeholders(std::string_view sql);
+
+// `?` placeholders rewritten as PostgreSQL's $1, $2, ...
+std::string number_placeholders(std::string_view sql);
+
+// `?` placeholders replaced by the parameters as escaped literals (offline
+// scripts). Throws Error when the counts differ.
+std::string inline_parameters(std::string_view sql, std::span<const Value> params, Dialect dialect);
+
+std::string quote_literal(const Value& value, Dialect dialect);
+std::string quote_literal(std::string_view text);
+std::string quote_identifier(std::string_view name);
+
+// A non-NULL value as the text a driver receives; booleans as true/false
+// (PostgreSQL) or 1/0 (SQLite).
+std::string value_text(const Value& value, Dialect dialect);
+
+}  // namespace retort::detail
