@@ -1,57 +1,332 @@
-// The operations a C++ migration's upgrade()/downgrade() call: `retort::Op`.
-// Free of standard-library headers, like migration.hpp.
+// The operations a C++ migration's upgrade()/downgrade() call: `retort::Op`,
+// Alembic's `op.*`. Free of standard-library headers, like migration.hpp.
+//
+// Every operation renders SQL for the connected dialect (PostgreSQL or
+// SQLite) and hands it to the migration's statement sink: online it runs on
+// the connection, offline (`--sql`) it is printed. The arguments are read
+// during the call and never kept, so build them inline.
+//
+//   void upgrade(retort::Op& op) {
+//     using namespace retort;
+//     op.create_table("notifications",
+//                     Column("id", Integer).primary_key(),
+//                     Column("user_id", Integer).references("users.id"),
+//                     Column("message", Text).nullable(false),
+//                     Column("read", Boolean).server_default(false),
+//                     Column("created_at", DateTime).server_default(sql("now()")));
+//     op.create_index("ix_notifications_user", "notifications", {"user_id"});
+//   }
+//
+// A failing operation throws retort::Error naming the operation, the line
+// of the migration that called it, and what to do about it.
 #ifndef RETORT_OP_HPP
 #define RETORT_OP_HPP
+
+#include "retort/schema.hpp"
 
 namespace retort {
 
 namespace detail {
 class StatementSink;
-}
+struct BatchState;
+struct QueryRows;
+}  // namespace detail
 
-// A non-owning piece of text: a string literal, a `const char*`, or anything
-// with data() and size() (std::string, std::string_view) without naming them.
-class Text {
+// ---------------------------------------------------------------- data access
+
+// One row of a query result; columns by position (0-based) or by name.
+// NULL reads as is_null() == true, text() empty, integer()/real() 0.
+class ResultRow {
  public:
-  constexpr Text() = default;
-  constexpr Text(const char* s) : data_(s), size_(length(s)) {}
-  constexpr Text(const char* s, unsigned long n) : data_(s), size_(n) {}
-  template <class S>
-    requires requires(const S& s) {
-      static_cast<const char*>(s.data());
-      static_cast<unsigned long>(s.size());
-    }
-  constexpr Text(const S& s) : data_(s.data()), size_(s.size()) {}
-
-  constexpr const char* data() const { return data_; }
-  constexpr unsigned long size() const { return size_; }
-  constexpr bool empty() const { return size_ == 0; }
+  bool is_null(unsigned long column) const;
+  bool is_null(StringRef column) const;
+  StringRef text(unsigned long column) const;
+  StringRef text(StringRef column) const;
+  long long integer(unsigned long column) const;  // throws unless an integer
+  long long integer(StringRef column) const;
+  double real(unsigned long column) const;  // throws unless a number
+  double real(StringRef column) const;
 
  private:
-  static constexpr unsigned long length(const char* s) {
-    unsigned long n = 0;
-    while (s && s[n]) ++n;
-    return n;
-  }
-  const char* data_ = "";
-  unsigned long size_ = 0;
+  friend class QueryResult;
+  ResultRow(const detail::QueryRows* rows, unsigned long index) : rows_(rows), index_(index) {}
+  unsigned long column_index(StringRef name) const;
+  const detail::QueryRows* rows_;
+  unsigned long index_;
 };
 
-// The caller's line, captured by default arguments so that a failing
-// operation can name `file:line` of the migration that issued it.
-struct Line {
-  unsigned value;
-  constexpr Line(unsigned v = __builtin_LINE()) : value(v) {}
+// Rows read by Connection::query, owned by this object.
+class QueryResult {
+ public:
+  class Iterator {
+   public:
+    ResultRow operator*() const { return ResultRow(rows_, index_); }
+    Iterator& operator++() { return ++index_, *this; }
+    bool operator!=(const Iterator& other) const { return index_ != other.index_; }
+
+   private:
+    friend class QueryResult;
+    Iterator(const detail::QueryRows* rows, unsigned long index) : rows_(rows), index_(index) {}
+    const detail::QueryRows* rows_;
+    unsigned long index_;
+  };
+
+  explicit QueryResult(detail::QueryRows* rows) : rows_(rows) {}
+  QueryResult(QueryResult&& other) : rows_(other.rows_) { other.rows_ = nullptr; }
+  QueryResult(const QueryResult&) = delete;
+  QueryResult& operator=(const QueryResult&) = delete;
+  ~QueryResult();
+
+  unsigned long size() const;
+  unsigned long column_count() const;
+  StringRef column_name(unsigned long column) const;
+  ResultRow operator[](unsigned long row) const { return ResultRow(rows_, row); }
+  Iterator begin() const { return Iterator(rows_, 0); }
+  Iterator end() const { return Iterator(rows_, size()); }
+
+ private:
+  detail::QueryRows* rows_;
 };
+
+// The live connection of a data migration (Alembic's `op.get_bind()`): read
+// rows and write them back. Statements use `?` placeholders in every
+// dialect. Offline (`--sql`) there is no connection: query() fails with an
+// error naming the migration, so keep data migrations that read rows online.
+class Connection {
+ public:
+  explicit Connection(detail::StatementSink& sink) : sink_(&sink) {}
+
+  QueryResult query(StringRef sql, Line line = {});
+  template <unsigned long N>
+  QueryResult query(StringRef sql, const Param (&params)[N], Line line = {}) {
+    return query_with(sql, ListRef<Param>{params, N}, line);
+  }
+  void execute(StringRef sql, Line line = {});
+  template <unsigned long N>
+  void execute(StringRef sql, const Param (&params)[N], Line line = {}) {
+    execute_with(sql, ListRef<Param>{params, N}, line);
+  }
+
+ private:
+  QueryResult query_with(StringRef sql, ListRef<Param> params, Line line);
+  void execute_with(StringRef sql, ListRef<Param> params, Line line);
+  detail::StatementSink* sink_;
+};
+
+// ---------------------------------------------------------------- batch mode
+
+// The operations inside `op.batch_alter_table(table, [](BatchOp& batch) {...})`:
+// all apply to that table. PostgreSQL runs each as a plain ALTER; SQLite
+// runs them in place when it can, and otherwise recreates the table (create
+// a new table, copy the rows, drop the old one, rename, recreate indexes).
+class BatchOp {
+ public:
+  void add_column(const Column& column, Line line = {});
+  void drop_column(StringRef column, Line line = {});
+  void alter_column(StringRef column, AlterColumnOptions options, Line line = {});
+
+  template <unsigned long N>
+  void create_index(StringRef name, const IndexColumn (&columns)[N], IndexOptions options = {},
+                    Line line = {}) {
+    create_index_with(name, ListRef<IndexColumn>{columns, N}, options, line);
+  }
+  void drop_index(StringRef name, Line line = {});
+
+  template <unsigned long N>
+  void create_unique_constraint(StringRef name, const StringRef (&columns)[N], Line line = {}) {
+    create_unique_constraint_with(name, ListRef<StringRef>{columns, N}, line);
+  }
+  template <unsigned long N>
+  void create_primary_key(StringRef name, const StringRef (&columns)[N], Line line = {}) {
+    create_primary_key_with(name, ListRef<StringRef>{columns, N}, line);
+  }
+  template <unsigned long N>
+  void create_foreign_key(StringRef name, StringRef referent_table, const StringRef (&local_columns)[N],
+                          const StringRef (&remote_columns)[N], ForeignKeyOptions options = {},
+                          Line line = {}) {
+    create_foreign_key_with(name, referent_table, ListRef<StringRef>{local_columns, N},
+                            ListRef<StringRef>{remote_columns, N}, options, line);
+  }
+  void create_check_constraint(StringRef name, StringRef condition, Line line = {});
+  void drop_constraint(StringRef name, Line line = {});
+
+ private:
+  friend class Op;
+  explicit BatchOp(detail::BatchState* state) : state_(state) {}
+  void create_index_with(StringRef name, ListRef<IndexColumn> columns, IndexOptions options, Line line);
+  void create_unique_constraint_with(StringRef name, ListRef<StringRef> columns, Line line);
+  void create_primary_key_with(StringRef name, ListRef<StringRef> columns, Line line);
+  void create_foreign_key_with(StringRef name, StringRef referent_table, ListRef<StringRef> local_columns,
+                               ListRef<StringRef> remote_columns, ForeignKeyOptions options, Line line);
+  detail::BatchState* state_;
+};
+
+// ---------------------------------------------------------------- Op
 
 class Op {
  public:
   explicit Op(detail::StatementSink& sink) : sink_(&sink) {}
 
+  // ------------------------------------------------------------ tables
+
+  // Creates a table from Columns and, after them, table-level items:
+  // PrimaryKeyConstraint, UniqueConstraint, ForeignKeyConstraint,
+  // CheckConstraint, TableComment. PostgreSQL enum types with labels are
+  // created first; columns marked index() get their index afterwards.
+  template <class... Items>
+  void create_table(LocatedName name, const Items&... items) {
+    const TableItem list[] = {TableItem(items)..., TableItem()};
+    create_table_with(name.text, ListRef<TableItem>{list, sizeof...(Items)}, Line(name.line));
+  }
+  // Drops a table. PostgreSQL keeps enum types when a table goes: name the
+  // table's enum types (Enum("mood")) or columns to drop them too.
+  template <class... Items>
+  void drop_table(LocatedName name, const Items&... items) {
+    const TableItem list[] = {TableItem(items)..., TableItem()};
+    drop_table_with(name.text, ListRef<TableItem>{list, sizeof...(Items)}, Line(name.line));
+  }
+  void rename_table(StringRef old_name, StringRef new_name, Line line = {});
+  // Table comments (PostgreSQL; SQLite has none and gets no statement).
+  void create_table_comment(StringRef table, StringRef comment, Line line = {});
+  void drop_table_comment(StringRef table, Line line = {});
+
+  // ------------------------------------------------------------ columns
+
+  // Adds a column; its references() becomes a foreign key, index() an index.
+  void add_column(StringRef table, const Column& column, Line line = {});
+  void drop_column(StringRef table, StringRef column, Line line = {});
+  // Type, nullability, default, name, comment. On SQLite only a rename runs
+  // in place; anything else must be written inside batch_alter_table.
+  void alter_column(StringRef table, StringRef column, AlterColumnOptions options, Line line = {});
+
+  // ------------------------------------------------------------ indexes, constraints
+
+  //   op.create_index("ix_users_email", "users", {"email"}, {.unique = true});
+  //   op.create_index("ix_lower", "users", {sql("lower(email)")});
+  template <unsigned long N>
+  void create_index(StringRef name, StringRef table, const IndexColumn (&columns)[N],
+                    IndexOptions options = {}, Line line = {}) {
+    create_index_with(name, table, ListRef<IndexColumn>{columns, N}, options, line);
+  }
+  void drop_index(StringRef name, DropIndexOptions options = {}, Line line = {});
+  void drop_index(StringRef name, StringRef table, DropIndexOptions options = {}, Line line = {});
+
+  template <unsigned long N>
+  void create_unique_constraint(StringRef name, StringRef table, const StringRef (&columns)[N],
+                                Line line = {}) {
+    create_unique_constraint_with(name, table, ListRef<StringRef>{columns, N}, line);
+  }
+  template <unsigned long N>
+  void create_primary_key(StringRef name, StringRef table, const StringRef (&columns)[N], Line line = {}) {
+    create_primary_key_with(name, table, ListRef<StringRef>{columns, N}, line);
+  }
+  // With `.not_valid = true` PostgreSQL adds the constraint without checking
+  // existing rows; a later `validate_constraint` checks them.
+  template <unsigned long N>
+  void create_foreign_key(StringRef name, StringRef source_table, StringRef referent_table,
+                          const StringRef (&local_columns)[N], const StringRef (&remote_columns)[N],
+                          ForeignKeyOptions options = {}, Line line = {}) {
+    create_foreign_key_with(name, source_table, referent_table, ListRef<StringRef>{local_columns, N},
+                            ListRef<StringRef>{remote_columns, N}, options, line);
+  }
+  void create_check_constraint(StringRef name, StringRef table, StringRef condition, Line line = {});
+  // PostgreSQL: ALTER TABLE ... VALIDATE CONSTRAINT (after a NOT VALID add).
+  void validate_constraint(StringRef name, StringRef table, Line line = {});
+  void drop_constraint(StringRef name, StringRef table, Line line = {});
+
+  // PostgreSQL enum types by hand (create_table/add_column create them for
+  // you; drop_table drops the ones you name).
+  void create_enum(Type enum_type, Line line = {});
+  void drop_enum(StringRef name, Line line = {});
+
+  // ------------------------------------------------------------ data
+
   // Runs one SQL statement as written (or prints it in offline mode).
-  void execute(Text sql, Line line = {});
+  void execute(StringRef sql, Line line = {});
+  // With bound parameters at `?` placeholders; offline they are inlined as
+  // escaped literals.  op.execute("UPDATE t SET a = ? WHERE id = ?", {"x", 3});
+  template <unsigned long N>
+  void execute(StringRef sql, const Param (&params)[N], Line line = {}) {
+    execute_with(sql, ListRef<Param>{params, N}, line);
+  }
+  // One INSERT per row, values bound (inlined offline):
+  //   op.bulk_insert("roles", {"id", "name"}, {{1, "admin"}, {2, "user"}});
+  template <unsigned long C, unsigned long R>
+  void bulk_insert(StringRef table, const StringRef (&columns)[C], const Param (&rows)[R][C],
+                   Line line = {}) {
+    bulk_insert_with(table, ListRef<StringRef>{columns, C}, &rows[0][0], R, line);
+  }
+  // The connection for data migrations that read rows (online only).
+  Connection connection() { return Connection(*sink_); }
+
+  // ------------------------------------------------------------ blocks
+
+  // Alembic's batch_alter_table:
+  //   op.batch_alter_table("users", [](retort::BatchOp& batch) {
+  //     batch.alter_column("email", {.nullable = false});
+  //     batch.drop_column("legacy");
+  //   });
+  template <class Body>
+  void batch_alter_table(StringRef table, Body&& body, BatchOptions options = {}, Line line = {}) {
+    BatchOp batch(begin_batch(table, options, line));
+    BatchGuard guard{batch.state_};
+    body(batch);
+    guard.state = nullptr;
+    finish_batch(batch.state_);
+  }
+
+  // Runs `body` outside the migration's transaction (Alembic's
+  // autocommit_block), e.g. for CREATE INDEX CONCURRENTLY:
+  //   op.autocommit_block([&] {
+  //     op.create_index("ix_users_email", "users", {"email"}, {.concurrently = true});
+  //   });
+  template <class Body>
+  void autocommit_block(Body&& body) {
+    begin_autocommit_block();
+    body();
+    end_autocommit_block();
+  }
+
+  // What a table-level argument of create_table/drop_table is.
+  class TableItem {
+   public:
+    enum class Kind : unsigned char { none, column, primary_key, unique, foreign_key, check, comment, type };
+    constexpr TableItem() = default;
+    constexpr TableItem(const Column& c) : kind(Kind::column), item(&c) {}
+    constexpr TableItem(const PrimaryKeyConstraint& c) : kind(Kind::primary_key), item(&c) {}
+    constexpr TableItem(const UniqueConstraint& c) : kind(Kind::unique), item(&c) {}
+    constexpr TableItem(const ForeignKeyConstraint& c) : kind(Kind::foreign_key), item(&c) {}
+    constexpr TableItem(const CheckConstraint& c) : kind(Kind::check), item(&c) {}
+    constexpr TableItem(const TableComment& c) : kind(Kind::comment), item(&c) {}
+    constexpr TableItem(const Type& t) : kind(Kind::type), item(&t) {}
+    Kind kind = Kind::none;
+    const void* item = nullptr;
+  };
 
  private:
+  struct BatchGuard {
+    detail::BatchState* state;
+    ~BatchGuard() { if (state) abandon_batch(state); }
+  };
+
+  void create_table_with(StringRef name, ListRef<TableItem> items, Line line);
+  void drop_table_with(StringRef name, ListRef<TableItem> items, Line line);
+  void create_index_with(StringRef name, StringRef table, ListRef<IndexColumn> columns, IndexOptions options,
+                         Line line);
+  void create_unique_constraint_with(StringRef name, StringRef table, ListRef<StringRef> columns, Line line);
+  void create_primary_key_with(StringRef name, StringRef table, ListRef<StringRef> columns, Line line);
+  void create_foreign_key_with(StringRef name, StringRef source_table, StringRef referent_table,
+                               ListRef<StringRef> local_columns, ListRef<StringRef> remote_columns,
+                               ForeignKeyOptions options, Line line);
+  void execute_with(StringRef sql, ListRef<Param> params, Line line);
+  void bulk_insert_with(StringRef table, ListRef<StringRef> columns, const Param* values, unsigned long rows,
+                        Line line);
+  detail::BatchState* begin_batch(StringRef table, BatchOptions options, Line line);
+  void finish_batch(detail::BatchState* state);
+  static void abandon_batch(detail::BatchState* state);
+  void begin_autocommit_block();
+  void end_autocommit_block();
+
   detail::StatementSink* sink_;
 };
 

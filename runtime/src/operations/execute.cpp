@@ -6,7 +6,7 @@
 
 namespace retort {
 
-void Op::execute(Text sql, Line line) {
+void Op::execute(StringRef sql, Line line) {
   sink_->run(std::string_view(sql.data(), sql.size()), line.value);
 }
 

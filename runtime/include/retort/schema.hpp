@@ -1,0 +1,497 @@
+// The vocabulary of C++ migrations: text arguments, SQL column types,
+// columns, table constraints and the option structs `retort::Op` takes.
+//
+// Free of standard-library headers (retortc parses every migration with
+// Clang at build time). Everything here is a small non-owning value: build it
+// inline in the call, e.g. `op.add_column("t", Column("c", String(50)))`;
+// Retort reads it during the call and keeps nothing afterwards.
+#ifndef RETORT_SCHEMA_HPP
+#define RETORT_SCHEMA_HPP
+
+namespace retort {
+
+// A non-owning piece of text: a string literal, a `const char*`, or anything
+// with data() and size() (std::string, std::string_view) without naming them.
+class StringRef {
+ public:
+  constexpr StringRef() = default;
+  constexpr StringRef(const char* s) : data_(s ? s : ""), size_(length(s)) {}
+  constexpr StringRef(const char* s, unsigned long n) : data_(s), size_(n) {}
+  template <class S>
+    requires requires(const S& s) {
+      static_cast<const char*>(s.data());
+      static_cast<unsigned long>(s.size());
+    }
+  constexpr StringRef(const S& s) : data_(s.data()), size_(s.size()) {}
+
+  constexpr const char* data() const { return data_; }
+  constexpr unsigned long size() const { return size_; }
+  constexpr bool empty() const { return size_ == 0; }
+
+ private:
+  static constexpr unsigned long length(const char* s) {
+    unsigned long n = 0;
+    while (s && s[n]) ++n;
+    return n;
+  }
+  const char* data_ = "";
+  unsigned long size_ = 0;
+};
+
+// The caller's line, captured by default arguments so that a failing
+// operation can name the line of the migration that issued it.
+struct Line {
+  unsigned value;
+  constexpr Line(unsigned v = __builtin_LINE()) : value(v) {}
+};
+
+// A name plus the caller's line, for variadic operations where a trailing
+// `Line` argument cannot have a default.
+struct LocatedName {
+  StringRef text;
+  unsigned line;
+  constexpr LocatedName(const char* s, unsigned line = __builtin_LINE()) : text(s), line(line) {}
+  template <class S>
+    requires requires(const S& s) { StringRef(s.data(), s.size()); }
+  constexpr LocatedName(const S& s, unsigned line = __builtin_LINE()) : text(s), line(line) {}
+};
+
+// A piece of raw SQL, written where an expression belongs: a server default
+// (`sql("now()")`), an index expression (`sql("lower(email)")`). Inserted
+// verbatim, so never build it from untrusted input.
+struct Sql {
+  StringRef text;
+};
+constexpr Sql sql(StringRef text) { return Sql{text}; }
+
+// ---------------------------------------------------------------- types
+
+enum class TypeKind : unsigned char {
+  integer, big_integer, small_integer, boolean, string, text, floating, numeric,
+  date, date_time, time, interval, uuid, json, jsonb, large_binary, enumeration, raw,
+};
+
+enum Timezone : bool { without_timezone = false, with_timezone = true };
+
+// A column type. Use the constants and factories below: `Integer`,
+// `String(100)`, `Numeric(10, 2)`, `DateTime(with_timezone)`,
+// `Enum("mood", {"happy", "sad"})`, `Array(Integer)`, `Raw("tsvector")`.
+// Every constant can also be called with no arguments (`Integer()`), as in
+// SQLAlchemy.
+struct Type {
+  TypeKind kind = TypeKind::integer;
+  int length = -1;     // String(n), Float(precision)
+  int precision = -1;  // Numeric(p, s)
+  int scale = -1;
+  bool timezone = false;               // DateTime, Time
+  StringRef name;                      // Enum type name, Raw SQL type
+  const StringRef* values = nullptr;   // Enum labels; none: an existing type
+  unsigned long value_count = 0;
+  unsigned char array_dimensions = 0;  // Array(Array(T)) has 2
+
+  constexpr Type operator()() const { return *this; }
+};
+
+constexpr Type type_of_kind(TypeKind kind) {
+  Type t;
+  t.kind = kind;
+  return t;
+}
+
+struct StringType : Type {
+  constexpr Type operator()() const { return *this; }
+  constexpr Type operator()(int length) const {
+    Type t = *this;
+    t.length = length;
+    return t;
+  }
+};
+struct FloatType : Type {
+  constexpr Type operator()() const { return *this; }
+  constexpr Type operator()(int precision) const {
+    Type t = *this;
+    t.length = precision;
+    return t;
+  }
+};
+struct NumericType : Type {
+  constexpr Type operator()() const { return *this; }
+  constexpr Type operator()(int precision, int scale = -1) const {
+    Type t = *this;
+    t.precision = precision;
+    t.scale = scale;
+    return t;
+  }
+};
+struct TemporalType : Type {
+  constexpr Type operator()() const { return *this; }
+  constexpr Type operator()(Timezone timezone) const {
+    Type t = *this;
+    t.timezone = timezone;
+    return t;
+  }
+};
+
+inline constexpr Type Integer = type_of_kind(TypeKind::integer);
+inline constexpr Type BigInteger = type_of_kind(TypeKind::big_integer);
+inline constexpr Type SmallInteger = type_of_kind(TypeKind::small_integer);
+inline constexpr Type Boolean = type_of_kind(TypeKind::boolean);
+inline constexpr StringType String{type_of_kind(TypeKind::string)};  // VARCHAR, String(n): VARCHAR(n)
+inline constexpr Type Text = type_of_kind(TypeKind::text);
+inline constexpr FloatType Float{type_of_kind(TypeKind::floating)};
+inline constexpr NumericType Numeric{type_of_kind(TypeKind::numeric)};
+inline constexpr Type Date = type_of_kind(TypeKind::date);
+inline constexpr TemporalType DateTime{type_of_kind(TypeKind::date_time)};  // DateTime(with_timezone)
+inline constexpr TemporalType Time{type_of_kind(TypeKind::time)};
+inline constexpr Type Interval = type_of_kind(TypeKind::interval);
+inline constexpr Type UUID = type_of_kind(TypeKind::uuid);
+inline constexpr Type JSON = type_of_kind(TypeKind::json);
+inline constexpr Type JSONB = type_of_kind(TypeKind::jsonb);  // PostgreSQL only
+inline constexpr Type LargeBinary = type_of_kind(TypeKind::large_binary);
+
+// A native PostgreSQL enum type (VARCHAR on SQLite). With labels, Retort
+// creates the type before the table or column that uses it; with a name
+// only it refers to a type that already exists.
+template <unsigned long N>
+constexpr Type Enum(StringRef name, const StringRef (&labels)[N]) {
+  Type t = type_of_kind(TypeKind::enumeration);
+  t.name = name;
+  t.values = labels;
+  t.value_count = N;
+  return t;
+}
+constexpr Type Enum(StringRef name) {
+  Type t = type_of_kind(TypeKind::enumeration);
+  t.name = name;
+  return t;
+}
+
+// A PostgreSQL array of `element` (refused on SQLite: use JSON there).
+constexpr Type Array(Type element) {
+  element.array_dimensions += 1;
+  return element;
+}
+
+// Any SQL type, written verbatim: `Raw("tsvector")`, `Raw("citext")`.
+constexpr Type Raw(StringRef sql_type) {
+  Type t = type_of_kind(TypeKind::raw);
+  t.name = sql_type;
+  return t;
+}
+
+// ---------------------------------------------------------------- values
+
+// A server default: a literal (rendered as an escaped SQL literal) or a raw
+// SQL expression written `sql("now()")`.
+class DefaultValue {
+ public:
+  enum class Kind : unsigned char { none, text, expression, integer, real, boolean };
+
+  constexpr DefaultValue() = default;
+  constexpr DefaultValue(const char* text) : kind_(Kind::text), text_(text) {}
+  template <class S>
+    requires requires(const S& s) { StringRef(s.data(), s.size()); }
+  constexpr DefaultValue(const S& text) : kind_(Kind::text), text_(text) {}
+  constexpr DefaultValue(Sql expression) : kind_(Kind::expression), text_(expression.text) {}
+  constexpr DefaultValue(int v) : kind_(Kind::integer), integer_(v) {}
+  constexpr DefaultValue(long v) : kind_(Kind::integer), integer_(v) {}
+  constexpr DefaultValue(long long v) : kind_(Kind::integer), integer_(v) {}
+  constexpr DefaultValue(double v) : kind_(Kind::real), real_(v) {}
+  constexpr DefaultValue(bool v) : kind_(Kind::boolean), integer_(v) {}
+
+  constexpr Kind kind() const { return kind_; }
+  constexpr StringRef text() const { return text_; }
+  constexpr long long integer() const { return integer_; }
+  constexpr double real() const { return real_; }
+
+ private:
+  Kind kind_ = Kind::none;
+  StringRef text_;
+  long long integer_ = 0;
+  double real_ = 0;
+};
+
+// A bound parameter of `execute` / `bulk_insert` / `Connection::query`.
+class Param {
+ public:
+  enum class Kind : unsigned char { null, integer, real, boolean, text };
+
+  constexpr Param(decltype(nullptr)) {}
+  constexpr Param(const char* text) : kind_(Kind::text), text_(text) {}
+  template <class S>
+    requires requires(const S& s) { StringRef(s.data(), s.size()); }
+  constexpr Param(const S& text) : kind_(Kind::text), text_(text) {}
+  constexpr Param(int v) : kind_(Kind::integer), integer_(v) {}
+  constexpr Param(long v) : kind_(Kind::integer), integer_(v) {}
+  constexpr Param(long long v) : kind_(Kind::integer), integer_(v) {}
+  constexpr Param(unsigned v) : kind_(Kind::integer), integer_(v) {}
+  constexpr Param(unsigned long v) : kind_(Kind::integer), integer_(static_cast<long long>(v)) {}
+  constexpr Param(unsigned long long v) : kind_(Kind::integer), integer_(static_cast<long long>(v)) {}
+  constexpr Param(double v) : kind_(Kind::real), real_(v) {}
+  constexpr Param(bool v) : kind_(Kind::boolean), integer_(v) {}
+
+  constexpr Kind kind() const { return kind_; }
+  constexpr StringRef text() const { return text_; }
+  constexpr long long integer() const { return integer_; }
+  constexpr double real() const { return real_; }
+
+ private:
+  Kind kind_ = Kind::null;
+  StringRef text_;
+  long long integer_ = 0;
+  double real_ = 0;
+};
+
+// A list of names or values written in braces, `{"a", "b"}`, passed on to
+// the runtime as pointer and count.
+template <class T>
+struct ListRef {
+  const T* items = nullptr;
+  unsigned long count = 0;
+};
+
+// ---------------------------------------------------------------- columns
+
+// Foreign-key options. ondelete/onupdate: "CASCADE", "SET NULL",
+// "SET DEFAULT", "RESTRICT" or "NO ACTION" (anything else is refused).
+struct ForeignKeyOptions {
+  StringRef ondelete;
+  StringRef onupdate;
+  bool deferrable = false;
+  bool initially_deferred = false;
+  // PostgreSQL: add the constraint NOT VALID (no scan of existing rows,
+  // no long lock); check the rows later with `op.validate_constraint`.
+  bool not_valid = false;
+};
+
+struct ColumnSpec {
+  StringRef name;
+  Type type;
+  bool primary_key = false;
+  signed char nullable = -1;       // -1: not said (nullable unless primary key)
+  signed char autoincrement = -1;  // -1: auto (a lone integer primary key)
+  bool unique = false;
+  bool index = false;
+  DefaultValue server_default;
+  StringRef comment;
+  bool has_comment = false;
+  StringRef references_table;  // empty: no foreign key
+  StringRef references_column;
+  StringRef references_name;
+  ForeignKeyOptions references_options;
+};
+
+// A column of create_table / add_column, configured fluently:
+//   Column("id", Integer).primary_key()
+//   Column("email", String(255)).nullable(false).unique()
+//   Column("user_id", Integer).references("users.id", {.ondelete = "CASCADE"})
+//   Column("created_at", DateTime(with_timezone)).server_default(sql("now()"))
+class Column {
+ public:
+  constexpr Column(StringRef name, Type type) { spec.name = name, spec.type = type; }
+
+  constexpr Column& primary_key(bool on = true) { return spec.primary_key = on, *this; }
+  constexpr Column& nullable(bool on = true) { return spec.nullable = on, *this; }
+  constexpr Column& unique(bool on = true) { return spec.unique = on, *this; }
+  // Also creates the index `ix_<table>_<column>` (create_table/add_column).
+  constexpr Column& index(bool on = true) { return spec.index = on, *this; }
+  // Integer primary keys are SERIAL on PostgreSQL unless this is false.
+  constexpr Column& autoincrement(bool on) { return spec.autoincrement = on, *this; }
+  constexpr Column& server_default(DefaultValue value) { return spec.server_default = value, *this; }
+  // Ignored by SQLite, which has no comments.
+  constexpr Column& comment(StringRef text) { return spec.comment = text, spec.has_comment = true, *this; }
+  // "table.column", as SQLAlchemy's ForeignKey("users.id").
+  constexpr Column& references(StringRef table_dot_column, ForeignKeyOptions options = {}) {
+    unsigned long dot = table_dot_column.size();
+    while (dot > 0 && table_dot_column.data()[dot - 1] != '.') --dot;
+    if (dot == 0) return references(table_dot_column, StringRef(), options);
+    return references(StringRef(table_dot_column.data(), dot - 1),
+                      StringRef(table_dot_column.data() + dot, table_dot_column.size() - dot), options);
+  }
+  constexpr Column& references(StringRef table, StringRef column, ForeignKeyOptions options = {}) {
+    spec.references_table = table;
+    spec.references_column = column;
+    spec.references_options = options;
+    return *this;
+  }
+  // Names the foreign key that references() creates.
+  constexpr Column& references_name(StringRef name) { return spec.references_name = name, *this; }
+
+  ColumnSpec spec;
+};
+
+// ---------------------------------------------------------------- table constraints
+
+struct ConstraintOptions {
+  StringRef name;  // empty: the database names it
+};
+
+// Table-level items of create_table, after the columns.
+struct PrimaryKeyConstraint {
+  template <unsigned long N>
+  constexpr PrimaryKeyConstraint(const StringRef (&columns)[N], ConstraintOptions options = {})
+      : columns{columns, N}, name(options.name) {}
+  ListRef<StringRef> columns;
+  StringRef name;
+};
+
+struct UniqueConstraint {
+  template <unsigned long N>
+  constexpr UniqueConstraint(const StringRef (&columns)[N], ConstraintOptions options = {})
+      : columns{columns, N}, name(options.name) {}
+  ListRef<StringRef> columns;
+  StringRef name;
+};
+
+struct ForeignKeyConstraintOptions {
+  StringRef name;
+  StringRef ondelete;
+  StringRef onupdate;
+  bool deferrable = false;
+  bool initially_deferred = false;
+};
+
+struct ForeignKeyConstraint {
+  template <unsigned long N>
+  constexpr ForeignKeyConstraint(const StringRef (&columns)[N], StringRef referent_table,
+                                 const StringRef (&referent_columns)[N],
+                                 ForeignKeyConstraintOptions options = {})
+      : columns{columns, N}, referent_table(referent_table),
+        referent_columns{referent_columns, N}, options(options) {}
+  ListRef<StringRef> columns;
+  StringRef referent_table;
+  ListRef<StringRef> referent_columns;
+  ForeignKeyConstraintOptions options;
+};
+
+struct CheckConstraint {
+  // `condition` is raw SQL, e.g. "price >= 0".
+  constexpr CheckConstraint(StringRef condition, ConstraintOptions options = {})
+      : condition(condition), name(options.name) {}
+  StringRef condition;
+  StringRef name;
+};
+
+// A table comment inside create_table (ignored by SQLite).
+struct TableComment {
+  StringRef text;
+};
+
+// ---------------------------------------------------------------- indexes
+
+// One entry of an index's column list: a column name, `sql("lower(email)")`
+// for an expression, or `desc("created_at")` for descending order.
+struct IndexColumn {
+  StringRef text;
+  bool expression = false;
+  bool descending = false;
+
+  constexpr IndexColumn(const char* column) : text(column) {}
+  template <class S>
+    requires requires(const S& s) { StringRef(s.data(), s.size()); }
+  constexpr IndexColumn(const S& column) : text(column) {}
+  constexpr IndexColumn(Sql expression) : text(expression.text), expression(true) {}
+  constexpr IndexColumn(StringRef t, bool expr, bool desc) : text(t), expression(expr), descending(desc) {}
+};
+constexpr IndexColumn desc(IndexColumn column) {
+  column.descending = true;
+  return column;
+}
+
+struct IndexOptions {
+  bool unique = false;
+  StringRef where;  // partial index condition, raw SQL (PostgreSQL and SQLite)
+  // PostgreSQL CREATE INDEX CONCURRENTLY; must run inside
+  // `op.autocommit_block`. Ignored on SQLite.
+  bool concurrently = false;
+  bool if_not_exists = false;
+};
+
+struct DropIndexOptions {
+  StringRef table;            // informational, as Alembic's table_name
+  bool concurrently = false;  // PostgreSQL; inside op.autocommit_block
+  bool if_exists = false;
+};
+
+// ---------------------------------------------------------------- alter_column
+
+// The server-default change of alter_column: a value, `sql(...)`, or
+// `retort::no_default` to drop the default.
+struct NoDefault {
+  explicit constexpr NoDefault() = default;
+};
+inline constexpr NoDefault no_default{};
+
+struct DefaultChange {
+  bool given = false;
+  DefaultValue value;  // kind none with given: drop the default
+
+  constexpr DefaultChange() = default;
+  constexpr DefaultChange(NoDefault) : given(true) {}
+  constexpr DefaultChange(DefaultValue v) : given(true), value(v) {}
+  constexpr DefaultChange(const char* v) : given(true), value(v) {}
+  template <class S>
+    requires requires(const S& s) { StringRef(s.data(), s.size()); }
+  constexpr DefaultChange(const S& v) : given(true), value(v) {}
+  constexpr DefaultChange(Sql v) : given(true), value(v) {}
+  constexpr DefaultChange(int v) : given(true), value(v) {}
+  constexpr DefaultChange(long long v) : given(true), value(v) {}
+  constexpr DefaultChange(double v) : given(true), value(v) {}
+  constexpr DefaultChange(bool v) : given(true), value(v) {}
+};
+
+struct TypeChange {
+  bool given = false;
+  Type type;
+  constexpr TypeChange() = default;
+  constexpr TypeChange(Type t) : given(true), type(t) {}
+};
+
+struct BoolChange {
+  signed char value = -1;  // -1: unchanged
+  constexpr BoolChange() = default;
+  constexpr BoolChange(bool v) : value(v) {}
+};
+
+struct TextChange {
+  bool given = false;
+  StringRef text;
+  constexpr TextChange() = default;
+  constexpr TextChange(const char* t) : given(true), text(t) {}
+  template <class S>
+    requires requires(const S& s) { StringRef(s.data(), s.size()); }
+  constexpr TextChange(const S& t) : given(true), text(t) {}
+};
+
+// What alter_column changes; fields left out stay as they are.
+//   op.alter_column("tasks", "estimated_hours", {.type = Float, .existing_type = Integer});
+//   op.alter_column("users", "email", {.nullable = false});
+//   op.alter_column("tasks", "description", {.new_column_name = "details"});
+struct AlterColumnOptions {
+  TypeChange type;
+  BoolChange nullable;
+  DefaultChange server_default;
+  TextChange new_column_name;
+  TextChange comment;  // an empty comment removes it
+  // PostgreSQL: the USING expression of a type change, e.g. "amount::numeric".
+  TextChange using_expression;
+  // What the column is now: SQLite batch mode and the documentation of the
+  // migration use them; PostgreSQL does not need them.
+  TypeChange existing_type;
+  BoolChange existing_nullable;
+  DefaultChange existing_server_default;
+};
+
+// ---------------------------------------------------------------- batch
+
+// Alembic's batch `recreate`: auto (SQLite recreates the table unless every
+// operation can run in place), always, never (refuse what SQLite cannot do).
+enum class Recreate : unsigned char { automatic, always, never };
+
+struct BatchOptions {
+  Recreate recreate = Recreate::automatic;
+};
+
+}  // namespace retort
+
+#endif
