@@ -1,0 +1,37 @@
+// Verifies a migration set as a whole: ids, references, duplicates, cycles,
+// heads and bases. Produces the registry's topological order.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "migration_source.hpp"
+
+namespace retort::compiler {
+
+struct GraphContext {
+  std::string set_name;   // the CMake target, for the `<name>-migrate merge` hint
+  std::string directory;  // the migration directory, for the `retortc merge` hint
+  // `compile` insists on one head per branch; `heads`/`revision`/`merge`
+  // must work on a set with several heads.
+  bool require_single_head = true;
+};
+
+struct GraphCheckResult {
+  Diagnostics diagnostics;
+  // Indexes into the sources, bases first, ties broken by id. Complete only
+  // when the diagnostics hold no error.
+  std::vector<std::size_t> order;
+};
+
+// `sources` are the files of one set; files without a usable revision
+// (already diagnosed) are skipped.
+GraphCheckResult check_migration_graph(const std::vector<MigrationSource>& sources, const GraphContext& context);
+
+// Levenshtein distance, for "did you mean" suggestions.
+std::size_t edit_distance(const std::string& a, const std::string& b);
+
+bool is_valid_revision_id(const std::string& id);
+
+}  // namespace retort::compiler

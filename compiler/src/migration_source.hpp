@@ -1,0 +1,59 @@
+// What retortc learns from one migration file, C++ or SQL, with the source
+// location of every value so diagnostics can point at it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "diagnostic.hpp"
+
+namespace retort::compiler {
+
+struct LocatedText {
+  std::string value;
+  unsigned line = 0;
+  unsigned column = 0;
+};
+
+struct StatementText {
+  std::string text;
+  unsigned line = 0;  // line of the statement's first character in the file
+};
+
+// An `#include` of a C++ migration, repeated by its wrapper translation unit.
+struct IncludeDirective {
+  std::string spelled;   // as written, without delimiters
+  bool angled = false;
+  std::string resolved;  // absolute path the include resolved to ("" if not found)
+};
+
+enum class SourceKind { cpp, sql };
+
+struct MigrationSource {
+  SourceKind kind = SourceKind::cpp;
+  std::string path;  // absolute
+  std::string checksum;  // "sha256:<hex>" of the LF-normalised content
+
+  bool has_revision = false;   // a usable `revision` / header was found
+  unsigned revision_line = 0;  // `revision` declaration / `-- Revision ID:` line
+  unsigned revision_column = 0;
+  LocatedText id;
+  bool down_revision_given = false;
+  LocatedText down_revision_field;       // where the field itself is written
+  std::vector<LocatedText> down_revisions;  // empty for a base revision
+  LocatedText message;
+  std::vector<LocatedText> branch_labels;
+  std::vector<LocatedText> depends_on;
+  bool transactional = true;
+
+  // C++ only.
+  std::vector<IncludeDirective> includes;
+  // SQL only.
+  std::vector<StatementText> upgrade_sql;
+  std::vector<StatementText> downgrade_sql;
+
+  // Problems found in this file alone (clang's diagnostics included).
+  Diagnostics diagnostics;
+};
+
+}  // namespace retort::compiler
