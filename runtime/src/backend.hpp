@@ -36,6 +36,13 @@ class Backend {
   virtual bool in_transaction() const = 0;
 };
 
+// A statement named a table (or schema) that does not exist. Lets the version
+// table be read with a single query whether or not it exists yet.
+class MissingTableError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
 struct ConnectOptions {
   // Services often start before their database: connection failures are
   // retried with exponential backoff until this much time has passed.

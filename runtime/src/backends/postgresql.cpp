@@ -125,8 +125,11 @@ class PostgresBackend final : public Backend {
       // pqxx appends the query to what(); the caller names the statement itself.
       std::string message = trimmed(e.what());
       if (std::size_t q = message.find("\nQuery was:"); q != std::string::npos) message.resize(q);
+      if (message.starts_with("ERROR:  ")) message.erase(0, 8);  // libpq's severity prefix
       std::string state = e.sqlstate().empty() ? "" : fmt::format(" (SQLSTATE {})", e.sqlstate());
-      throw DatabaseError(url_.redact(trimmed(message) + state));
+      message = url_.redact(trimmed(message) + state);
+      if (e.sqlstate() == "42P01" || e.sqlstate() == "3F000") throw MissingTableError(message);
+      throw DatabaseError(message);
     } catch (const pqxx::failure& e) {
       throw DatabaseError(url_.redact(trimmed(e.what())));
     }

@@ -67,7 +67,11 @@ class SqliteBackend final : public Backend {
   bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
 
  private:
-  [[noreturn]] void fail() const { throw DatabaseError(sqlite3_errmsg(db_)); }
+  [[noreturn]] void fail() const {
+    std::string message = sqlite3_errmsg(db_);
+    if (message.starts_with("no such table")) throw MissingTableError(message);
+    throw DatabaseError(message);
+  }
 
   void bind(sqlite3_stmt* stmt, std::span<const Value> params) const {
     int expected = sqlite3_bind_parameter_count(stmt);

@@ -1,0 +1,485 @@
+// `<name>-migrate`: Alembic's commands over a compiled registry.
+#include "retort/cli.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+
+#include "backend.hpp"
+#include "migrator.hpp"
+#include "retort/error.hpp"
+#include "retort/revision_map.hpp"
+
+namespace retort::cli {
+
+namespace {
+
+using detail::Backend;
+using detail::comma_list;
+using detail::DatabaseUrl;
+using detail::Dialect;
+using detail::Migrator;
+using nlohmann::json;
+
+// A command-line mistake: exit status 2.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+struct Options {
+  std::string url;
+  std::string version_table = "retort_version";
+  std::string version_table_schema;
+  double connect_timeout = 0;
+  std::string dialect;
+  std::string format = "text";
+  bool verbose = false;
+  bool sql = false;
+  bool single_transaction = false;
+  bool purge = false;
+  bool check_heads = false;
+  bool indicate_current = false;
+  bool resolve_dependencies = false;
+  std::string target;
+  std::vector<std::string> targets;
+  std::string range;
+};
+
+void log_info(std::string_view text) { std::cerr << "INFO  [retort] " << text << '\n'; }
+
+class Command {
+ public:
+  Command(const Settings& settings, const Options& options)
+      : settings_(settings),
+        options_(options),
+        migrator_(settings.registry, detail::VersionTable(options.version_table, options.version_table_schema)) {}
+
+  const RevisionMap& map() const { return migrator_.map(); }
+
+  const DatabaseUrl& url() {
+    if (!url_) {
+      std::string text = options_.url;
+      if (text.empty()) {
+        const char* env = std::getenv("DATABASE_URL");
+        text = env ? env : "";
+      }
+      if (text.empty()) {
+        throw UsageError(
+            "no database given: pass --url URL or set DATABASE_URL, e.g. --url "
+            "postgresql://user:password@localhost:5432/app or --url sqlite:///app.db");
+      }
+      url_ = DatabaseUrl::parse(text);
+    }
+    return *url_;
+  }
+
+  Backend& db() {
+    if (!db_) {
+      auto retry = std::chrono::milliseconds(static_cast<long long>(options_.connect_timeout * 1000));
+      db_ = detail::connect(url(), detail::ConnectOptions{retry});
+    }
+    return *db_;
+  }
+
+  // Offline scripts need a dialect but no connection.
+  Dialect offline_dialect() {
+    if (options_.dialect == "postgresql") return Dialect::postgresql;
+    if (options_.dialect == "sqlite") return Dialect::sqlite;
+    if (!options_.url.empty() || std::getenv("DATABASE_URL")) return url().dialect;
+    throw UsageError(
+        "--sql needs to know which SQL dialect to write: pass --dialect postgresql|sqlite, or a URL with --url / "
+        "DATABASE_URL (it is not connected to)");
+  }
+
+  std::vector<std::string> current_rows() {
+    std::vector<std::string> rows = migrator_.current(db());
+    if (std::vector<std::string> strangers = migrator_.unknown(rows); !strangers.empty()) {
+      throw RevisionError(fmt::format(
+          "the database {} is at revision {} (version table {}), which this build of '{}' does not know: the code "
+          "is older than the database. Deploy the newer build, or `stamp --purge REV` to a revision this build has.",
+          url().display, comma_list(strangers), migrator_.table().qualified(), settings_.registry.name));
+    }
+    return rows;
+  }
+
+  TransactionMode mode() const {
+    return options_.single_transaction ? TransactionMode::whole_run : TransactionMode::per_migration;
+  }
+
+  const Migrator& migrator() const { return migrator_; }
+  const Settings& settings() const { return settings_; }
+
+ private:
+  const Settings& settings_;
+  const Options& options_;
+  Migrator migrator_;
+  std::optional<DatabaseUrl> url_;
+  std::unique_ptr<Backend> db_;
+};
+
+// ---- Alembic's revision formats (script/base.py) ---------------------------
+
+struct Formatter {
+  const Settings& settings;
+  const RevisionMap& map;
+  std::set<std::string> current;  // for the " (current)" marker
+
+  std::string down_text(const RevisionNode& node) const {
+    return node.down_revisions.empty() ? "<base>" : comma_list(node.down_revisions);
+  }
+
+  const Migration* source(const std::string& id) const {
+    for (const Migration& m : settings.registry.migrations) {
+      if (m.id == id) return &m;
+    }
+    return nullptr;
+  }
+
+  bool real_head(const std::string& id) const {
+    auto heads = map.real_heads();
+    return std::find(heads.begin(), heads.end(), id) != heads.end();
+  }
+
+  std::string head_only(const RevisionNode& node, bool include_branches, bool include_doc, bool include_parents,
+                        bool tree_indicators) const {
+    std::string text = node.id;
+    if (include_parents) {
+      text = node.depends_on.empty()
+                 ? fmt::format("{} -> {}", down_text(node), text)
+                 : fmt::format("{} ({}) -> {}", down_text(node), comma_list(node.depends_on), text);
+    }
+    std::vector<std::string> labels = map.branch_labels(node.id);
+    if (include_branches && !labels.empty()) text += fmt::format(" ({})", comma_list(labels));
+    bool real = real_head(node.id);
+    if (real) text += " (head)";
+    if (map.is_head(node.id) && !real) text += " (effective head)";
+    if (current.count(node.id)) text += " (current)";
+    if (tree_indicators) {
+      if (map.is_branch_point(node.id)) text += " (branchpoint)";
+      if (map.is_merge_point(node.id)) text += " (mergepoint)";
+    }
+    if (include_doc) text += fmt::format(", {}", node.message);
+    return text;
+  }
+
+  std::string log_entry(const RevisionNode& node) const {
+    std::string entry = fmt::format("Rev: {}{}{}{}{}\n", node.id, map.is_head(node.id) ? " (head)" : "",
+                                    map.is_branch_point(node.id) ? " (branchpoint)" : "",
+                                    map.is_merge_point(node.id) ? " (mergepoint)" : "",
+                                    current.count(node.id) ? " (current)" : "");
+    entry += fmt::format("{}: {}\n", map.is_merge_point(node.id) ? "Merges" : "Parent", down_text(node));
+    if (!node.depends_on.empty()) entry += fmt::format("Also depends on: {}\n", comma_list(node.depends_on));
+    if (map.is_branch_point(node.id)) {
+      entry += fmt::format("Branches into: {}\n", comma_list(map.next_revisions(node.id)));
+    }
+    std::vector<std::string> labels = map.branch_labels(node.id);
+    if (!labels.empty()) entry += fmt::format("Branch names: {}\n", comma_list(labels));
+    if (const Migration* m = source(node.id)) entry += fmt::format("Path: {}:{}\n", m->source_path, m->source_line);
+    entry += fmt::format("\n    {}\n", node.message);
+    return entry;
+  }
+
+  std::string cmd_format(const RevisionNode& node, bool verbose, bool include_branches = false,
+                         bool include_doc = false, bool include_parents = false, bool tree_indicators = true) const {
+    return verbose ? log_entry(node) : head_only(node, include_branches, include_doc, include_parents, tree_indicators);
+  }
+
+  json to_json(const RevisionNode& node) const {
+    json j{{"revision", node.id},
+           {"down_revisions", node.down_revisions},
+           {"depends_on", node.depends_on},
+           {"branch_labels", map.branch_labels(node.id)},
+           {"message", node.message},
+           {"is_head", map.is_head(node.id)},
+           {"is_branch_point", map.is_branch_point(node.id)},
+           {"is_merge_point", map.is_merge_point(node.id)}};
+    if (const Migration* m = source(node.id)) {
+      j["path"] = std::string(m->source_path);
+      j["line"] = m->source_line;
+    }
+    if (!current.empty()) j["is_current"] = current.count(node.id) > 0;
+    return j;
+  }
+};
+
+// ---- commands --------------------------------------------------------------
+
+int run_upgrade(Command& cmd, const Options& o, bool up) {
+  bool range = o.target.find(':') != std::string::npos;
+  if (o.sql) {
+    Dialect dialect = cmd.offline_dialect();
+    std::cout << (up ? cmd.migrator().upgrade_sql(dialect, o.target, cmd.mode(), log_info)
+                     : cmd.migrator().downgrade_sql(dialect, o.target, cmd.mode(), log_info));
+    return 0;
+  }
+  if (range) {
+    throw UsageError(fmt::format("a range ({}) is only allowed with --sql; online, the database is the start",
+                                 o.target));
+  }
+  Backend& db = cmd.db();
+  if (up) {
+    cmd.migrator().upgrade(db, o.target, cmd.mode(), log_info);
+  } else {
+    cmd.migrator().downgrade(db, o.target, cmd.mode(), log_info);
+  }
+  return 0;
+}
+
+int run_stamp(Command& cmd, const Options& o) {
+  if (o.sql) {
+    if (o.purge) throw UsageError("stamp --purge cannot be combined with --sql");
+    std::cout << cmd.migrator().stamp_sql(cmd.offline_dialect(), o.targets, log_info);
+    return 0;
+  }
+  for (const std::string& target : o.targets) {
+    if (target.find(':') != std::string::npos) {
+      throw UsageError(fmt::format("a range ({}) is only allowed with --sql", target));
+    }
+  }
+  cmd.migrator().stamp(cmd.db(), o.targets, o.purge, log_info);
+  return 0;
+}
+
+int run_current(Command& cmd, const Options& o) {
+  std::vector<std::string> rows = cmd.current_rows();
+  Formatter f{cmd.settings(), cmd.map(), {}};
+  std::vector<std::string> shown = cmd.map().current_heads(rows);
+  bool at_head = cmd.map().upgrade_steps(rows, "heads").empty();
+  if (o.format == "json") {
+    json list = json::array();
+    for (const std::string& id : shown) list.push_back(f.to_json(cmd.map().get(id)));
+    std::cout << json{{"database", cmd.url().display},
+                      {"version_table", cmd.migrator().table().qualified()},
+                      {"version_table_rows", rows},
+                      {"current", list},
+                      {"at_head", at_head}}
+                     .dump(2)
+              << '\n';
+  } else {
+    if (o.verbose) std::cout << "Current revision(s) for " << cmd.url().display << ":\n";
+    for (const std::string& id : shown) std::cout << f.cmd_format(cmd.map().get(id), o.verbose) << '\n';
+  }
+  if (o.check_heads && !at_head) {
+    throw Error(fmt::format("the database is not on all head revisions (at {}, heads are {}); run `upgrade heads`",
+                            rows.empty() ? "base" : comma_list(rows), comma_list(cmd.map().heads())));
+  }
+  return 0;
+}
+
+int run_history(Command& cmd, const Options& o) {
+  std::string lower, upper;
+  if (!o.range.empty()) {
+    std::size_t colon = o.range.find(':');
+    if (colon == std::string::npos) {
+      throw UsageError(fmt::format("history range '{}' needs the form [start]:[end], start: or :end", o.range));
+    }
+    lower = o.range.substr(0, colon);
+    upper = o.range.substr(colon + 1);
+  }
+  std::vector<std::string> rows;
+  if (o.indicate_current || lower == "current" || upper == "current") rows = cmd.current_rows();
+  Formatter f{cmd.settings(), cmd.map(), {}};
+  if (o.indicate_current) f.current = {rows.begin(), rows.end()};
+  auto nodes = cmd.map().history(lower.empty() ? "base" : lower, upper.empty() ? "heads" : upper, rows);
+  if (o.format == "json") {
+    json list = json::array();
+    for (const RevisionNode* node : nodes) list.push_back(f.to_json(*node));
+    std::cout << list.dump(2) << '\n';
+    return 0;
+  }
+  for (const RevisionNode* node : nodes) {
+    std::cout << f.cmd_format(*node, o.verbose, true, true, true) << '\n';
+  }
+  return 0;
+}
+
+int run_heads(Command& cmd, const Options& o) {
+  Formatter f{cmd.settings(), cmd.map(), {}};
+  std::vector<std::string> ids = o.resolve_dependencies ? cmd.map().real_heads() : cmd.map().heads();
+  if (o.format == "json") {
+    json list = json::array();
+    for (const std::string& id : ids) list.push_back(f.to_json(cmd.map().get(id)));
+    std::cout << list.dump(2) << '\n';
+    return 0;
+  }
+  for (const std::string& id : ids) std::cout << f.cmd_format(cmd.map().get(id), o.verbose, true, false, false, false) << '\n';
+  return 0;
+}
+
+int run_branches(Command& cmd, const Options& o) {
+  Formatter f{cmd.settings(), cmd.map(), {}};
+  json list = json::array();
+  for (const std::string& id : cmd.map().branch_points()) {
+    const RevisionNode& node = cmd.map().get(id);
+    std::vector<std::string> children = cmd.map().next_revisions(id);
+    if (o.format == "json") {
+      json j = f.to_json(node);
+      j["branches_into"] = children;
+      list.push_back(j);
+      continue;
+    }
+    std::cout << f.cmd_format(node, o.verbose, true) << '\n';
+    std::string indent(id.size(), ' ');
+    for (std::size_t i = 0; i < children.size(); ++i) {
+      std::cout << indent << " -> " << f.cmd_format(cmd.map().get(children[i]), false, true, o.verbose);
+      std::cout << (i + 1 < children.size() ? "\n" : "\n\n");
+    }
+  }
+  if (o.format == "json") std::cout << list.dump(2) << '\n';
+  return 0;
+}
+
+int run_show(Command& cmd, const Options& o) {
+  Formatter f{cmd.settings(), cmd.map(), {}};
+  std::vector<std::string> ids = o.target == "current" ? cmd.current_rows() : cmd.map().resolve(o.target);
+  for (const std::string& id : ids) std::cout << f.log_entry(cmd.map().get(id)) << '\n';
+  return 0;
+}
+
+int run_check(Command& cmd) {
+  std::vector<std::string> rows = cmd.current_rows();
+  std::vector<MigrationStep> pending = cmd.map().upgrade_steps(rows, "heads");
+  if (pending.empty()) {
+    log_info(fmt::format("the database is at head ({})", rows.empty() ? "base" : comma_list(rows)));
+    return 0;
+  }
+  std::vector<std::string> ids;
+  for (const MigrationStep& step : pending) ids.push_back(step.revision);
+  throw Error(fmt::format("the database is not at head: it is at {}, {} revision(s) pending: {}. Run `upgrade heads`.",
+                          rows.empty() ? "base" : comma_list(rows), ids.size(), comma_list(ids)));
+}
+
+// `revision` and `merge` write source files: retortc does that.
+int forward_to_retortc(const Settings& settings, const std::string& verb, const std::vector<std::string>& args) {
+  if (settings.retortc.empty()) {
+    throw Error(fmt::format("`{}` needs retortc, and this build does not know where it is; run `retortc {} "
+                            "--directory {}` yourself",
+                            verb, verb, settings.migrations_dir));
+  }
+  std::vector<std::string> argv_storage{std::string(settings.retortc), verb, "--directory",
+                                        std::string(settings.migrations_dir)};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : argv_storage) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::cout.flush();
+  execv(argv[0], argv.data());
+  throw Error(fmt::format("could not run {}: {}; rebuild the project or pass the path of retortc", settings.retortc,
+                          std::strerror(errno)));
+}
+
+}  // namespace
+
+int main(const Settings& settings, int argc, char** argv) {
+  Options o;
+  std::string name = settings.registry.name.empty() ? "retort" : std::string(settings.registry.name) + "-migrate";
+  CLI::App app{fmt::format("Migrates a database with the '{}' migration set (Alembic's commands).",
+                           settings.registry.name),
+               name};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option("--url", o.url, "Database URL (default: $DATABASE_URL), e.g. postgresql://user:pass@host/db, "
+                                 "sqlite:///app.db");
+  app.add_option("--version-table", o.version_table, "Version table name; alembic_version takes over Alembic's")
+      ->capture_default_str();
+  app.add_option("--version-table-schema", o.version_table_schema, "Schema of the version table");
+  app.add_option("--connect-timeout", o.connect_timeout,
+                 "Seconds to keep retrying an unreachable database (default 0: one attempt)");
+  app.add_option("--dialect", o.dialect, "SQL dialect of --sql scripts when no URL is given")
+      ->check(CLI::IsMember({"postgresql", "sqlite"}));
+
+  auto add_format = [&](CLI::App* sub) {
+    sub->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  };
+
+  CLI::App* upgrade = app.add_subcommand("upgrade", "Upgrade to a later revision");
+  upgrade->add_option("revision", o.target, "Target: head, heads, REV, +N, label@head, ... (A:B with --sql)")->required();
+  upgrade->add_flag("--sql", o.sql, "Print the SQL script instead of running it");
+  upgrade->add_flag("--single-transaction", o.single_transaction, "Run every migration in one transaction");
+
+  CLI::App* downgrade = app.add_subcommand("downgrade", "Revert to a previous revision");
+  downgrade->add_option("revision", o.target, "Target: -1, base, REV, label@-1, ... (A:B with --sql)")->required();
+  downgrade->add_flag("--sql", o.sql, "Print the SQL script instead of running it");
+  downgrade->add_flag("--single-transaction", o.single_transaction, "Run every migration in one transaction");
+
+  CLI::App* current = app.add_subcommand("current", "Show the database's current revision(s)");
+  current->add_flag("-v,--verbose", o.verbose, "Show full revision details");
+  current->add_flag("--check-heads", o.check_heads, "Fail (exit 1) unless the database is on all heads");
+  add_format(current);
+
+  CLI::App* history = app.add_subcommand("history", "List revisions, newest first");
+  history->add_option("-r,--rev-range", o.range, "Range [start]:[end] (start and end may be `current`)");
+  history->add_flag("-v,--verbose", o.verbose, "Show full revision details");
+  history->add_flag("-i,--indicate-current", o.indicate_current, "Mark the database's current revision(s)");
+  add_format(history);
+
+  CLI::App* heads = app.add_subcommand("heads", "Show the heads of the revision graph");
+  heads->add_flag("-v,--verbose", o.verbose, "Show full revision details");
+  heads->add_flag("--resolve-dependencies", o.resolve_dependencies, "Treat depends_on as down revisions");
+  add_format(heads);
+
+  CLI::App* branches = app.add_subcommand("branches", "Show branch points");
+  branches->add_flag("-v,--verbose", o.verbose, "Show full revision details");
+  add_format(branches);
+
+  CLI::App* show = app.add_subcommand("show", "Show the revision(s) a target denotes");
+  show->add_option("revision", o.target, "Revision, label, head, current, ...")->required();
+
+  CLI::App* stamp = app.add_subcommand("stamp", "Set the version table without running migrations");
+  stamp->add_option("revisions", o.targets, "Target revision(s) ([A:]B with --sql)")->required();
+  stamp->add_flag("--sql", o.sql, "Print the SQL script instead of running it");
+  stamp->add_flag("--purge", o.purge, "Empty the version table first (also clears unknown revisions)");
+
+  CLI::App* check = app.add_subcommand("check", "Exit 1 unless the database is at head");
+
+  std::vector<std::string> forwarded;
+  auto add_forward = [&](const char* verb, const char* what) {
+    CLI::App* sub = app.add_subcommand(verb, fmt::format("{} (runs retortc {}; --help shows its options)", what, verb));
+    sub->set_help_flag();  // --help goes to retortc
+    sub->prefix_command();
+    sub->allow_extras();
+    return sub;
+  };
+  CLI::App* revision = add_forward("revision", "Create a new migration file");
+  CLI::App* merge = add_forward("merge", "Create a merge migration");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  try {
+    if (revision->parsed()) return forward_to_retortc(settings, "revision", revision->remaining());
+    if (merge->parsed()) return forward_to_retortc(settings, "merge", merge->remaining());
+    Command cmd(settings, o);
+    if (upgrade->parsed()) return run_upgrade(cmd, o, true);
+    if (downgrade->parsed()) return run_upgrade(cmd, o, false);
+    if (current->parsed()) return run_current(cmd, o);
+    if (history->parsed()) return run_history(cmd, o);
+    if (heads->parsed()) return run_heads(cmd, o);
+    if (branches->parsed()) return run_branches(cmd, o);
+    if (show->parsed()) return run_show(cmd, o);
+    if (stamp->parsed()) return run_stamp(cmd, o);
+    if (check->parsed()) return run_check(cmd);
+  } catch (const UsageError& e) {
+    std::cerr << "ERROR: " << e.what() << "\nRun with --help for more information.\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "FAILED: " << e.what() << '\n';
+    return 1;
+  }
+  return 2;
+}
+
+}  // namespace retort::cli

@@ -1,0 +1,305 @@
+#include "migrator.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "retort/error.hpp"
+#include "retort/op.hpp"
+#include "sinks.hpp"
+
+namespace retort::detail {
+
+namespace {
+
+// Long statements are cut in messages: the line number finds the rest.
+std::string excerpt(std::string_view statement) {
+  constexpr std::size_t kMax = 600;
+  while (!statement.empty() && std::isspace(static_cast<unsigned char>(statement.front()))) statement.remove_prefix(1);
+  while (!statement.empty() && std::isspace(static_cast<unsigned char>(statement.back()))) statement.remove_suffix(1);
+  if (statement.size() <= kMax) return std::string(statement);
+  return std::string(statement.substr(0, kMax)) + " ...";
+}
+
+std::string rows_text(const std::vector<std::string>& rows) {
+  return rows.empty() ? std::string("empty (base)") : comma_list(rows);
+}
+
+std::vector<std::string> strings(std::span<const std::string_view> views) {
+  return {views.begin(), views.end()};
+}
+
+void rollback_quietly(Backend& db) {
+  try {
+    if (db.in_transaction()) db.rollback();
+  } catch (const Error&) {
+    // The connection is gone; the server rolls back on its own.
+  }
+}
+
+std::pair<std::string_view, std::string_view> split_range(std::string_view range) {
+  std::size_t colon = range.find(':');
+  if (colon == std::string_view::npos) return {{}, range};
+  return {range.substr(0, colon), range.substr(colon + 1)};
+}
+
+}  // namespace
+
+Migrator::Migrator(const Registry& registry, VersionTable table)
+    : registry_(registry), map_(RevisionMap::from_registry(registry)), table_(std::move(table)) {
+  for (const Migration& m : registry_.migrations) by_id_.emplace(m.id, &m);
+}
+
+const Migration& Migrator::migration(std::string_view id) const {
+  auto it = by_id_.find(id);
+  if (it == by_id_.end()) {
+    throw RevisionError(fmt::format("no migration with id '{}' in the set '{}'", id, registry_.name));
+  }
+  return *it->second;
+}
+
+std::vector<std::string> Migrator::unknown(const std::vector<std::string>& heads) const {
+  std::vector<std::string> out;
+  for (const std::string& head : heads) {
+    if (!map_.contains(head)) out.push_back(head);
+  }
+  return out;
+}
+
+void Migrator::refuse_unknown(const std::vector<std::string>& heads, const Backend& db) const {
+  std::vector<std::string> strangers = unknown(heads);
+  if (strangers.empty()) return;
+  throw RevisionError(fmt::format(
+      "the database {} is at revision {} (version table {}), which this build of '{}' does not know: the code is "
+      "older than the database. Nothing was changed. Deploy the build that contains {}; or, if that revision was "
+      "removed on purpose, `stamp` the database to a revision this build has (`stamp --purge REV` replaces the "
+      "version table's rows).",
+      db.url().display, comma_list(strangers), table_.qualified(), registry_.name,
+      strangers.size() == 1 ? "that revision" : "those revisions"));
+}
+
+std::string Migrator::describe(const MigrationStep& step, bool with_message) const {
+  const Migration& m = migration(step.revision);
+  std::vector<std::string> parents = strings(m.down_revisions);
+  std::vector<std::string> self{step.revision};
+  const auto& from = step.upgrade ? parents : self;
+  const auto& to = step.upgrade ? self : parents;
+  std::string text = fmt::format("{} {} -> {}", step.upgrade ? "upgrade" : "downgrade", comma_list(from),
+                                 comma_list(to));
+  if (with_message && !m.message.empty()) text += fmt::format(", {}", m.message);
+  return text;
+}
+
+void Migrator::run_body(const MigrationStep& step, StatementSink& sink) const {
+  const Migration& m = migration(step.revision);
+  if (m.is_sql()) {
+    for (const SqlStatement& statement : step.upgrade ? m.upgrade_sql : m.downgrade_sql) {
+      sink.run(statement.text, statement.line);
+    }
+    return;
+  }
+  MigrationFn fn = step.upgrade ? m.upgrade : m.downgrade;
+  if (!fn) {
+    throw Error(fmt::format("revision {} has no {}() function; add one to revert it", m.id,
+                            step.upgrade ? "upgrade" : "downgrade"));
+  }
+  Op op(sink);
+  fn(op);
+}
+
+UpgradeResult Migrator::upgrade(Backend& db, std::string_view target, TransactionMode mode,
+                                const LogFn& log) const {
+  std::vector<std::string> heads = table_.read(db);
+  refuse_unknown(heads, db);
+  return run_online(db, heads, map_.upgrade_steps(heads, target), mode, log);
+}
+
+UpgradeResult Migrator::downgrade(Backend& db, std::string_view target, TransactionMode mode,
+                                  const LogFn& log) const {
+  std::vector<std::string> heads = table_.read(db);
+  refuse_unknown(heads, db);
+  return run_online(db, heads, map_.downgrade_steps(heads, target), mode, log);
+}
+
+UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& heads,
+                                   std::vector<MigrationStep> steps, TransactionMode mode,
+                                   const LogFn& log) const {
+  UpgradeResult result;
+  result.heads_before = heads;
+  result.heads_after = heads;
+  if (steps.empty()) return result;
+
+  const bool whole_run = mode == TransactionMode::whole_run;
+  if (whole_run) db.begin();
+  if (heads.empty()) table_.ensure_exists(db);
+
+  for (const MigrationStep& step : steps) {
+    const Migration& m = migration(step.revision);
+    if (log) log(fmt::format("Running {}", describe(step)));
+    auto started = std::chrono::steady_clock::now();
+    try {
+      if (!m.transactional && db.in_transaction()) db.commit();  // nothing may stay open (CONCURRENTLY)
+      if (m.transactional && !db.in_transaction()) db.begin();
+      OnlineSink sink(db);
+      run_body(step, sink);
+      for (const VersionTableChange& change : step.changes) table_.apply(db, change);
+      if (!whole_run && db.in_transaction()) db.commit();
+      if (whole_run && !db.in_transaction()) db.begin();
+    } catch (const std::exception& e) {
+      rollback_quietly(db);
+      const auto* failure = dynamic_cast<const StatementFailure*>(&e);
+      unsigned line = failure && failure->line ? failure->line : m.source_line;
+      std::string now;
+      try {
+        now = rows_text(table_.read(db));
+      } catch (const Error&) {
+        now = "unknown (the connection failed; run `current`)";
+      }
+      std::string message = fmt::format("{}:{}: error: {} of revision {}{} failed: {}", m.source_path, line,
+                                        step.upgrade ? "upgrade" : "downgrade", m.id,
+                                        m.message.empty() ? "" : fmt::format(" (\"{}\")", m.message),
+                                        failure ? failure->database_message : e.what());
+      if (failure) message += fmt::format("\n  statement: {}", excerpt(failure->statement));
+      if (m.transactional) {
+        message += fmt::format(
+            "\n  The transaction was rolled back; the version table {} is at {}.\n  Fix the migration or the "
+            "database, then run the {} again.",
+            table_.qualified(), now, step.upgrade ? "upgrade" : "downgrade");
+      } else {
+        message += fmt::format(
+            "\n  This migration is not transactional: the statements before the failing one stay applied. The "
+            "version table {} is at {}.\n  Inspect the schema, complete or undo those statements by hand, then "
+            "run the {} again.",
+            table_.qualified(), now, step.upgrade ? "upgrade" : "downgrade");
+      }
+      throw MigrationError(message);
+    }
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    result.heads_after = step.heads_after;
+    result.applied.push_back(AppliedStep{step.revision, std::string(m.message), step.upgrade, step.heads_before,
+                                         step.heads_after,
+                                         std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
+  }
+  if (db.in_transaction()) {
+    try {
+      db.commit();
+    } catch (const Error& e) {
+      rollback_quietly(db);
+      throw MigrationError(fmt::format(
+          "committing the run's transaction failed: {}\n  Nothing of this run was applied (the version table {} "
+          "is at {}). Fix the cause and run again.",
+          e.what(), table_.qualified(), rows_text(heads)));
+    }
+  }
+  return result;
+}
+
+std::vector<std::string> Migrator::stamp(Backend& db, const std::vector<std::string>& targets, bool purge,
+                                         const LogFn& log) const {
+  std::vector<std::string> heads = table_.read(db);
+  if (!purge) refuse_unknown(heads, db);
+  StampResult stamped = map_.stamp_changes(heads, targets, purge);
+  db.begin();
+  try {
+    table_.ensure_exists(db);
+    if (purge) db.execute(fmt::format("DELETE FROM {}", table_.qualified()));
+    for (const VersionTableChange& change : stamped.changes) {
+      if (log) log(fmt::format("Running stamp_revision {} -> {}", change.from, change.to));
+      table_.apply(db, change);
+    }
+    db.commit();
+  } catch (const Error& e) {
+    rollback_quietly(db);
+    throw DatabaseError(fmt::format("stamp failed on {} (version table {}): {}\nNothing was changed.",
+                                    db.url().display, table_.qualified(), e.what()));
+  }
+  return stamped.heads_after;
+}
+
+std::vector<std::string> Migrator::range_start(std::string_view start) const {
+  if (start.empty()) return {};
+  return map_.resolve(start);
+}
+
+std::string Migrator::upgrade_sql(Dialect dialect, std::string_view range, TransactionMode mode,
+                                  const LogFn& log) const {
+  auto [start, target] = split_range(range);
+  std::vector<std::string> heads = range_start(start);
+  return run_offline(dialect, heads, map_.upgrade_steps(heads, target), mode, log);
+}
+
+std::string Migrator::downgrade_sql(Dialect dialect, std::string_view range, TransactionMode mode,
+                                    const LogFn& log) const {
+  auto [start, target] = split_range(range);
+  if (range.find(':') == std::string_view::npos) {
+    throw RevisionError(fmt::format(
+        "downgrade with --sql needs a range FROM:TO (for example `downgrade --sql {}:base`): offline, the "
+        "database's current revision is not known",
+        map_.heads().empty() ? "head" : map_.heads().front()));
+  }
+  std::vector<std::string> heads = range_start(start);
+  return run_offline(dialect, heads, map_.downgrade_steps(heads, target), mode, log);
+}
+
+std::string Migrator::run_offline(Dialect dialect, const std::vector<std::string>& heads,
+                                  const std::vector<MigrationStep>& steps, TransactionMode mode,
+                                  const LogFn& log) const {
+  OfflineSink sink(dialect);
+  const bool whole_run = mode == TransactionMode::whole_run;
+  if (whole_run) sink.begin();
+  std::vector<std::string> rows = heads;
+  for (const MigrationStep& step : steps) {
+    const Migration& m = migration(step.revision);
+    if (!m.transactional && sink.in_transaction()) sink.commit();
+    if (m.transactional && !sink.in_transaction()) sink.begin();
+    if (rows.empty()) sink.run(table_.create_sql(false), 0);
+    if (log) log(fmt::format("Running {}", describe(step)));
+    sink.comment(fmt::format("Running {}", describe(step, false)));
+    try {
+      run_body(step, sink);
+    } catch (const std::exception& e) {
+      throw MigrationError(fmt::format("{}:{}: error: {} of revision {} cannot be written as SQL: {}",
+                                       m.source_path, m.source_line, step.upgrade ? "upgrade" : "downgrade", m.id,
+                                       e.what()));
+    }
+    for (const VersionTableChange& change : step.changes) sink.run(table_.change_sql(change), 0);
+    rows = step.heads_after;
+    if (!whole_run && sink.in_transaction()) sink.commit();
+    if (whole_run && !sink.in_transaction()) sink.begin();
+  }
+  if (!steps.empty() && rows.empty()) sink.run(table_.drop_sql(), 0);
+  if (sink.in_transaction()) sink.commit();
+  return sink.script();
+}
+
+std::string Migrator::stamp_sql(Dialect dialect, const std::vector<std::string>& targets, const LogFn& log) const {
+  std::optional<std::string> start;
+  std::vector<std::string> destinations;
+  for (const std::string& target : targets) {
+    auto [from, to] = split_range(target);
+    if (target.find(':') != std::string::npos) {
+      if (start && *start != from) {
+        throw RevisionError(fmt::format(
+            "stamp --sql takes one starting revision, got '{}' and '{}'; stamp each range separately", *start,
+            from));
+      }
+      start = std::string(from);
+    }
+    destinations.emplace_back(to);
+  }
+  std::vector<std::string> heads = range_start(start.value_or(""));
+  StampResult stamped = map_.stamp_changes(heads, destinations, false);
+  OfflineSink sink(dialect);
+  sink.begin();
+  if (heads.empty()) sink.run(table_.create_sql(false), 0);
+  for (const VersionTableChange& change : stamped.changes) {
+    if (log) log(fmt::format("Running stamp_revision {} -> {}", change.from, change.to));
+    sink.run(table_.change_sql(change), 0);
+  }
+  if (stamped.heads_after.empty()) sink.run(table_.drop_sql(), 0);
+  sink.commit();
+  return sink.script();
+}
+
+}  // namespace retort::detail

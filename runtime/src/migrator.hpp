@@ -1,0 +1,67 @@
+// Applies a registry to a database: Alembic's runtime/migration.py. Shared by
+// the startup API (retort.hpp) and `<name>-migrate`.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "backend.hpp"
+#include "retort/registry.hpp"
+#include "retort/retort.hpp"
+#include "retort/revision_map.hpp"
+#include "version_table.hpp"
+
+namespace retort::detail {
+
+using LogFn = std::function<void(std::string_view)>;
+
+class Migrator {
+ public:
+  Migrator(const Registry& registry, VersionTable table);
+
+  const RevisionMap& map() const { return map_; }
+  const VersionTable& table() const { return table_; }
+  const Migration& migration(std::string_view id) const;
+
+  // The version table rows (one query).
+  std::vector<std::string> current(Backend& db) const { return table_.read(db); }
+  // Rows of `heads` this build has no migration for.
+  std::vector<std::string> unknown(const std::vector<std::string>& heads) const;
+
+  // Online. Refuse a database at an unknown revision before running anything.
+  UpgradeResult upgrade(Backend& db, std::string_view target, TransactionMode mode, const LogFn& log) const;
+  UpgradeResult downgrade(Backend& db, std::string_view target, TransactionMode mode, const LogFn& log) const;
+  // Returns the rows afterwards.
+  std::vector<std::string> stamp(Backend& db, const std::vector<std::string>& targets, bool purge,
+                                 const LogFn& log) const;
+
+  // Offline (`--sql`): the script for `upgrade [A:]B`, `downgrade A:B`,
+  // `stamp [A:]B...`. Without A an upgrade or stamp starts from an empty table.
+  std::string upgrade_sql(Dialect dialect, std::string_view range, TransactionMode mode, const LogFn& log) const;
+  std::string downgrade_sql(Dialect dialect, std::string_view range, TransactionMode mode, const LogFn& log) const;
+  std::string stamp_sql(Dialect dialect, const std::vector<std::string>& targets, const LogFn& log) const;
+
+  // Alembic's "upgrade a -> b, message" text for a step (the offline
+  // script's comment leaves the message out, as Alembic does).
+  std::string describe(const MigrationStep& step, bool with_message = true) const;
+
+ private:
+  void refuse_unknown(const std::vector<std::string>& heads, const Backend& db) const;
+  UpgradeResult run_online(Backend& db, const std::vector<std::string>& heads, std::vector<MigrationStep> steps,
+                           TransactionMode mode, const LogFn& log) const;
+  std::string run_offline(Dialect dialect, const std::vector<std::string>& heads,
+                          const std::vector<MigrationStep>& steps, TransactionMode mode, const LogFn& log) const;
+  void run_body(const MigrationStep& step, StatementSink& sink) const;
+  std::vector<std::string> range_start(std::string_view start) const;
+
+  const Registry& registry_;
+  RevisionMap map_;
+  VersionTable table_;
+  std::unordered_map<std::string_view, const Migration*> by_id_;
+};
+
+}  // namespace retort::detail

@@ -1,0 +1,91 @@
+#include "sinks.hpp"
+
+#include <fmt/format.h>
+
+#include "sql_text.hpp"
+
+namespace retort::detail {
+
+void OnlineSink::run(std::string_view sql, unsigned line) {
+  try {
+    db_.execute(sql);
+  } catch (const DatabaseError& e) {
+    throw StatementFailure(std::string(sql), line, e.what());
+  }
+}
+
+void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsigned line) {
+  try {
+    db_.execute(sql, params);
+  } catch (const DatabaseError& e) {
+    // Shown with its parameters inlined, as the offline script would run it.
+    std::string shown(sql);
+    try {
+      shown = inline_parameters(sql, params, db_.dialect());
+    } catch (const Error&) {
+    }
+    throw StatementFailure(shown, line, e.what());
+  }
+}
+
+Rows OnlineSink::query(std::string_view sql, std::span<const Value> params, unsigned line) {
+  try {
+    return db_.query(sql, params);
+  } catch (const DatabaseError& e) {
+    throw StatementFailure(std::string(sql), line, e.what());
+  }
+}
+
+void OnlineSink::begin_autocommit_block() {
+  reopen_after_block_ = db_.in_transaction();
+  if (reopen_after_block_) db_.commit();
+}
+
+void OnlineSink::end_autocommit_block() {
+  if (reopen_after_block_) db_.begin();
+  reopen_after_block_ = false;
+}
+
+void OfflineSink::run(std::string_view sql, unsigned) {
+  while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.back()))) sql.remove_suffix(1);
+  while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front()))) sql.remove_prefix(1);
+  if (sql.empty()) return;
+  script_ += sql;
+  if (sql.back() != ';') script_ += ';';
+  script_ += "\n\n";
+}
+
+void OfflineSink::run(std::string_view sql, std::span<const Value> params, unsigned line) {
+  run(inline_parameters(sql, params, dialect_), line);
+}
+
+Rows OfflineSink::query(std::string_view sql, std::span<const Value>, unsigned line) {
+  throw Error(fmt::format(
+      "line {}: the migration reads from the database ({}), which an offline (--sql) script cannot do; run this "
+      "migration online, or generate the script only for the revisions around it with a range A:B",
+      line, sql));
+}
+
+void OfflineSink::begin_autocommit_block() {
+  reopen_after_block_ = in_transaction_;
+  if (in_transaction_) commit();
+}
+
+void OfflineSink::end_autocommit_block() {
+  if (reopen_after_block_) begin();
+  reopen_after_block_ = false;
+}
+
+void OfflineSink::begin() {
+  script_ += "BEGIN;\n\n";
+  in_transaction_ = true;
+}
+
+void OfflineSink::commit() {
+  script_ += "COMMIT;\n\n";
+  in_transaction_ = false;
+}
+
+void OfflineSink::comment(std::string_view text) { script_ += fmt::format("-- {}\n\n", text); }
+
+}  // namespace retort::detail

@@ -1,0 +1,72 @@
+// The two StatementSinks: a live connection, and an SQL script for `--sql`.
+#pragma once
+
+#include <string>
+
+#include "backend.hpp"
+#include "retort/error.hpp"
+#include "statement_sink.hpp"
+
+namespace retort::detail {
+
+// A statement failed online: what ran, from which migration line, and the
+// database's own message. The migrator adds the revision.
+class StatementFailure : public DatabaseError {
+ public:
+  StatementFailure(std::string statement, unsigned line, std::string database_message)
+      : DatabaseError(database_message),
+        statement(std::move(statement)),
+        line(line),
+        database_message(std::move(database_message)) {}
+  std::string statement;
+  unsigned line;
+  std::string database_message;
+};
+
+class OnlineSink final : public StatementSink {
+ public:
+  explicit OnlineSink(Backend& db) : db_(db) {}
+
+  Dialect dialect() const override { return db_.dialect(); }
+  bool offline() const override { return false; }
+  void run(std::string_view sql, unsigned line) override;
+  void run(std::string_view sql, std::span<const Value> params, unsigned line) override;
+  Rows query(std::string_view sql, std::span<const Value> params, unsigned line) override;
+  void begin_autocommit_block() override;
+  void end_autocommit_block() override;
+
+ private:
+  Backend& db_;
+  bool reopen_after_block_ = false;
+};
+
+// Writes a script that psql -f / sqlite3 can run: statements terminated by
+// `;` and separated by blank lines, parameters inlined as literals.
+class OfflineSink final : public StatementSink {
+ public:
+  explicit OfflineSink(Dialect dialect) : dialect_(dialect) {}
+
+  Dialect dialect() const override { return dialect_; }
+  bool offline() const override { return true; }
+  void run(std::string_view sql, unsigned line) override;
+  void run(std::string_view sql, std::span<const Value> params, unsigned line) override;
+  Rows query(std::string_view sql, std::span<const Value> params, unsigned line) override;
+  void begin_autocommit_block() override;
+  void end_autocommit_block() override;
+
+  // Transaction statements and comments, written as they come.
+  void begin();
+  void commit();
+  void comment(std::string_view text);
+  bool in_transaction() const { return in_transaction_; }
+
+  const std::string& script() const { return script_; }
+
+ private:
+  Dialect dialect_;
+  std::string script_;
+  bool in_transaction_ = false;
+  bool reopen_after_block_ = false;
+};
+
+}  // namespace retort::detail

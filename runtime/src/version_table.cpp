@@ -1,0 +1,92 @@
+#include "version_table.hpp"
+
+#include <fmt/format.h>
+
+#include "retort/error.hpp"
+#include "sql_text.hpp"
+
+namespace retort::detail {
+
+namespace {
+
+// Identifiers are written bare when SQL would read them unchanged, as
+// Alembic writes `alembic_version`.
+std::string sql_name(const std::string& name) {
+  bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+  for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  return plain ? name : quote_identifier(name);
+}
+
+}  // namespace
+
+std::string comma_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
+VersionTable::VersionTable(std::string name, std::string schema) : name_(std::move(name)), schema_(std::move(schema)) {
+  if (name_.empty()) throw Error("the version table name is empty; give a name such as retort_version");
+  qualified_ = schema_.empty() ? sql_name(name_) : sql_name(schema_) + "." + sql_name(name_);
+}
+
+std::string VersionTable::create_sql(bool if_not_exists) const {
+  return fmt::format(
+      "CREATE TABLE {}{} (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT {} PRIMARY KEY (version_num)\n)",
+      if_not_exists ? "IF NOT EXISTS " : "", qualified_, sql_name(name_ + "_pkc"));
+}
+
+std::string VersionTable::drop_sql() const { return fmt::format("DROP TABLE {}", qualified_); }
+
+std::string VersionTable::select_sql() const { return fmt::format("SELECT version_num FROM {}", qualified_); }
+
+std::string VersionTable::change_sql(const VersionTableChange& change) const {
+  const std::string column = sql_name(name_) + ".version_num";
+  switch (change.kind) {
+    case VersionTableChange::Kind::insert:
+      return fmt::format("INSERT INTO {} (version_num) VALUES ({})", qualified_, quote_literal(change.to));
+    case VersionTableChange::Kind::update:
+      return fmt::format("UPDATE {} SET version_num={} WHERE {} = {}", qualified_, quote_literal(change.to), column,
+                         quote_literal(change.from));
+    case VersionTableChange::Kind::remove:
+      return fmt::format("DELETE FROM {} WHERE {} = {}", qualified_, column, quote_literal(change.from));
+  }
+  throw Error("unknown version table change");
+}
+
+std::vector<std::string> VersionTable::read(Backend& db) const {
+  Rows rows;
+  try {
+    rows = db.query(select_sql());
+  } catch (const MissingTableError&) {
+    return {};
+  } catch (const DatabaseError& e) {
+    throw DatabaseError(fmt::format(
+        "could not read the version table {} in {}: {}\nCheck --version-table/--version-table-schema and that the "
+        "user may read it.",
+        qualified_, db.url().display, e.what()));
+  }
+  std::vector<std::string> heads;
+  for (auto& row : rows.rows) {
+    if (row.at(0)) heads.push_back(*row[0]);
+  }
+  return heads;
+}
+
+void VersionTable::ensure_exists(Backend& db) const { db.execute(create_sql(true)); }
+
+void VersionTable::apply(Backend& db, const VersionTableChange& change) const {
+  db.execute(change_sql(change));
+  if (change.kind != VersionTableChange::Kind::insert && db.affected_rows() != 1) {
+    throw DatabaseError(fmt::format(
+        "expected to match one row of the version table {} when {} '{}', found {}: another process changed the "
+        "table during this run. Run `current` to see where the database is, then retry.",
+        qualified_, change.kind == VersionTableChange::Kind::update ? "updating" : "deleting", change.from,
+        db.affected_rows()));
+  }
+}
+
+}  // namespace retort::detail

@@ -1,0 +1,337 @@
+// Applying registries through the startup API and the migrator, on real
+// PostgreSQL and SQLite databases.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "migrator.hpp"
+#include "retort/error.hpp"
+#include "retort/retort.hpp"
+#include "runtime_fixture.hpp"
+#include "test_registries.hpp"
+
+namespace retort::test {
+namespace {
+
+using detail::Dialect;
+using Strings = std::set<std::string>;
+
+UpgradeOptions quick() {
+  UpgradeOptions options;
+  options.retry_for = std::chrono::milliseconds(0);
+  return options;
+}
+
+std::vector<std::string> ids(const UpgradeResult& result) {
+  std::vector<std::string> out;
+  for (const AppliedStep& step : result.applied) out.push_back(step.revision);
+  return out;
+}
+
+class Upgrade : public RuntimeTest {};
+
+TEST_P(Upgrade, HeadAppliesEveryRevisionOnceAndRecordsTheHead) {
+  std::vector<std::string> log;
+  UpgradeOptions options = quick();
+  options.log = [&](std::string_view line) { log.emplace_back(line); };
+
+  UpgradeResult first = upgrade(kLinearRegistry, url(), "head", options);
+  EXPECT_EQ(ids(first), (std::vector<std::string>{"r1", "r2", "r3"}));
+  EXPECT_TRUE(first.heads_before.empty());
+  EXPECT_EQ(first.heads_after, std::vector<std::string>{"r3"});
+  EXPECT_EQ(log, (std::vector<std::string>{"Running upgrade  -> r1, create r1",
+                                           "Running upgrade r1 -> r2, create r2 (sql)",
+                                           "Running upgrade r2 -> r3, create r3"}));
+  EXPECT_EQ(version_rows(), Strings{"r3"});
+  EXPECT_EQ(revision_tables(), (Strings{"r1", "r2", "r3"}));
+  EXPECT_EQ(db().query("SELECT note FROM t_r2").rows.at(0).at(0), "it's r2");
+
+  UpgradeResult second = upgrade(kLinearRegistry, url(), "head", options);
+  EXPECT_TRUE(second.applied.empty());
+  EXPECT_EQ(second.heads_before, std::vector<std::string>{"r3"});
+  EXPECT_EQ(version_rows(), Strings{"r3"});
+}
+
+TEST_P(Upgrade, VersionTableHasAlembicsLayout) {
+  upgrade(kLinearRegistry, url(), "r1", quick());
+  if (postgres()) {
+    auto columns = db().query(
+        "SELECT column_name, data_type, character_maximum_length, is_nullable FROM information_schema.columns "
+        "WHERE table_name = 'retort_version'");
+    ASSERT_EQ(columns.rows.size(), 1u);
+    EXPECT_EQ(columns.rows[0][0], "version_num");
+    EXPECT_EQ(columns.rows[0][1], "character varying");
+    EXPECT_EQ(columns.rows[0][2], "32");
+    EXPECT_EQ(columns.rows[0][3], "NO");
+    auto pk = db().query(
+        "SELECT constraint_name FROM information_schema.table_constraints WHERE table_name = 'retort_version' "
+        "AND constraint_type = 'PRIMARY KEY'");
+    EXPECT_EQ(pk.rows.at(0).at(0), "retort_version_pkc");
+  } else {
+    auto sql = db().query("SELECT sql FROM sqlite_master WHERE name = 'retort_version'");
+    std::string ddl = *sql.rows.at(0).at(0);
+    EXPECT_NE(ddl.find("version_num VARCHAR(32) NOT NULL"), std::string::npos) << ddl;
+    EXPECT_NE(ddl.find("CONSTRAINT retort_version_pkc PRIMARY KEY (version_num)"), std::string::npos) << ddl;
+  }
+}
+
+TEST_P(Upgrade, RelativeTargetsAndDowngrades) {
+  EXPECT_EQ(ids(upgrade(kLinearRegistry, url(), "+1", quick())), std::vector<std::string>{"r1"});
+  EXPECT_EQ(ids(upgrade(kLinearRegistry, url(), "+1", quick())), std::vector<std::string>{"r2"});
+  EXPECT_EQ(version_rows(), Strings{"r2"});
+  EXPECT_EQ(revision_tables(), (Strings{"r1", "r2"}));
+
+  UpgradeResult down = downgrade(kLinearRegistry, url(), "-1", quick());
+  EXPECT_EQ(ids(down), std::vector<std::string>{"r2"});
+  EXPECT_FALSE(down.applied.at(0).upgrade);
+  EXPECT_EQ(version_rows(), Strings{"r1"});
+  EXPECT_EQ(revision_tables(), Strings{"r1"});
+
+  upgrade(kLinearRegistry, url(), "r3", quick());
+  EXPECT_EQ(revision_tables(), (Strings{"r1", "r2", "r3"}));
+  EXPECT_EQ(ids(downgrade(kLinearRegistry, url(), "r1", quick())), (std::vector<std::string>{"r3", "r2"}));
+  EXPECT_EQ(ids(downgrade(kLinearRegistry, url(), "base", quick())), std::vector<std::string>{"r1"});
+  EXPECT_TRUE(version_rows().empty());
+  EXPECT_TRUE(revision_tables().empty());
+  EXPECT_TRUE(table_exists("retort_version"));
+}
+
+TEST_P(Upgrade, BranchesMergesLabelsAndDependenciesKeepSchemaAndVersionTableInStep) {
+  // After every command the schema holds exactly the revisions the version
+  // table implies.
+  auto check = [&](const std::string& what) {
+    SCOPED_TRACE(what);
+    EXPECT_EQ(revision_tables(), implied(kBranchyRegistry, version_rows()));
+  };
+  upgrade(kBranchyRegistry, url(), "b1", quick());
+  EXPECT_EQ(version_rows(), Strings{"b1"});
+  check("upgrade b1");
+  upgrade(kBranchyRegistry, url(), "c1", quick());
+  EXPECT_EQ(version_rows(), (Strings{"b1", "c1"}));
+  check("upgrade c1");
+  upgrade(kBranchyRegistry, url(), "m1", quick());
+  EXPECT_EQ(version_rows(), Strings{"m1"});
+  check("upgrade m1 (merge)");
+
+  // x2 depends on b1, already applied; the labelled branch comes in as a new row.
+  UpgradeResult extra = upgrade(kBranchyRegistry, url(), "extra@head", quick());
+  EXPECT_EQ(ids(extra), (std::vector<std::string>{"x1", "x2"}));
+  EXPECT_EQ(version_rows(), (Strings{"m1", "x2"}));
+  check("upgrade extra@head");
+
+  downgrade(kBranchyRegistry, url(), "extra@base", quick());
+  EXPECT_EQ(version_rows(), Strings{"m1"});
+  check("downgrade extra@base");
+
+  downgrade(kBranchyRegistry, url(), "base", quick());
+  EXPECT_TRUE(version_rows().empty());
+  check("downgrade base");
+
+  // depends_on pulls b1 (and a1) in on upgrade of x2 from an empty database.
+  UpgradeResult pulled = upgrade(kBranchyRegistry, url(), "x2", quick());
+  std::vector<std::string> order = ids(pulled);
+  EXPECT_EQ(Strings(order.begin(), order.end()), (Strings{"a1", "b1", "x1", "x2"}));
+  check("upgrade x2 pulls its dependency");
+  // ... and downgrading b1 first reverts x2, which needs it.
+  downgrade(kBranchyRegistry, url(), "a1", quick());
+  EXPECT_EQ(revision_tables().count("x2"), 0u);
+  check("downgrade a1 respects depends_on");
+
+  UpgradeResult all = upgrade(kBranchyRegistry, url(), "heads", quick());
+  EXPECT_EQ(version_rows(), (Strings{"m1", "x2"}));
+  check("upgrade heads");
+}
+
+TEST_P(Upgrade, HeadWithSeveralHeadsIsRefusedAsAlembicRefuses) {
+  try {
+    upgrade(kBranchyRegistry, url(), "head", quick());
+    FAIL() << "upgrade head accepted with two heads";
+  } catch (const RevisionError& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("heads"), std::string::npos) << message;
+  }
+  EXPECT_TRUE(revision_tables().empty());
+}
+
+TEST_P(Upgrade, FailingMigrationRollsBackAndNamesRevisionSourceStatementAndDatabaseMessage) {
+  upgrade(kFailingRegistry, url(), "r2", quick());
+  try {
+    upgrade(kFailingRegistry, url(), "head", quick());
+    FAIL() << "the failing migration succeeded";
+  } catch (const MigrationError& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find(fmt::format("{}:{}: error: upgrade of revision r4 (\"add r4 then fail\") failed",
+                                       kRegistriesFile, kFailingLine)),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("no_such_table"), std::string::npos) << message;  // the database's message
+    EXPECT_NE(message.find("statement: INSERT INTO no_such_table (id) VALUES (1)"), std::string::npos) << message;
+    EXPECT_NE(message.find("rolled back; the version table retort_version is at r3"), std::string::npos) << message;
+  }
+  // r3 committed on its own; r4's half (its table) was rolled back.
+  EXPECT_EQ(version_rows(), Strings{"r3"});
+  EXPECT_EQ(revision_tables(), (Strings{"r1", "r2", "r3"}));
+}
+
+TEST_P(Upgrade, FailingSqlStatementIsNamedByItsOwnLine) {
+  // r2's statement at line 9 fails when t_r2 already holds row 1.
+  upgrade(kLinearRegistry, url(), "r1", quick());
+  db().execute("CREATE TABLE t_r2 (id INTEGER PRIMARY KEY, note VARCHAR(20))");
+  try {
+    upgrade(kLinearRegistry, url(), "head", quick());
+    FAIL() << "r2 succeeded over an existing table";
+  } catch (const MigrationError& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("/src/migrations/r2_create.sql:7: error: upgrade of revision r2"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("statement: CREATE TABLE t_r2"), std::string::npos) << message;
+    EXPECT_NE(message.find("is at r1"), std::string::npos) << message;
+  }
+  EXPECT_EQ(version_rows(), Strings{"r1"});
+}
+
+TEST_P(Upgrade, SingleTransactionRunRollsBackEverything) {
+  UpgradeOptions options = quick();
+  options.transaction_mode = TransactionMode::whole_run;
+  upgrade(kFailingRegistry, url(), "r1", options);
+  EXPECT_THROW(upgrade(kFailingRegistry, url(), "head", options), MigrationError);
+  EXPECT_EQ(version_rows(), Strings{"r1"});
+  EXPECT_EQ(revision_tables(), Strings{"r1"});
+
+  EXPECT_EQ(ids(upgrade(kLinearRegistry, url(), "head", options)), (std::vector<std::string>{"r2", "r3"}));
+  EXPECT_EQ(version_rows(), Strings{"r3"});
+}
+
+TEST_P(Upgrade, DatabaseAtAnUnknownRevisionIsRefusedBeforeAnythingRuns) {
+  upgrade(kLinearRegistry, url(), "r1", quick());
+  db().execute("UPDATE retort_version SET version_num = 'f00dfeed9999'");
+  try {
+    upgrade(kLinearRegistry, url(), "head", quick());
+    FAIL() << "ran against a database from the future";
+  } catch (const RevisionError& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("f00dfeed9999"), std::string::npos) << message;
+    EXPECT_NE(message.find("does not know"), std::string::npos) << message;
+    EXPECT_NE(message.find("older than the database"), std::string::npos) << message;
+  }
+  EXPECT_EQ(revision_tables(), Strings{"r1"});
+  EXPECT_EQ(version_rows(), Strings{"f00dfeed9999"});
+
+  Status s = status(kLinearRegistry, url(), quick());
+  EXPECT_FALSE(s.at_head);
+  EXPECT_EQ(s.unknown, std::vector<std::string>{"f00dfeed9999"});
+}
+
+TEST_P(Upgrade, StatusReadsWithoutChangingAnything) {
+  Status empty = status(kLinearRegistry, url(), quick());
+  EXPECT_FALSE(empty.at_head);
+  EXPECT_TRUE(empty.current.empty());
+  EXPECT_EQ(empty.pending, (std::vector<std::string>{"r1", "r2", "r3"}));
+  EXPECT_EQ(empty.heads, std::vector<std::string>{"r3"});
+  EXPECT_FALSE(table_exists("retort_version"));  // read-only: not even the version table
+
+  upgrade(kLinearRegistry, url(), "r2", quick());
+  EXPECT_EQ(status(kLinearRegistry, url(), quick()).pending, std::vector<std::string>{"r3"});
+  upgrade(kLinearRegistry, url(), "head", quick());
+  Status done = status(kLinearRegistry, url(), quick());
+  EXPECT_TRUE(done.at_head);
+  EXPECT_EQ(done.current, std::vector<std::string>{"r3"});
+}
+
+TEST_P(Upgrade, CustomVersionTableName) {
+  UpgradeOptions options = quick();
+  options.version_table = "schema_revisions";
+  upgrade(kLinearRegistry, url(), "head", options);
+  EXPECT_EQ(version_rows("schema_revisions"), Strings{"r3"});
+  EXPECT_FALSE(table_exists("retort_version"));
+  EXPECT_TRUE(status(kLinearRegistry, url(), options).at_head);
+  EXPECT_FALSE(status(kLinearRegistry, url(), quick()).at_head);
+}
+
+TEST_P(Upgrade, StampAndPurgeMoveOnlyTheVersionTable) {
+  detail::Migrator migrator(kBranchyRegistry, detail::VersionTable("retort_version", ""));
+  std::vector<std::string> logged;
+  auto log = [&](std::string_view line) { logged.emplace_back(line); };
+  EXPECT_EQ(migrator.stamp(db(), {"b1"}, false, log), std::vector<std::string>{"b1"});
+  EXPECT_EQ(logged, std::vector<std::string>{"Running stamp_revision  -> b1"});
+  EXPECT_EQ(version_rows(), Strings{"b1"});
+  EXPECT_TRUE(revision_tables().empty());
+
+  migrator.stamp(db(), {"c1"}, false, log);
+  EXPECT_EQ(version_rows(), (Strings{"b1", "c1"}));
+  migrator.stamp(db(), {"m1"}, false, log);
+  EXPECT_EQ(version_rows(), Strings{"m1"});
+
+  db().execute("INSERT INTO retort_version (version_num) VALUES ('deadbeef0000')");
+  EXPECT_THROW(migrator.stamp(db(), {"m1"}, false, log), RevisionError);
+  EXPECT_EQ(migrator.stamp(db(), {"a1"}, true, log), std::vector<std::string>{"a1"});
+  EXPECT_EQ(version_rows(), Strings{"a1"});
+  migrator.stamp(db(), {"base"}, false, log);
+  EXPECT_TRUE(version_rows().empty());
+  EXPECT_TRUE(revision_tables().empty());
+}
+
+TEST_P(Upgrade, UnreachableDatabaseFailsAfterTheDeadlineWithoutThePassword) {
+  UpgradeOptions options;
+  options.retry_for = std::chrono::milliseconds(500);
+  std::string url = postgres() ? "postgresql://app:Hidden-Pass-42@127.0.0.1:1/app"
+                               : "sqlite:////nonexistent-dir-for-retort/app.db";
+  try {
+    upgrade(kLinearRegistry, url, "head", options);
+    FAIL() << "connected to " << url;
+  } catch (const ConnectionError& e) {
+    std::string message = e.what();
+    EXPECT_EQ(message.find("Hidden-Pass-42"), std::string::npos) << message;
+    EXPECT_NE(message.find(postgres() ? "postgresql://app:***@127.0.0.1:1/app" : "nonexistent-dir-for-retort"),
+              std::string::npos)
+        << message;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, Upgrade, ::testing::Values(Dialect::postgresql, Dialect::sqlite), dialect_name);
+
+// ---- PostgreSQL only ---------------------------------------------------------
+
+class Postgres : public RuntimeTest {};
+
+TEST_P(Postgres, NonTransactionalMigrationRunsOutsideAnyTransaction) {
+  // CREATE INDEX CONCURRENTLY refuses to run inside a transaction block.
+  upgrade(kConcurrentRegistry, url(), "n2", quick());
+  EXPECT_TRUE(index_exists("ix_n1_email"));
+  EXPECT_EQ(version_rows(), Strings{"n2"});
+
+  UpgradeOptions whole = quick();
+  whole.transaction_mode = TransactionMode::whole_run;
+  downgrade(kConcurrentRegistry, url(), "base", whole);
+  EXPECT_FALSE(index_exists("ix_n1_email"));
+  upgrade(kConcurrentRegistry, url(), "n2", whole);
+  EXPECT_TRUE(index_exists("ix_n1_email"));
+}
+
+TEST_P(Postgres, FailedNonTransactionalMigrationSaysWhatStayedApplied) {
+  upgrade(kConcurrentRegistry, url(), "n2", quick());
+  try {
+    upgrade(kConcurrentRegistry, url(), "n3", quick());
+    FAIL() << "n3 succeeded";
+  } catch (const MigrationError& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("not transactional"), std::string::npos) << message;
+    EXPECT_NE(message.find("stay applied"), std::string::npos) << message;
+    EXPECT_NE(message.find("is at n2"), std::string::npos) << message;
+  }
+  EXPECT_TRUE(index_exists("ix_n1_id_email"));  // the first statement ran, as the message says
+  EXPECT_EQ(version_rows(), Strings{"n2"});
+}
+
+TEST_P(Postgres, VersionTableInAnotherSchema) {
+  db().execute("CREATE SCHEMA ops");
+  UpgradeOptions options = quick();
+  options.version_table_schema = "ops";
+  upgrade(kLinearRegistry, url(), "head", options);
+  EXPECT_EQ(version_rows("ops.retort_version"), Strings{"r3"});
+  EXPECT_TRUE(status(kLinearRegistry, url(), options).at_head);
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, Postgres, ::testing::Values(Dialect::postgresql), dialect_name);
+
+}  // namespace
+}  // namespace retort::test
