@@ -16,10 +16,10 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/runtime/include/retort"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
 if(TARGET retortc)
-  # retortc links Clang's shared libraries: keep their directories in its
-  # RUNPATH so the installed tool finds them wherever LLVM lives.
+  # compiler/ installs retortc into RetortTargets. It links Clang's shared
+  # libraries: keep their directories in its RUNPATH so the installed tool
+  # finds them wherever LLVM lives.
   set_target_properties(retortc PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
-  install(TARGETS retortc EXPORT RetortTargets RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 endif()
 
 install(EXPORT RetortTargets

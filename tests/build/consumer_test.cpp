@@ -1,0 +1,81 @@
+// Another project uses Retort both ways the README documents: installed
+// (find_package after `cmake --install`) and from the source tree
+// (add_subdirectory). Each builds a migration set, links an executable that
+// reads the registry, and migrates a real SQLite file with <name>-migrate.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <set>
+
+#include "build_support.hpp"
+#include "test_support.hpp"
+
+namespace retort::build_test {
+namespace {
+
+// Table names of an SQLite database, read from its catalog.
+std::set<std::string> sqlite_tables(const fs::path& database) {
+  std::set<std::string> tables;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << "cannot open " << database << ": " << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    return tables;
+  }
+  sqlite3_stmt* statement = nullptr;
+  sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &statement, nullptr);
+  while (sqlite3_step(statement) == SQLITE_ROW)
+    tables.insert(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return tables;
+}
+
+void build_and_migrate(const fs::path& source, const fs::path& build_dir, const std::string& how) {
+  CommandResult configured = configure(source, build_dir, how);
+  ASSERT_EQ(configured.status, 0) << configured.output;
+  CommandResult built = build(build_dir);
+  ASSERT_EQ(built.status, 0) << built.output;
+
+  CommandResult listed = run(shell_quote((build_dir / "list_revisions").string()));
+  ASSERT_EQ(listed.status, 0) << listed.output;
+  EXPECT_EQ(listed.output, "1c0ffee1d2e3 base create customers\n5e7a9b2c4d6f 1c0ffee1d2e3 create orders\n");
+
+  std::string migrate = shell_quote((build_dir / "shop_migrations-migrate").string());
+  CommandResult heads = run(migrate + " heads");
+  EXPECT_EQ(heads.status, 0) << heads.output;
+  EXPECT_NE(heads.output.find("5e7a9b2c4d6f (head)"), std::string::npos) << heads.output;
+
+  fs::path database = build_dir / "shop.db";
+  std::string url = shell_quote("sqlite:///" + database.string());
+  CommandResult upgraded = run(migrate + " --url " + url + " upgrade head");
+  ASSERT_EQ(upgraded.status, 0) << upgraded.output;
+  std::set<std::string> tables = sqlite_tables(database);
+  EXPECT_TRUE(tables.count("customers") && tables.count("orders")) << upgraded.output;
+
+  CommandResult downgraded = run(migrate + " --url " + url + " downgrade base");
+  ASSERT_EQ(downgraded.status, 0) << downgraded.output;
+  tables = sqlite_tables(database);
+  EXPECT_FALSE(tables.count("customers") || tables.count("orders")) << downgraded.output;
+}
+
+TEST(Consumer, FindPackageAfterInstall) {
+  retort::test::TempDir dir;
+  copy_tree(Paths::projects() / "consumer", dir / "project");
+  // CMAKE_PREFIX_PATH (the install fixture's prefix) is all it is given.
+  build_and_migrate(dir / "project", dir / "build", "");
+}
+
+TEST(Consumer, AddSubdirectoryOfTheSourceTree) {
+  retort::test::TempDir dir;
+  copy_tree(Paths::projects() / "consumer", dir / "project");
+  // The runtime builds from source; retortc is this build's, so the test
+  // does not link LLVM again.
+  build_and_migrate(dir / "project", dir / "build",
+                    "-DRETORT_SOURCE_DIR=" + shell_quote(Paths::retort_source().string()) +
+                        " -DRETORT_BUILD_COMPILER=OFF -DRETORT_BUILD_TESTS=OFF -DRETORT_RETORTC=" +
+                        shell_quote(Paths::retortc().string()) + " -DCMAKE_PREFIX_PATH=");
+}
+
+}  // namespace
+}  // namespace retort::build_test

@@ -1,0 +1,104 @@
+// The next `cmake --build` picks up added, removed and edited migrations
+// without anyone running cmake by hand, and rebuilds only what it must.
+#include <gtest/gtest.h>
+
+#include "build_support.hpp"
+#include "test_support.hpp"
+
+namespace retort::build_test {
+namespace {
+
+constexpr std::string_view kOrderNotes = R"(#include <retort/migration.hpp>
+
+constexpr retort::Revision revision{
+    .id = "9a8b7c6d5e4f",
+    .down_revision = "5e7a9b2c4d6f",
+    .message = "add order notes",
+};
+
+void upgrade(retort::Op& op) { op.execute("ALTER TABLE orders ADD COLUMN note TEXT"); }
+void downgrade(retort::Op& op) { op.execute("ALTER TABLE orders DROP COLUMN note"); }
+)";
+
+std::string list_revisions(const fs::path& build_dir) {
+  CommandResult listed = run(shell_quote((build_dir / "list_revisions").string()));
+  EXPECT_EQ(listed.status, 0) << listed.output;
+  return listed.output;
+}
+
+bool rebuilt(const CommandResult& build_result, std::string_view object_of) {
+  std::size_t at = build_result.output.find("Building CXX object");
+  while (at != std::string::npos) {
+    std::size_t end = build_result.output.find('\n', at);
+    if (build_result.output.substr(at, end - at).find(object_of) != std::string::npos) return true;
+    at = build_result.output.find("Building CXX object", end);
+  }
+  return false;
+}
+
+TEST(Incremental, AddedEditedAndRemovedMigrationsArePickedUpByTheNextBuild) {
+  retort::test::TempDir dir;
+  fs::path source = dir / "project";
+  fs::path build_dir = dir / "build";
+  copy_tree(Paths::projects() / "consumer", source);
+
+  CommandResult configured = configure(source, build_dir);
+  ASSERT_EQ(configured.status, 0) << configured.output;
+  CommandResult first = build(build_dir);
+  ASSERT_EQ(first.status, 0) << first.output;
+  EXPECT_EQ(list_revisions(build_dir),
+            "1c0ffee1d2e3 base create customers\n5e7a9b2c4d6f 1c0ffee1d2e3 create orders\n");
+
+  CommandResult unchanged = build(build_dir);
+  ASSERT_EQ(unchanged.status, 0) << unchanged.output;
+  EXPECT_NE(unchanged.output.find("no work to do"), std::string::npos) << unchanged.output;
+
+  // Added: a new file in the directory, no cmake run by hand.
+  fs::path added = source / "migrations" / "9a8b7c6d5e4f_add_order_notes.cpp";
+  write_file(added, kOrderNotes);
+  CommandResult after_add = build(build_dir);
+  ASSERT_EQ(after_add.status, 0) << after_add.output;
+  EXPECT_EQ(list_revisions(build_dir),
+            "1c0ffee1d2e3 base create customers\n5e7a9b2c4d6f 1c0ffee1d2e3 create orders\n"
+            "9a8b7c6d5e4f 5e7a9b2c4d6f add order notes\n");
+
+  // Edited: only the edited migration and the registry recompile.
+  fs::path edited = source / "migrations" / "5e7a9b2c4d6f_create_orders.cpp";
+  std::string content = read_file(edited);
+  std::string marker = "\"create orders\"";
+  content.replace(content.find(marker), marker.size(), "\"create orders and their index\"");
+  write_file(edited, content);
+  CommandResult after_edit = build(build_dir);
+  ASSERT_EQ(after_edit.status, 0) << after_edit.output;
+  EXPECT_TRUE(rebuilt(after_edit, "5e7a9b2c4d6f_create_orders.cpp")) << after_edit.output;
+  EXPECT_TRUE(rebuilt(after_edit, "shop_migrations_registry.cpp")) << after_edit.output;
+  EXPECT_FALSE(rebuilt(after_edit, "9a8b7c6d5e4f_add_order_notes.cpp")) << after_edit.output;
+  EXPECT_EQ(after_edit.output.find("Re-running CMake"), std::string::npos)
+      << "an edit must not regenerate the build system:\n" << after_edit.output;
+  EXPECT_NE(list_revisions(build_dir).find("5e7a9b2c4d6f 1c0ffee1d2e3 create orders and their index\n"),
+            std::string::npos);
+
+  // Removed: gone from the registry at the next build.
+  fs::remove(added);
+  CommandResult after_remove = build(build_dir);
+  ASSERT_EQ(after_remove.status, 0) << after_remove.output;
+  EXPECT_EQ(list_revisions(build_dir),
+            "1c0ffee1d2e3 base create customers\n5e7a9b2c4d6f 1c0ffee1d2e3 create orders and their index\n");
+
+  // Broken by an edit: the next build fails at the line, and fixing it heals.
+  std::string good = read_file(edited);
+  std::string broken = good;
+  std::string down = "\"1c0ffee1d2e3\"";
+  broken.replace(broken.find(down), down.size(), "\"1c0ffee1d2e4\"");
+  write_file(edited, broken);
+  CommandResult after_break = build(build_dir);
+  EXPECT_NE(after_break.status, 0) << after_break.output;
+  EXPECT_TRUE(has_diagnostic(after_break.output, "error", edited, find_in_file(edited, "\"1c0ffee1d2e4\""),
+                             {"1c0ffee1d2e4"}));
+  write_file(edited, good);
+  CommandResult after_fix = build(build_dir);
+  EXPECT_EQ(after_fix.status, 0) << after_fix.output;
+}
+
+}  // namespace
+}  // namespace retort::build_test

@@ -1,0 +1,9 @@
+-- Revision ID: 4d5e6f708192
+-- Revises: base
+-- Message: create accounts
+
+-- retort:upgrade
+CREATE TABLE accounts (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL);
+
+-- retort:downgrade
+DROP TABLE accounts;
