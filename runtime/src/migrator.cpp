@@ -130,8 +130,9 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
   result.heads_after = heads;
   if (steps.empty()) return result;
 
+  // whole_run differs only in not committing between migrations: a
+  // non-transactional migration still commits what came before it.
   const bool whole_run = mode == TransactionMode::whole_run;
-  if (whole_run) db.begin();
   if (heads.empty()) table_.ensure_exists(db);
 
   for (const MigrationStep& step : steps) {
@@ -145,7 +146,6 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
       run_body(step, sink);
       for (const VersionTableChange& change : step.changes) table_.apply(db, change);
       if (!whole_run && db.in_transaction()) db.commit();
-      if (whole_run && !db.in_transaction()) db.begin();
     } catch (const std::exception& e) {
       rollback_quietly(db);
       const auto* failure = dynamic_cast<const StatementFailure*>(&e);
@@ -247,7 +247,6 @@ std::string Migrator::run_offline(Dialect dialect, const std::vector<std::string
                                   const LogFn& log) const {
   OfflineSink sink(dialect);
   const bool whole_run = mode == TransactionMode::whole_run;
-  if (whole_run) sink.begin();
   std::vector<std::string> rows = heads;
   for (const MigrationStep& step : steps) {
     const Migration& m = migration(step.revision);
@@ -266,7 +265,6 @@ std::string Migrator::run_offline(Dialect dialect, const std::vector<std::string
     for (const VersionTableChange& change : step.changes) sink.run(table_.change_sql(change), 0);
     rows = step.heads_after;
     if (!whole_run && sink.in_transaction()) sink.commit();
-    if (whole_run && !sink.in_transaction()) sink.begin();
   }
   if (!steps.empty() && rows.empty()) sink.run(table_.drop_sql(), 0);
   if (sink.in_transaction()) sink.commit();
