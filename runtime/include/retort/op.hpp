@@ -176,14 +176,14 @@ class Op {
   template <class... Items>
   void create_table(LocatedName name, const Items&... items) {
     const TableItem list[] = {TableItem(items)..., TableItem()};
-    create_table_with(name.text, ListRef<TableItem>{list, sizeof...(Items)}, Line(name.line));
+    create_table_with(name.text, ListRef<TableItem>{list, sizeof...(Items)}, Line::at(name.line));
   }
   // Drops a table. PostgreSQL keeps enum types when a table goes: name the
   // table's enum types (Enum("mood")) or columns to drop them too.
   template <class... Items>
   void drop_table(LocatedName name, const Items&... items) {
     const TableItem list[] = {TableItem(items)..., TableItem()};
-    drop_table_with(name.text, ListRef<TableItem>{list, sizeof...(Items)}, Line(name.line));
+    drop_table_with(name.text, ListRef<TableItem>{list, sizeof...(Items)}, Line::at(name.line));
   }
   void rename_table(StringRef old_name, StringRef new_name, Line line = {});
   // Table comments (PostgreSQL; SQLite has none and gets no statement).

@@ -39,10 +39,14 @@ class StringRef {
 };
 
 // The caller's line, captured by default arguments so that a failing
-// operation can name the line of the migration that issued it.
+// operation can name the line of the migration that issued it. Not
+// constructible from a number, so `op.execute(sql, {3})` binds a parameter
+// rather than setting the line.
 struct Line {
+  struct Caller {};
   unsigned value;
-  constexpr Line(unsigned v = __builtin_LINE()) : value(v) {}
+  constexpr Line(Caller = Caller{}, unsigned v = __builtin_LINE()) : value(v) {}
+  static constexpr Line at(unsigned v) { return Line(Caller{}, v); }
 };
 
 // A name plus the caller's line, for variadic operations where a trailing

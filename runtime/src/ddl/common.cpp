@@ -1,0 +1,259 @@
+// What PostgreSQL and SQLite render alike: quoting, literals, column
+// definitions, constraint clauses, CREATE TABLE and CREATE INDEX.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "ddl/dialect.hpp"
+
+namespace retort::detail {
+
+std::string shown(std::string_view name) { return fmt::format("\"{}\"", name); }
+
+std::string DdlDialect::quote(std::string_view identifier) const {
+  if (identifier.empty()) throw Error("an identifier (table, column, index or constraint name) is empty");
+  if (identifier.find('\0') != std::string_view::npos) {
+    throw Error(fmt::format("the identifier {} contains a NUL byte, which no database accepts", shown(identifier)));
+  }
+  if (dialect() == Dialect::postgresql && identifier.size() > 63) {
+    throw Error(fmt::format(
+        "the identifier {} is {} bytes long; PostgreSQL silently truncates names to 63 bytes, which can make "
+        "two names collide. Choose a name of at most 63 bytes",
+        shown(identifier), identifier.size()));
+  }
+  bool plain = !std::isdigit(static_cast<unsigned char>(identifier[0])) && identifier[0] != '$';
+  for (char c : identifier) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$')) plain = false;
+  }
+  if (plain && !is_reserved(identifier)) return std::string(identifier);
+  std::string quoted = "\"";
+  for (char c : identifier) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+std::string DdlDialect::literal(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) {
+    throw Error("a string literal contains a NUL byte, which SQL text cannot carry; bind it as a parameter");
+  }
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + '\'';
+}
+
+void check_sql_fragment(std::string_view fragment, std::string_view what) {
+  auto refuse = [&](std::string_view why) {
+    throw Error(fmt::format(
+        "the {} `{}` {}; it is inserted into the statement verbatim, so it must be a single SQL expression. "
+        "Run anything else with op.execute()",
+        what, fragment, why));
+  };
+  if (fragment.find_first_not_of(" \t\r\n") == std::string_view::npos) refuse("is empty");
+  int depth = 0;
+  for (std::size_t i = 0; i < fragment.size(); ++i) {
+    char c = fragment[i];
+    if (c == '\'' || c == '"') {
+      std::size_t end = i + 1;
+      while (end < fragment.size()) {
+        if (fragment[end] == c) {
+          if (end + 1 < fragment.size() && fragment[end + 1] == c) {
+            end += 2;
+            continue;
+          }
+          break;
+        }
+        ++end;
+      }
+      if (end >= fragment.size()) refuse("has an unterminated quote");
+      i = end;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (--depth < 0) refuse("closes a parenthesis it did not open");
+    } else if (c == ';') {
+      refuse("contains `;`");
+    } else if ((c == '-' && i + 1 < fragment.size() && fragment[i + 1] == '-') ||
+               (c == '/' && i + 1 < fragment.size() && fragment[i + 1] == '*')) {
+      refuse("contains a comment");
+    } else if (c == '\0') {
+      refuse("contains a NUL byte");
+    } else if (c == '$') {
+      std::size_t end = i + 1;
+      while (end < fragment.size() && (std::isalnum(static_cast<unsigned char>(fragment[end])) || fragment[end] == '_')) {
+        ++end;
+      }
+      bool numbered = end > i + 1 && std::isdigit(static_cast<unsigned char>(fragment[i + 1]));
+      if (end < fragment.size() && fragment[end] == '$' && !numbered) {
+        refuse("contains a dollar quote, which would hide the rest of the statement");
+      }
+    }
+  }
+  if (depth != 0) refuse("has unbalanced parentheses");
+}
+
+std::string foreign_key_action(std::string_view action, std::string_view clause) {
+  std::string upper;
+  bool space = false;
+  for (char c : action) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = !upper.empty();
+      continue;
+    }
+    if (space) upper += ' ';
+    space = false;
+    upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  static const char* const allowed[] = {"CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"};
+  for (const char* a : allowed) {
+    if (upper == a) return upper;
+  }
+  throw Error(fmt::format("{} {} is not a foreign-key action; use CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION",
+                          clause, shown(action)));
+}
+
+std::string DdlDialect::column_list(const std::vector<std::string>& columns) const {
+  std::string out;
+  for (const auto& c : columns) {
+    if (!out.empty()) out += ", ";
+    out += quote(c);
+  }
+  return out;
+}
+
+bool DdlDialect::is_autoincrement_key(const TableDef& table, const ColumnDef& column) {
+  if (!column.type.is_integer() || column.autoincrement == 0 || column.server_default) return false;
+  if (!table.primary_key || table.primary_key->columns.size() != 1 || table.primary_key->columns[0] != column.name) {
+    return false;
+  }
+  if (column.references && column.autoincrement != 1) return false;  // a key that points elsewhere is not generated
+  return true;
+}
+
+std::string DdlDialect::column_sql(const ColumnDef& column, bool serial_primary_key) const {
+  std::string out = quote(column.name);
+  std::string type = serial_primary_key ? std::string() : type_sql(column.type);
+  if (serial_primary_key) {
+    switch (column.type.kind) {
+      case TypeKind::big_integer: type = "BIGSERIAL"; break;
+      case TypeKind::small_integer: type = "SMALLSERIAL"; break;
+      default: type = "SERIAL"; break;
+    }
+  }
+  if (!type.empty()) out += " " + type;
+  if (column.server_default) out += " DEFAULT " + default_sql(*column.server_default);
+  if (!column.nullable || column.primary_key) out += " NOT NULL";
+  return out;
+}
+
+std::string DdlDialect::foreign_key_clause(const ForeignKeyDef& fk) const {
+  std::string out = fmt::format("FOREIGN KEY({}) REFERENCES {} ({})", column_list(fk.columns), quote(fk.referent_table),
+                                column_list(fk.referent_columns));
+  if (!fk.ondelete.empty()) out += " ON DELETE " + fk.ondelete;
+  if (!fk.onupdate.empty()) out += " ON UPDATE " + fk.onupdate;
+  if (fk.deferrable) out += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+  return out;
+}
+
+std::string DdlDialect::constraint_clause(const ConstraintDef& constraint) const {
+  std::string out = constraint.name.empty() ? std::string() : "CONSTRAINT " + quote(constraint.name) + " ";
+  switch (constraint.kind) {
+    case ConstraintDef::Kind::unique:
+      return out + "UNIQUE (" + column_list(constraint.columns) + ")";
+    case ConstraintDef::Kind::primary_key:
+      return out + "PRIMARY KEY (" + column_list(constraint.columns) + ")";
+    case ConstraintDef::Kind::foreign_key:
+      return out + foreign_key_clause(constraint.foreign_key);
+    case ConstraintDef::Kind::check:
+      check_sql_fragment(constraint.condition, "check condition");
+      return out + "CHECK (" + constraint.condition + ")";
+  }
+  return out;
+}
+
+std::vector<std::string> DdlDialect::create_table(const TableDef& table) const {
+  std::vector<std::string> statements = before_create_table(table);
+  std::vector<std::string> items;
+  for (const auto& column : table.columns) {
+    bool serial = dialect() == Dialect::postgresql && is_autoincrement_key(table, column);
+    items.push_back(column_sql(column, serial));
+  }
+  if (table.primary_key) {
+    items.push_back(constraint_clause({ConstraintDef::Kind::primary_key, table.primary_key->name,
+                                       table.primary_key->columns, {}, {}}));
+  }
+  for (const auto& fk : table.foreign_keys) {
+    items.push_back(constraint_clause({ConstraintDef::Kind::foreign_key, fk.name, {}, fk, {}}));
+  }
+  for (const auto& unique : table.uniques) {
+    items.push_back(constraint_clause({ConstraintDef::Kind::unique, unique.name, unique.columns, {}, {}}));
+  }
+  for (const auto& check : table.checks) {
+    items.push_back(constraint_clause({ConstraintDef::Kind::check, check.name, {}, {}, check.condition}));
+  }
+  std::string sql = "CREATE TABLE " + quote(table.name) + " (";
+  for (std::size_t i = 0; i < items.size(); ++i) sql += (i ? ",\n    " : "\n    ") + items[i];
+  sql += "\n)";
+  statements.push_back(std::move(sql));
+  for (auto& s : after_create_table(table)) statements.push_back(std::move(s));
+  return statements;
+}
+
+std::vector<std::string> DdlDialect::drop_table(const std::string& table,
+                                                const std::vector<std::string>& enum_types) const {
+  std::vector<std::string> statements{"DROP TABLE " + quote(table)};
+  for (const auto& type : enum_types) {
+    for (auto& s : drop_enum(type)) statements.push_back(std::move(s));
+  }
+  return statements;
+}
+
+std::vector<std::string> DdlDialect::rename_table(const std::string& from, const std::string& to) const {
+  return {"ALTER TABLE " + quote(from) + " RENAME TO " + quote(to)};
+}
+
+std::vector<std::string> DdlDialect::drop_column(const std::string& table, const std::string& column) const {
+  return {"ALTER TABLE " + quote(table) + " DROP COLUMN " + quote(column)};
+}
+
+std::string DdlDialect::index_sql(const IndexDef& index, bool allow_concurrently) const {
+  if (index.columns.empty()) throw Error(fmt::format("index {} has no columns", shown(index.name)));
+  std::string sql = index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+  if (index.concurrently && allow_concurrently) sql += "CONCURRENTLY ";
+  if (index.if_not_exists) sql += "IF NOT EXISTS ";
+  sql += quote(index.name) + " ON " + quote(index.table) + " (";
+  for (std::size_t i = 0; i < index.columns.size(); ++i) {
+    const auto& column = index.columns[i];
+    if (i) sql += ", ";
+    if (column.expression) {
+      check_sql_fragment(column.text, "index expression");
+      sql += "(" + column.text + ")";
+    } else {
+      sql += quote(column.text);
+    }
+    if (column.descending) sql += " DESC";
+  }
+  sql += ")";
+  if (!index.where.empty()) {
+    check_sql_fragment(index.where, "index WHERE condition");
+    sql += " WHERE " + index.where;
+  }
+  return sql;
+}
+
+std::string DdlDialect::insert_row(const std::string& table, const std::vector<std::string>& columns) const {
+  std::string placeholders;
+  for (std::size_t i = 0; i < columns.size(); ++i) placeholders += i ? ", ?" : "?";
+  return fmt::format("INSERT INTO {} ({}) VALUES ({})", quote(table), column_list(columns), placeholders);
+}
+
+const DdlDialect& ddl_dialect(Dialect dialect) {
+  return dialect == Dialect::postgresql ? postgresql_ddl() : sqlite_ddl();
+}
+
+}  // namespace retort::detail

@@ -1,0 +1,199 @@
+// Rendering schema operations as SQL, one DdlDialect per database.
+//
+// The operations layer turns the migration's arguments (non-owning views
+// from retort/schema.hpp) into the owning model below, asks the dialect for
+// statements, and sends them to the StatementSink. Nothing here executes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "retort/error.hpp"
+#include "retort/schema.hpp"
+#include "statement_sink.hpp"
+
+namespace retort::detail {
+
+struct SqlType {
+  TypeKind kind = TypeKind::integer;
+  int length = -1;
+  int precision = -1;
+  int scale = -1;
+  bool timezone = false;
+  std::string name;                 // enum type name; raw SQL type text
+  std::vector<std::string> labels;  // enum labels; empty: refers to an existing type
+  int array_dimensions = 0;
+
+  bool is_integer() const {
+    return array_dimensions == 0 &&
+           (kind == TypeKind::integer || kind == TypeKind::big_integer || kind == TypeKind::small_integer);
+  }
+  bool creates_enum() const { return kind == TypeKind::enumeration && !labels.empty(); }
+  bool operator==(const SqlType&) const = default;
+};
+
+struct ServerDefault {
+  DefaultValue::Kind kind = DefaultValue::Kind::text;
+  std::string text;  // literal text, or the SQL expression
+  long long integer = 0;
+  double real = 0;
+};
+
+struct ForeignKeyDef {
+  std::string name;  // empty: unnamed
+  std::vector<std::string> columns;
+  std::string referent_table;
+  std::vector<std::string> referent_columns;
+  std::string ondelete;  // validated, upper case; empty: not given
+  std::string onupdate;
+  bool deferrable = false;
+  bool initially_deferred = false;
+  bool not_valid = false;
+};
+
+struct UniqueDef {
+  std::string name;
+  std::vector<std::string> columns;
+};
+
+struct PrimaryKeyDef {
+  std::string name;
+  std::vector<std::string> columns;
+};
+
+struct CheckDef {
+  std::string name;
+  std::string condition;
+};
+
+struct ColumnDef {
+  std::string name;
+  SqlType type;
+  bool nullable = true;
+  bool primary_key = false;
+  int autoincrement = -1;  // -1 auto, 0 off, 1 on
+  bool unique = false;
+  bool index = false;
+  std::optional<ServerDefault> server_default;
+  std::optional<std::string> comment;
+  std::optional<ForeignKeyDef> references;  // columns = {name}
+};
+
+struct TableDef {
+  std::string name;
+  std::vector<ColumnDef> columns;
+  std::optional<PrimaryKeyDef> primary_key;  // table-level, or from columns
+  std::vector<UniqueDef> uniques;
+  std::vector<ForeignKeyDef> foreign_keys;
+  std::vector<CheckDef> checks;
+  std::optional<std::string> comment;
+};
+
+struct IndexColumnDef {
+  std::string text;
+  bool expression = false;
+  bool descending = false;
+};
+
+struct IndexDef {
+  std::string name;
+  std::string table;
+  std::vector<IndexColumnDef> columns;
+  bool unique = false;
+  std::string where;
+  bool concurrently = false;
+  bool if_not_exists = false;
+};
+
+struct AlterColumnDef {
+  std::string table;
+  std::string column;
+  std::optional<SqlType> type;
+  std::optional<bool> nullable;
+  std::optional<std::optional<ServerDefault>> server_default;  // inner empty: drop it
+  std::optional<std::string> new_name;
+  std::optional<std::string> comment;  // empty: remove it
+  std::optional<std::string> using_expression;
+  std::optional<SqlType> existing_type;
+
+  bool only_renames() const {
+    return !type && !nullable && !server_default && !using_expression;
+  }
+};
+
+// A table-level constraint added by ALTER TABLE.
+struct ConstraintDef {
+  enum class Kind { unique, primary_key, foreign_key, check } kind;
+  std::string name;
+  std::vector<std::string> columns;  // unique, primary key
+  ForeignKeyDef foreign_key;         // foreign_key
+  std::string condition;             // check
+};
+
+class DdlDialect {
+ public:
+  virtual ~DdlDialect() = default;
+
+  virtual Dialect dialect() const = 0;
+  virtual std::string_view name() const = 0;
+
+  // An identifier, quoted only when the dialect needs it (reserved word,
+  // upper case, anything but [a-z0-9_$] or a leading digit). Throws on
+  // empty names and NUL bytes.
+  std::string quote(std::string_view identifier) const;
+  static std::string literal(std::string_view text);
+  virtual std::string type_sql(const SqlType& type) const = 0;
+  virtual std::string default_sql(const ServerDefault& value) const = 0;
+
+  virtual std::vector<std::string> create_table(const TableDef& table) const;
+  std::vector<std::string> drop_table(const std::string& table, const std::vector<std::string>& enum_types) const;
+  std::vector<std::string> rename_table(const std::string& from, const std::string& to) const;
+  virtual std::vector<std::string> set_table_comment(const std::string& table,
+                                                     const std::optional<std::string>& comment) const = 0;
+  virtual std::vector<std::string> add_column(const std::string& table, const ColumnDef& column) const = 0;
+  std::vector<std::string> drop_column(const std::string& table, const std::string& column) const;
+  virtual std::vector<std::string> alter_column(const AlterColumnDef& change) const = 0;
+  virtual std::vector<std::string> create_index(const IndexDef& index) const = 0;
+  virtual std::vector<std::string> drop_index(const std::string& name, bool concurrently, bool if_exists) const = 0;
+  virtual std::vector<std::string> add_constraint(const std::string& table, const ConstraintDef& constraint) const = 0;
+  virtual std::vector<std::string> validate_constraint(const std::string& table, const std::string& name) const = 0;
+  virtual std::vector<std::string> drop_constraint(const std::string& table, const std::string& name) const = 0;
+  virtual std::vector<std::string> create_enum(const SqlType& type) const = 0;
+  virtual std::vector<std::string> drop_enum(const std::string& name) const = 0;
+  std::string insert_row(const std::string& table, const std::vector<std::string>& columns) const;
+
+  // Pieces shared by the dialects and SQLite's batch recreate.
+  std::string column_sql(const ColumnDef& column, bool serial_primary_key) const;
+  std::string constraint_clause(const ConstraintDef& constraint) const;
+  std::string foreign_key_clause(const ForeignKeyDef& fk) const;
+  std::string index_sql(const IndexDef& index, bool allow_concurrently) const;
+  std::string column_list(const std::vector<std::string>& columns) const;
+  // Integer primary key that the dialect fills in itself (PostgreSQL SERIAL).
+  static bool is_autoincrement_key(const TableDef& table, const ColumnDef& column);
+
+ protected:
+  virtual bool is_reserved(std::string_view lower_case_word) const = 0;
+  // Extra CREATE TABLE items/statements per dialect.
+  virtual std::vector<std::string> before_create_table(const TableDef&) const { return {}; }
+  virtual std::vector<std::string> after_create_table(const TableDef&) const { return {}; }
+};
+
+const DdlDialect& ddl_dialect(Dialect dialect);
+const DdlDialect& postgresql_ddl();
+const DdlDialect& sqlite_ddl();
+
+// Raw SQL fragments (check conditions, WHERE clauses, expressions, USING)
+// are inserted verbatim; this refuses fragments that could end the
+// statement or hide the rest of it: a `;`, a comment, unbalanced
+// parentheses or an unterminated quote. `what` names the fragment.
+void check_sql_fragment(std::string_view fragment, std::string_view what);
+
+// ON DELETE/ON UPDATE actions, validated and upper-cased.
+std::string foreign_key_action(std::string_view action, std::string_view clause);
+
+// Display form of a name in messages: "name".
+std::string shown(std::string_view name);
+
+}  // namespace retort::detail

@@ -1,0 +1,222 @@
+// PostgreSQL: native enum and array types, SERIAL keys, comments, ALTER
+// COLUMN, NOT VALID foreign keys, CREATE INDEX CONCURRENTLY.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ddl/dialect.hpp"
+
+namespace retort::detail {
+
+namespace {
+
+// PostgreSQL's reserved key words (those that cannot be a column or table
+// name unquoted), plus a few that are reserved in some positions.
+constexpr std::string_view reserved_words[] = {
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "between",
+    "bigint", "binary", "both", "case", "cast", "check", "collate", "collation", "column", "concurrently",
+    "constraint", "create", "cross", "current_catalog", "current_date", "current_role", "current_schema",
+    "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else",
+    "end", "except", "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group", "having",
+    "ilike", "in", "initially", "inner", "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left",
+    "like", "limit", "localtime", "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or",
+    "order", "outer", "overlaps", "placing", "primary", "references", "returning", "right", "select",
+    "session_user", "similar", "some", "symmetric", "system_user", "table", "tablesample", "then", "to", "trailing",
+    "true", "union", "unique", "user", "using", "variadic", "verbose", "when", "where", "window", "with"};
+
+class PostgresqlDdl final : public DdlDialect {
+ public:
+  Dialect dialect() const override { return Dialect::postgresql; }
+  std::string_view name() const override { return "PostgreSQL"; }
+
+  std::string type_sql(const SqlType& type) const override {
+    std::string sql = scalar_type(type);
+    for (int i = 0; i < type.array_dimensions; ++i) sql += "[]";
+    return sql;
+  }
+
+  std::string default_sql(const ServerDefault& value) const override {
+    switch (value.kind) {
+      case DefaultValue::Kind::expression:
+        check_sql_fragment(value.text, "server default expression");
+        return value.text;
+      case DefaultValue::Kind::integer: return std::to_string(value.integer);
+      case DefaultValue::Kind::real: return fmt::format("{}", value.real);
+      case DefaultValue::Kind::boolean: return value.integer ? "true" : "false";
+      default: return literal(value.text);
+    }
+  }
+
+  std::vector<std::string> set_table_comment(const std::string& table,
+                                             const std::optional<std::string>& comment) const override {
+    return {"COMMENT ON TABLE " + quote(table) + " IS " + (comment ? literal(*comment) : "NULL")};
+  }
+
+  std::vector<std::string> add_column(const std::string& table, const ColumnDef& column) const override {
+    std::vector<std::string> statements;
+    if (column.type.creates_enum()) statements = create_enum(column.type);
+    bool serial = column.primary_key && column.type.is_integer() && column.autoincrement != 0 &&
+                  !column.server_default && !column.references;
+    std::string sql = "ALTER TABLE " + quote(table) + " ADD COLUMN " + column_sql(column, serial);
+    if (column.primary_key) sql += " PRIMARY KEY";
+    statements.push_back(std::move(sql));
+    if (column.references) {
+      for (auto& s : add_constraint(table, {ConstraintDef::Kind::foreign_key, column.references->name, {},
+                                            *column.references, {}})) {
+        statements.push_back(std::move(s));
+      }
+    }
+    if (column.unique) {
+      statements.push_back("ALTER TABLE " + quote(table) + " ADD " +
+                           constraint_clause({ConstraintDef::Kind::unique, {}, {column.name}, {}, {}}));
+    }
+    if (column.comment) statements.push_back(column_comment(table, column.name, *column.comment));
+    return statements;
+  }
+
+  std::vector<std::string> alter_column(const AlterColumnDef& change) const override {
+    std::vector<std::string> statements;
+    const std::string table = quote(change.table);
+    const std::string column = quote(change.column);
+    if (change.using_expression && !change.type) {
+      throw Error("a USING expression only applies to a type change; give .type as well");
+    }
+    // A default that is being dropped goes first: the old default may not
+    // cast to the new type.
+    bool drops_default = change.server_default && !*change.server_default;
+    if (drops_default) {
+      statements.push_back("ALTER TABLE " + table + " ALTER COLUMN " + column + " DROP DEFAULT");
+    }
+    if (change.type) {
+      if (change.type->creates_enum()) {
+        for (auto& s : create_enum(*change.type)) statements.push_back(std::move(s));
+      }
+      std::string sql = "ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type_sql(*change.type);
+      if (change.using_expression) {
+        check_sql_fragment(*change.using_expression, "USING expression");
+        sql += " USING " + *change.using_expression;
+      }
+      statements.push_back(std::move(sql));
+    }
+    if (change.nullable) {
+      statements.push_back("ALTER TABLE " + table + " ALTER COLUMN " + column +
+                           (*change.nullable ? " DROP NOT NULL" : " SET NOT NULL"));
+    }
+    if (change.server_default && !drops_default) {
+      statements.push_back("ALTER TABLE " + table + " ALTER COLUMN " + column +
+                           (*change.server_default ? " SET DEFAULT " + default_sql(**change.server_default)
+                                                   : std::string(" DROP DEFAULT")));
+    }
+    if (change.comment) {
+      statements.push_back(column_comment(change.table, change.column, *change.comment));
+    }
+    if (change.new_name) {
+      statements.push_back("ALTER TABLE " + table + " RENAME " + column + " TO " + quote(*change.new_name));
+    }
+    return statements;
+  }
+
+  std::vector<std::string> create_index(const IndexDef& index) const override { return {index_sql(index, true)}; }
+
+  std::vector<std::string> drop_index(const std::string& name, bool concurrently, bool if_exists) const override {
+    return {std::string("DROP INDEX ") + (concurrently ? "CONCURRENTLY " : "") + (if_exists ? "IF EXISTS " : "") +
+            quote(name)};
+  }
+
+  std::vector<std::string> add_constraint(const std::string& table, const ConstraintDef& constraint) const override {
+    std::string sql = "ALTER TABLE " + quote(table) + " ADD " + constraint_clause(constraint);
+    if (constraint.kind == ConstraintDef::Kind::foreign_key && constraint.foreign_key.not_valid) sql += " NOT VALID";
+    return {sql};
+  }
+
+  std::vector<std::string> validate_constraint(const std::string& table, const std::string& name) const override {
+    return {"ALTER TABLE " + quote(table) + " VALIDATE CONSTRAINT " + quote(name)};
+  }
+
+  std::vector<std::string> drop_constraint(const std::string& table, const std::string& name) const override {
+    return {"ALTER TABLE " + quote(table) + " DROP CONSTRAINT " + quote(name)};
+  }
+
+  std::vector<std::string> create_enum(const SqlType& type) const override {
+    if (type.labels.empty()) {
+      throw Error(fmt::format("enum type {} has no labels; write Enum({}, {{\"label\", ...}})", shown(type.name),
+                              shown(type.name)));
+    }
+    std::string labels;
+    for (const auto& label : type.labels) labels += (labels.empty() ? "" : ", ") + literal(label);
+    return {"CREATE TYPE " + quote(type.name) + " AS ENUM (" + labels + ")"};
+  }
+
+  std::vector<std::string> drop_enum(const std::string& name) const override { return {"DROP TYPE " + quote(name)}; }
+
+ protected:
+  bool is_reserved(std::string_view word) const override {
+    return std::find(std::begin(reserved_words), std::end(reserved_words), word) != std::end(reserved_words);
+  }
+
+  std::vector<std::string> before_create_table(const TableDef& table) const override {
+    std::vector<std::string> statements;
+    std::vector<std::string> created;
+    for (const auto& column : table.columns) {
+      if (!column.type.creates_enum()) continue;
+      if (std::find(created.begin(), created.end(), column.type.name) != created.end()) continue;
+      created.push_back(column.type.name);
+      for (auto& s : create_enum(column.type)) statements.push_back(std::move(s));
+    }
+    return statements;
+  }
+
+  std::vector<std::string> after_create_table(const TableDef& table) const override {
+    std::vector<std::string> statements;
+    if (table.comment) statements.push_back(set_table_comment(table.name, table.comment)[0]);
+    for (const auto& column : table.columns) {
+      if (column.comment) statements.push_back(column_comment(table.name, column.name, *column.comment));
+    }
+    return statements;
+  }
+
+ private:
+  std::string column_comment(const std::string& table, const std::string& column, const std::string& comment) const {
+    return "COMMENT ON COLUMN " + quote(table) + "." + quote(column) + " IS " +
+           (comment.empty() ? std::string("NULL") : literal(comment));
+  }
+
+  std::string scalar_type(const SqlType& type) const {
+    auto timezone = [&](const char* base) {
+      return std::string(base) + (type.timezone ? " WITH TIME ZONE" : " WITHOUT TIME ZONE");
+    };
+    switch (type.kind) {
+      case TypeKind::integer: return "INTEGER";
+      case TypeKind::big_integer: return "BIGINT";
+      case TypeKind::small_integer: return "SMALLINT";
+      case TypeKind::boolean: return "BOOLEAN";
+      case TypeKind::string: return type.length > 0 ? fmt::format("VARCHAR({})", type.length) : "VARCHAR";
+      case TypeKind::text: return "TEXT";
+      case TypeKind::floating: return type.length > 0 ? fmt::format("FLOAT({})", type.length) : "FLOAT";
+      case TypeKind::numeric:
+        if (type.precision < 0) return "NUMERIC";
+        if (type.scale < 0) return fmt::format("NUMERIC({})", type.precision);
+        return fmt::format("NUMERIC({}, {})", type.precision, type.scale);
+      case TypeKind::date: return "DATE";
+      case TypeKind::date_time: return timezone("TIMESTAMP");
+      case TypeKind::time: return timezone("TIME");
+      case TypeKind::interval: return "INTERVAL";
+      case TypeKind::uuid: return "UUID";
+      case TypeKind::json: return "JSON";
+      case TypeKind::jsonb: return "JSONB";
+      case TypeKind::large_binary: return "BYTEA";
+      case TypeKind::enumeration: return quote(type.name);
+      case TypeKind::raw: check_sql_fragment(type.name, "raw SQL type"); return type.name;
+    }
+    return {};
+  }
+};
+
+}  // namespace
+
+const DdlDialect& postgresql_ddl() {
+  static const PostgresqlDdl instance;
+  return instance;
+}
+
+}  // namespace retort::detail

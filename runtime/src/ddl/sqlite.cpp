@@ -1,0 +1,180 @@
+// SQLite: ALTER TABLE only adds, drops and renames columns. Everything else
+// is refused here with a pointer to batch_alter_table, whose copy-and-move
+// recreate lives in operations/batch.cpp.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ddl/dialect.hpp"
+
+namespace retort::detail {
+
+namespace {
+
+// SQLite's key words (https://sqlite.org/lang_keywords.html).
+constexpr std::string_view keywords[] = {
+    "abort", "action", "add", "after", "all", "alter", "always", "analyze", "and", "as", "asc", "attach",
+    "autoincrement", "before", "begin", "between", "by", "cascade", "case", "cast", "check", "collate", "column",
+    "commit", "conflict", "constraint", "create", "cross", "current", "current_date", "current_time",
+    "current_timestamp", "database", "default", "deferrable", "deferred", "delete", "desc", "detach", "distinct",
+    "do", "drop", "each", "else", "end", "escape", "except", "exclude", "exclusive", "exists", "explain", "fail",
+    "filter", "first", "following", "for", "foreign", "from", "full", "generated", "glob", "group", "groups",
+    "having", "if", "ignore", "immediate", "in", "index", "indexed", "initially", "inner", "insert", "instead",
+    "intersect", "into", "is", "isnull", "join", "key", "last", "left", "like", "limit", "match", "materialized",
+    "natural", "no", "not", "nothing", "notnull", "null", "nulls", "of", "offset", "on", "or", "order", "others",
+    "outer", "over", "partition", "plan", "pragma", "preceding", "primary", "query", "raise", "range", "recursive",
+    "references", "regexp", "reindex", "release", "rename", "replace", "restrict", "returning", "right", "rollback",
+    "row", "rows", "savepoint", "select", "set", "table", "temp", "temporary", "then", "ties", "to", "transaction",
+    "trigger", "unbounded", "union", "unique", "update", "using", "vacuum", "values", "view", "virtual", "when",
+    "where", "window", "with", "without"};
+
+[[noreturn]] void needs_batch(const std::string& table, std::string_view what, std::string_view batch_call) {
+  throw Error(fmt::format(
+      "SQLite cannot {} in place: its ALTER TABLE only adds, drops and renames columns. Write it inside "
+      "op.batch_alter_table({}, [](retort::BatchOp& batch) {{ batch.{}; }}); Retort then recreates the table "
+      "with the change (copy and move), keeping its rows, indexes and constraints",
+      what, shown(table), batch_call));
+}
+
+class SqliteDdl final : public DdlDialect {
+ public:
+  Dialect dialect() const override { return Dialect::sqlite; }
+  std::string_view name() const override { return "SQLite"; }
+
+  std::string type_sql(const SqlType& type) const override {
+    if (type.array_dimensions > 0) {
+      throw Error("SQLite has no ARRAY type; store the list as JSON (retort::JSON) on SQLite");
+    }
+    switch (type.kind) {
+      case TypeKind::integer: return "INTEGER";
+      case TypeKind::big_integer: return "BIGINT";
+      case TypeKind::small_integer: return "SMALLINT";
+      case TypeKind::boolean: return "BOOLEAN";
+      case TypeKind::string: return type.length > 0 ? fmt::format("VARCHAR({})", type.length) : "VARCHAR";
+      case TypeKind::text: return "TEXT";
+      case TypeKind::floating: return "FLOAT";
+      case TypeKind::numeric:
+        if (type.precision < 0) return "NUMERIC";
+        if (type.scale < 0) return fmt::format("NUMERIC({})", type.precision);
+        return fmt::format("NUMERIC({}, {})", type.precision, type.scale);
+      case TypeKind::date: return "DATE";
+      case TypeKind::date_time: return "DATETIME";
+      case TypeKind::time: return "TIME";
+      case TypeKind::interval: return "DATETIME";  // SQLAlchemy stores intervals as epoch-based datetimes
+      case TypeKind::uuid: return "CHAR(32)";
+      case TypeKind::json: return "JSON";
+      case TypeKind::jsonb: throw Error("JSONB is PostgreSQL's binary JSON; use retort::JSON on SQLite");
+      case TypeKind::large_binary: return "BLOB";
+      case TypeKind::enumeration: {
+        std::size_t longest = 0;
+        for (const auto& label : type.labels) longest = std::max(longest, label.size());
+        return longest ? fmt::format("VARCHAR({})", longest) : "VARCHAR";
+      }
+      case TypeKind::raw:
+        if (type.name.empty()) return {};  // a reflected column declared without a type
+        check_sql_fragment(type.name, "raw SQL type");
+        return type.name;
+    }
+    return {};
+  }
+
+  std::string default_sql(const ServerDefault& value) const override {
+    switch (value.kind) {
+      case DefaultValue::Kind::expression:
+        check_sql_fragment(value.text, "server default expression");
+        return "(" + value.text + ")";  // SQLite requires parentheses around expressions
+      case DefaultValue::Kind::integer: return std::to_string(value.integer);
+      case DefaultValue::Kind::real: return fmt::format("{}", value.real);
+      case DefaultValue::Kind::boolean: return value.integer ? "1" : "0";
+      default: return literal(value.text);
+    }
+  }
+
+  std::vector<std::string> set_table_comment(const std::string&, const std::optional<std::string>&) const override {
+    return {};  // SQLite stores no comments (as SQLAlchemy, Retort skips them)
+  }
+
+  std::vector<std::string> add_column(const std::string& table, const ColumnDef& column) const override {
+    if (column.primary_key) needs_batch(table, "add a PRIMARY KEY column", "add_column(...)");
+    if (column.unique) needs_batch(table, "add a UNIQUE column", "add_column(...)");
+    if (column.server_default && column.server_default->kind == DefaultValue::Kind::expression) {
+      needs_batch(table, "add a column whose default is an expression", "add_column(...)");
+    }
+    if (!column.nullable && !column.server_default) {
+      throw Error(fmt::format(
+          "SQLite cannot add the NOT NULL column {} without a default: existing rows would hold NULL. Give it "
+          ".server_default(...), or add it nullable, fill it with op.execute(\"UPDATE ...\"), then make it NOT NULL "
+          "with batch.alter_column({}, {{.nullable = false}}) inside op.batch_alter_table",
+          shown(column.name), shown(column.name)));
+    }
+    std::string sql = "ALTER TABLE " + quote(table) + " ADD COLUMN " + column_sql(column, false);
+    if (column.references) {
+      const ForeignKeyDef& fk = *column.references;
+      if (!fk.name.empty()) sql += " CONSTRAINT " + quote(fk.name);
+      std::string clause = foreign_key_clause(fk);
+      sql += " " + clause.substr(clause.find("REFERENCES"));
+    }
+    return {sql};
+  }
+
+  std::vector<std::string> alter_column(const AlterColumnDef& change) const override {
+    if (!change.only_renames()) {
+      std::string what = change.type ? "change a column's type"
+                         : change.nullable ? "change whether a column accepts NULL"
+                                           : "change a column's default";
+      needs_batch(change.table, what, fmt::format("alter_column({}, {{...}})", shown(change.column)));
+    }
+    if (!change.new_name) return {};  // a comment alone: SQLite has none
+    return {"ALTER TABLE " + quote(change.table) + " RENAME COLUMN " + quote(change.column) + " TO " +
+            quote(*change.new_name)};
+  }
+
+  std::vector<std::string> create_index(const IndexDef& index) const override {
+    return {index_sql(index, false)};  // CONCURRENTLY is PostgreSQL's; SQLite locks the file anyway
+  }
+
+  std::vector<std::string> drop_index(const std::string& name, bool, bool if_exists) const override {
+    return {std::string("DROP INDEX ") + (if_exists ? "IF EXISTS " : "") + quote(name)};
+  }
+
+  std::vector<std::string> add_constraint(const std::string& table, const ConstraintDef& constraint) const override {
+    switch (constraint.kind) {
+      case ConstraintDef::Kind::unique:
+        needs_batch(table, "add a UNIQUE constraint", "create_unique_constraint(...)");
+      case ConstraintDef::Kind::primary_key:
+        needs_batch(table, "add a PRIMARY KEY", "create_primary_key(...)");
+      case ConstraintDef::Kind::foreign_key:
+        needs_batch(table, "add a FOREIGN KEY", "create_foreign_key(...)");
+      case ConstraintDef::Kind::check:
+        needs_batch(table, "add a CHECK constraint", "create_check_constraint(...)");
+    }
+    return {};
+  }
+
+  std::vector<std::string> validate_constraint(const std::string& table, const std::string& name) const override {
+    throw Error(fmt::format(
+        "SQLite has no NOT VALID constraints to validate ({} on {}); skip validate_constraint on SQLite", shown(name),
+        shown(table)));
+  }
+
+  std::vector<std::string> drop_constraint(const std::string& table, const std::string& name) const override {
+    needs_batch(table, "drop a constraint", fmt::format("drop_constraint({})", shown(name)));
+  }
+
+  std::vector<std::string> create_enum(const SqlType&) const override { return {}; }
+  std::vector<std::string> drop_enum(const std::string&) const override { return {}; }
+
+ protected:
+  bool is_reserved(std::string_view word) const override {
+    return std::find(std::begin(keywords), std::end(keywords), word) != std::end(keywords);
+  }
+};
+
+}  // namespace
+
+const DdlDialect& sqlite_ddl() {
+  static const SqliteDdl instance;
+  return instance;
+}
+
+}  // namespace retort::detail

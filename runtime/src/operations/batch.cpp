@@ -1,0 +1,673 @@
+// batch_alter_table. PostgreSQL replays the steps as plain ALTERs. SQLite
+// runs them in place when each one can (add a plain column, rename a column,
+// create or drop an index); otherwise it does Alembic's copy-and-move: read
+// the table from the catalog, apply the steps to that model, create the new
+// table under a temporary name, copy the rows, drop the old table, rename,
+// and recreate the indexes.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "operations/operations.hpp"
+
+namespace retort {
+
+using namespace detail;
+
+void BatchOp::add_column(const Column& column, Line line) {
+  ColumnDef def;
+  try {
+    def = to_column(column.spec);
+  } catch (const Error& e) {
+    throw Error(fmt::format("{} at line {} of the migration: {}",
+                            describe("add_column", {state_->table, owned(column.spec.name)}), line.value, e.what()));
+  }
+  state_->steps.push_back({BatchStep::AddColumn{std::move(def)}, line.value});
+}
+
+void BatchOp::drop_column(StringRef column, Line line) {
+  state_->steps.push_back({BatchStep::DropColumn{owned(column)}, line.value});
+}
+
+void BatchOp::alter_column(StringRef column, AlterColumnOptions options, Line line) {
+  state_->steps.push_back({to_alter_column(state_->table, column, options), line.value});
+}
+
+void BatchOp::create_index_with(StringRef name, ListRef<IndexColumn> columns, IndexOptions options, Line line) {
+  state_->steps.push_back({IndexDef{owned(name), state_->table, to_index_columns(columns), options.unique,
+                                    owned(options.where), options.concurrently, options.if_not_exists},
+                           line.value});
+}
+
+void BatchOp::drop_index(StringRef name, Line line) {
+  state_->steps.push_back({BatchStep::DropIndex{owned(name)}, line.value});
+}
+
+void BatchOp::create_unique_constraint_with(StringRef name, ListRef<StringRef> columns, Line line) {
+  state_->steps.push_back({ConstraintDef{ConstraintDef::Kind::unique, owned(name), owned(columns), {}, {}}, line.value});
+}
+
+void BatchOp::create_primary_key_with(StringRef name, ListRef<StringRef> columns, Line line) {
+  state_->steps.push_back(
+      {ConstraintDef{ConstraintDef::Kind::primary_key, owned(name), owned(columns), {}, {}}, line.value});
+}
+
+void BatchOp::create_foreign_key_with(StringRef name, StringRef referent_table, ListRef<StringRef> local_columns,
+                                      ListRef<StringRef> remote_columns, ForeignKeyOptions options, Line line) {
+  ForeignKeyDef fk;
+  try {
+    fk = to_foreign_key(owned(local_columns), referent_table, owned(remote_columns), name, options);
+  } catch (const Error& e) {
+    throw Error(fmt::format("{} at line {} of the migration: {}",
+                            describe("create_foreign_key", {owned(name), state_->table}), line.value, e.what()));
+  }
+  state_->steps.push_back({ConstraintDef{ConstraintDef::Kind::foreign_key, fk.name, {}, fk, {}}, line.value});
+}
+
+void BatchOp::create_check_constraint(StringRef name, StringRef condition, Line line) {
+  state_->steps.push_back(
+      {ConstraintDef{ConstraintDef::Kind::check, owned(name), {}, {}, owned(condition)}, line.value});
+}
+
+void BatchOp::drop_constraint(StringRef name, Line line) {
+  state_->steps.push_back({BatchStep::DropConstraint{owned(name)}, line.value});
+}
+
+namespace detail {
+
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+void run_in_place(StatementSink& sink, const std::string& table, const BatchStep& step) {
+  std::visit(Overloaded{
+                 [&](const BatchStep::AddColumn& s) { add_column(sink, table, s.column, step.line); },
+                 [&](const BatchStep::DropColumn& s) { drop_column(sink, table, s.name, step.line); },
+                 [&](const AlterColumnDef& s) { alter_column(sink, s, step.line); },
+                 [&](const IndexDef& s) { create_index(sink, s, step.line); },
+                 [&](const BatchStep::DropIndex& s) { drop_index(sink, s.name, false, false, step.line); },
+                 [&](const ConstraintDef& s) { add_constraint(sink, table, s, step.line); },
+                 [&](const BatchStep::DropConstraint& s) { drop_constraint(sink, table, s.name, step.line); },
+             },
+             step.action);
+}
+
+// The steps SQLite's ALTER TABLE can do itself.
+bool runs_in_place_on_sqlite(const BatchStep& step) {
+  if (const auto* add = std::get_if<BatchStep::AddColumn>(&step.action)) {
+    const ColumnDef& c = add->column;
+    bool expression_default = c.server_default && c.server_default->kind == DefaultValue::Kind::expression;
+    return !c.primary_key && !c.unique && !expression_default && (c.nullable || c.server_default);
+  }
+  if (const auto* alter = std::get_if<AlterColumnDef>(&step.action)) return alter->only_renames();
+  return std::holds_alternative<IndexDef>(step.action) || std::holds_alternative<BatchStep::DropIndex>(step.action);
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// ---------------------------------------------------------------- SQL text scanning
+
+// Calls `on_identifier(start, length, name)` for every identifier in `sql`
+// (bare words and "quoted", `quoted`, [quoted] names), skipping literals.
+template <class F>
+void scan_identifiers(std::string_view sql, F&& on_identifier) {
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == '\'') {
+      std::size_t j = i + 1;
+      while (j < sql.size() && !(sql[j] == '\'' && (j + 1 >= sql.size() || sql[j + 1] != '\''))) {
+        j += sql[j] == '\'' ? 2 : 1;
+      }
+      i = j + 1;
+    } else if (c == '"' || c == '`' || c == '[') {
+      char close = c == '[' ? ']' : c;
+      std::string name;
+      std::size_t j = i + 1;
+      while (j < sql.size()) {
+        if (sql[j] == close) {
+          if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
+            name += close;
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        name += sql[j++];
+      }
+      on_identifier(i, std::min(j + 1, sql.size()) - i, name, true);
+      i = j + 1;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t j = i;
+      while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_' || sql[j] == '$')) {
+        ++j;
+      }
+      on_identifier(i, j - i, std::string(sql.substr(i, j - i)), false);
+      i = j;
+    } else {
+      ++i;
+    }
+  }
+}
+
+bool same_name(const std::string& found, bool quoted, const std::string& name) {
+  return quoted ? found == name : lower(found) == lower(name);
+}
+
+bool mentions(std::string_view sql, const std::string& name) {
+  bool found = false;
+  scan_identifiers(sql, [&](std::size_t, std::size_t, const std::string& word, bool quoted) {
+    if (same_name(word, quoted, name)) found = true;
+  });
+  return found;
+}
+
+std::string rename_identifier(std::string_view sql, const std::string& from, const std::string& to_sql) {
+  std::string out;
+  std::size_t copied = 0;
+  scan_identifiers(sql, [&](std::size_t start, std::size_t length, const std::string& word, bool quoted) {
+    if (!same_name(word, quoted, from)) return;
+    out += sql.substr(copied, start - copied);
+    out += to_sql;
+    copied = start + length;
+  });
+  return out + std::string(sql.substr(copied));
+}
+
+// The text inside the parentheses that open at `open`.
+std::size_t matching_paren(std::string_view sql, std::size_t open) {
+  int depth = 0;
+  char quote = 0;
+  for (std::size_t i = open; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"' || c == '`') {
+      quote = c;
+    } else if (c == '[') {
+      quote = ']';
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+std::vector<std::string> split_top_level(std::string_view body) {
+  std::vector<std::string> items;
+  int depth = 0;
+  char quote = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"' || c == '`') {
+      quote = c;
+    } else if (c == '[') {
+      quote = ']';
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      items.emplace_back(body.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  items.emplace_back(body.substr(start));
+  return items;
+}
+
+struct Token {
+  std::string text;  // unquoted name, upper-cased keyword, or a parenthesised group with its parens
+  bool quoted = false;
+  bool group = false;
+};
+
+std::vector<Token> tokens_of(std::string_view sql) {
+  std::vector<Token> tokens;
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (c == '(') {
+      std::size_t end = matching_paren(sql, i);
+      if (end == std::string_view::npos) end = sql.size() - 1;
+      tokens.push_back({std::string(sql.substr(i, end - i + 1)), false, true});
+      i = end + 1;
+    } else if (c == '"' || c == '`' || c == '[' || c == '\'') {
+      char close = c == '[' ? ']' : c;
+      std::string name;
+      std::size_t j = i + 1;
+      while (j < sql.size()) {
+        if (sql[j] == close) {
+          if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
+            name += close;
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        name += sql[j++];
+      }
+      tokens.push_back({name, true, false});
+      i = j + 1;
+    } else {
+      std::size_t j = i;
+      while (j < sql.size() && !std::isspace(static_cast<unsigned char>(sql[j])) && sql[j] != '(' && sql[j] != ',') ++j;
+      if (j == i) ++j;
+      tokens.push_back({std::string(sql.substr(i, j - i)), false, false});
+      i = j;
+    }
+  }
+  return tokens;
+}
+
+bool is_keyword(const Token& token, std::string_view keyword) {
+  return !token.quoted && !token.group && lower(token.text) == lower(keyword);
+}
+
+std::vector<std::string> names_in_group(const Token& group) {
+  std::vector<std::string> names;
+  for (const auto& item : split_top_level(std::string_view(group.text).substr(1, group.text.size() - 2))) {
+    auto parts = tokens_of(item);
+    if (!parts.empty()) names.push_back(parts[0].text);
+  }
+  return names;
+}
+
+// ---------------------------------------------------------------- the table model
+
+struct BatchColumn {
+  ColumnDef def;
+  std::string source;  // the column's name in the old table; empty when added
+  bool type_changed = false;
+};
+
+// An index to recreate: its column list and WHERE as written, so that
+// expressions survive; renames rewrite them token by token.
+struct BatchIndex {
+  std::string name;
+  bool unique = false;
+  std::string columns_sql;
+  std::string where_sql;
+};
+
+struct BatchTable {
+  std::vector<BatchColumn> columns;
+  std::optional<PrimaryKeyDef> primary_key;
+  std::vector<UniqueDef> uniques;
+  std::vector<ForeignKeyDef> foreign_keys;
+  std::vector<CheckDef> checks;
+  std::vector<BatchIndex> indexes;
+};
+
+class SqliteRecreate {
+ public:
+  SqliteRecreate(StatementSink& sink, BatchState& state)
+      : sink_(sink), state_(state), ddl_(ddl_dialect(Dialect::sqlite)) {}
+
+  void run() {
+    reflect();
+    for (const auto& step : state_.steps) {
+      try {
+        apply(step);
+      } catch (const Error& e) {
+        throw Error(fmt::format("batch_alter_table({}) at line {} of the migration: {}", shown(state_.table),
+                                step.line, e.what()));
+      }
+    }
+    perform(sink_, fmt::format("batch_alter_table({})", shown(state_.table)), state_.line,
+            [&](const DdlDialect&) { return statements(); });
+  }
+
+ private:
+  Rows read(const std::string& sql, std::vector<Value> params = {}) {
+    return sink_.query(sql, params, state_.line);
+  }
+
+  void reflect() {
+    const std::string& name = state_.table;
+    Rows master = read("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", {name});
+    if (master.rows.empty() || !master.rows[0][0]) {
+      throw Error(fmt::format("batch_alter_table({}) at line {} of the migration: SQLite has no table {}; check "
+                              "the name (it is case-sensitive here) and that an earlier migration created it",
+                              shown(name), state_.line, shown(name)));
+    }
+    const std::string create_sql = *master.rows[0][0];
+    const std::string quoted = ddl_.quote(name);
+
+    std::vector<std::pair<int, std::string>> key;
+    for (const auto& row : read("PRAGMA table_info(" + quoted + ")").rows) {
+      BatchColumn column;
+      column.def.name = row[1].value_or("");
+      column.def.type.kind = TypeKind::raw;
+      column.def.type.name = row[2].value_or("");
+      column.def.nullable = row[3].value_or("0") == "0";
+      if (row[4]) column.def.server_default = ServerDefault{DefaultValue::Kind::expression, *row[4]};
+      column.source = column.def.name;
+      int key_position = std::stoi(row[5].value_or("0"));
+      if (key_position > 0) key.emplace_back(key_position, column.def.name);
+      table_.columns.push_back(std::move(column));
+    }
+    std::sort(key.begin(), key.end());
+    if (!key.empty()) {
+      table_.primary_key = PrimaryKeyDef{};
+      for (auto& [position, column] : key) table_.primary_key->columns.push_back(column);
+    }
+
+    std::map<int, ForeignKeyDef> foreign_keys;
+    for (const auto& row : read("PRAGMA foreign_key_list(" + quoted + ")").rows) {
+      ForeignKeyDef& fk = foreign_keys[std::stoi(row[0].value_or("0"))];
+      fk.referent_table = row[2].value_or("");
+      fk.columns.push_back(row[3].value_or(""));
+      if (row[4]) fk.referent_columns.push_back(*row[4]);
+      std::string on_update = row[5].value_or("NO ACTION"), on_delete = row[6].value_or("NO ACTION");
+      fk.onupdate = on_update == "NO ACTION" ? "" : on_update;
+      fk.ondelete = on_delete == "NO ACTION" ? "" : on_delete;
+    }
+    for (auto& [id, fk] : foreign_keys) {
+      if (fk.referent_columns.empty()) fk.referent_columns = primary_key_of(fk.referent_table);
+      table_.foreign_keys.push_back(fk);
+    }
+
+    for (const auto& row : read("PRAGMA index_list(" + quoted + ")").rows) {
+      std::string index = row[1].value_or("");
+      std::string origin = row[3].value_or("c");
+      if (origin == "u") {
+        UniqueDef unique;
+        for (const auto& column : read("PRAGMA index_info(" + ddl_.quote(index) + ")").rows) {
+          unique.columns.push_back(column[2].value_or(""));
+        }
+        table_.uniques.push_back(unique);
+      } else if (origin == "c") {
+        Rows sql = read("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", {index});
+        if (!sql.rows.empty() && sql.rows[0][0]) table_.indexes.push_back(parse_index(index, *sql.rows[0][0]));
+      }
+    }
+    read_constraint_names_and_checks(create_sql);
+  }
+
+  std::vector<std::string> primary_key_of(const std::string& table) {
+    std::vector<std::pair<int, std::string>> key;
+    for (const auto& row : read("PRAGMA table_info(" + ddl_.quote(table) + ")").rows) {
+      int position = std::stoi(row[5].value_or("0"));
+      if (position > 0) key.emplace_back(position, row[1].value_or(""));
+    }
+    std::sort(key.begin(), key.end());
+    std::vector<std::string> columns;
+    for (auto& [position, column] : key) columns.push_back(column);
+    return columns;
+  }
+
+  static BatchIndex parse_index(const std::string& name, const std::string& sql) {
+    BatchIndex index;
+    index.name = name;
+    auto tokens = tokens_of(sql);
+    index.unique = tokens.size() > 1 && is_keyword(tokens[1], "UNIQUE");
+    std::size_t open = sql.find('(');
+    std::size_t close = open == std::string::npos ? open : matching_paren(sql, open);
+    if (close == std::string::npos) throw Error(fmt::format("cannot read the definition of index {}: {}", shown(name), sql));
+    index.columns_sql = sql.substr(open + 1, close - open - 1);
+    std::string rest = sql.substr(close + 1);
+    auto rest_tokens = tokens_of(rest);
+    if (!rest_tokens.empty() && is_keyword(rest_tokens[0], "WHERE")) {
+      index.where_sql = rest.substr(lower(rest).find("where") + 5);
+    }
+    return index;
+  }
+
+  // The catalog pragmas give no constraint names and no CHECKs: read them
+  // from the CREATE TABLE statement SQLite keeps.
+  void read_constraint_names_and_checks(const std::string& create_sql) {
+    std::size_t open = create_sql.find('(');
+    std::size_t close = open == std::string::npos ? open : matching_paren(create_sql, open);
+    if (close == std::string::npos) return;
+    for (const auto& item : split_top_level(std::string_view(create_sql).substr(open + 1, close - open - 1))) {
+      auto tokens = tokens_of(item);
+      if (tokens.empty()) continue;
+      bool table_level = is_keyword(tokens[0], "CONSTRAINT") || is_keyword(tokens[0], "PRIMARY") ||
+                         is_keyword(tokens[0], "UNIQUE") || is_keyword(tokens[0], "CHECK") ||
+                         is_keyword(tokens[0], "FOREIGN");
+      for (std::size_t i = table_level ? 0 : 1; i < tokens.size(); ++i) {
+        std::string name;
+        if (is_keyword(tokens[i], "CONSTRAINT") && i + 1 < tokens.size()) {
+          name = tokens[i + 1].text;
+          i += 2;
+          if (i >= tokens.size()) break;
+        }
+        const Token& kind = tokens[i];
+        const Token* group = nullptr;
+        for (std::size_t j = i + 1; j < tokens.size() && j <= i + 2; ++j) {
+          if (tokens[j].group) {
+            group = &tokens[j];
+            break;
+          }
+        }
+        if (is_keyword(kind, "CHECK") && group) {
+          table_.checks.push_back({name, group->text.substr(1, group->text.size() - 2)});
+        } else if (!table_level || !group || name.empty()) {
+          continue;
+        } else if (is_keyword(kind, "PRIMARY") && table_.primary_key) {
+          table_.primary_key->name = name;
+        } else if (is_keyword(kind, "UNIQUE")) {
+          for (auto& unique : table_.uniques) {
+            if (unique.columns == names_in_group(*group)) unique.name = name;
+          }
+        } else if (is_keyword(kind, "FOREIGN")) {
+          for (auto& fk : table_.foreign_keys) {
+            if (fk.columns == names_in_group(*group)) fk.name = name;
+          }
+        }
+      }
+    }
+  }
+
+  BatchColumn& column(const std::string& name) {
+    for (auto& c : table_.columns) {
+      if (c.def.name == name) return c;
+    }
+    throw Error(fmt::format("table {} has no column {}", shown(state_.table), shown(name)));
+  }
+
+  void apply(const BatchStep& step) {
+    std::visit(Overloaded{
+                   [&](const BatchStep::AddColumn& s) { add(s.column); },
+                   [&](const BatchStep::DropColumn& s) { drop(s.name); },
+                   [&](const AlterColumnDef& s) { alter(s); },
+                   [&](const IndexDef& s) { new_indexes_.push_back(s); },
+                   [&](const BatchStep::DropIndex& s) { drop_index(s.name); },
+                   [&](const ConstraintDef& s) { add_constraint(s); },
+                   [&](const BatchStep::DropConstraint& s) { drop_constraint(s.name); },
+               },
+               step.action);
+  }
+
+  void add(const ColumnDef& def) {
+    for (const auto& c : table_.columns) {
+      if (c.def.name == def.name) throw Error(fmt::format("table {} already has a column {}", shown(state_.table), shown(def.name)));
+    }
+    table_.columns.push_back({def, {}, false});
+    if (def.references) table_.foreign_keys.push_back(*def.references);
+    if (def.unique) table_.uniques.push_back({{}, {def.name}});
+    if (def.primary_key) add_constraint({ConstraintDef::Kind::primary_key, {}, {def.name}, {}, {}});
+    if (def.index) new_indexes_.push_back({column_index_name(state_.table, def.name), state_.table, {{def.name}}});
+  }
+
+  void drop(const std::string& name) {
+    column(name);
+    std::erase_if(table_.columns, [&](const BatchColumn& c) { return c.def.name == name; });
+    auto holds = [&](const std::vector<std::string>& columns) {
+      return std::find(columns.begin(), columns.end(), name) != columns.end();
+    };
+    if (table_.primary_key && holds(table_.primary_key->columns)) table_.primary_key.reset();
+    std::erase_if(table_.uniques, [&](const UniqueDef& u) { return holds(u.columns); });
+    std::erase_if(table_.foreign_keys, [&](const ForeignKeyDef& fk) { return holds(fk.columns); });
+    std::erase_if(table_.checks, [&](const CheckDef& c) { return mentions(c.condition, name); });
+    std::erase_if(table_.indexes, [&](const BatchIndex& i) {
+      return mentions(i.columns_sql, name) || mentions(i.where_sql, name);
+    });
+  }
+
+  void alter(const AlterColumnDef& change) {
+    BatchColumn& c = column(change.column);
+    if (change.type) {
+      c.type_changed = c.def.type != *change.type;
+      c.def.type = *change.type;
+    }
+    if (change.nullable) c.def.nullable = *change.nullable;
+    if (change.server_default) c.def.server_default = *change.server_default;
+    if (change.new_name && *change.new_name != change.column) {
+      const std::string& to = *change.new_name;
+      for (const auto& other : table_.columns) {
+        if (other.def.name == to) throw Error(fmt::format("table {} already has a column {}", shown(state_.table), shown(to)));
+      }
+      c.def.name = to;
+      auto rename_in = [&](std::vector<std::string>& columns) { std::replace(columns.begin(), columns.end(), change.column, to); };
+      if (table_.primary_key) rename_in(table_.primary_key->columns);
+      for (auto& u : table_.uniques) rename_in(u.columns);
+      for (auto& fk : table_.foreign_keys) rename_in(fk.columns);
+      std::string to_sql = ddl_.quote(to);
+      for (auto& check : table_.checks) check.condition = rename_identifier(check.condition, change.column, to_sql);
+      for (auto& index : table_.indexes) {
+        index.columns_sql = rename_identifier(index.columns_sql, change.column, to_sql);
+        index.where_sql = rename_identifier(index.where_sql, change.column, to_sql);
+      }
+    }
+  }
+
+  void drop_index(const std::string& name) {
+    auto before = table_.indexes.size() + new_indexes_.size();
+    std::erase_if(table_.indexes, [&](const BatchIndex& i) { return i.name == name; });
+    std::erase_if(new_indexes_, [&](const IndexDef& i) { return i.name == name; });
+    if (before == table_.indexes.size() + new_indexes_.size()) {
+      throw Error(fmt::format("table {} has no index {}", shown(state_.table), shown(name)));
+    }
+  }
+
+  void add_constraint(const ConstraintDef& constraint) {
+    switch (constraint.kind) {
+      case ConstraintDef::Kind::unique: table_.uniques.push_back({constraint.name, constraint.columns}); break;
+      case ConstraintDef::Kind::foreign_key: table_.foreign_keys.push_back(constraint.foreign_key); break;
+      case ConstraintDef::Kind::check: table_.checks.push_back({constraint.name, constraint.condition}); break;
+      case ConstraintDef::Kind::primary_key:
+        if (table_.primary_key) {
+          throw Error(fmt::format("table {} already has a primary key; drop it first (batch.drop_constraint)",
+                                  shown(state_.table)));
+        }
+        table_.primary_key = PrimaryKeyDef{constraint.name, constraint.columns};
+        break;
+    }
+    for (const auto& name : constraint.columns) column(name);
+  }
+
+  void drop_constraint(const std::string& name) {
+    std::size_t before = table_.uniques.size() + table_.foreign_keys.size() + table_.checks.size();
+    std::erase_if(table_.uniques, [&](const UniqueDef& u) { return u.name == name; });
+    std::erase_if(table_.foreign_keys, [&](const ForeignKeyDef& fk) { return fk.name == name; });
+    std::erase_if(table_.checks, [&](const CheckDef& c) { return c.name == name; });
+    bool dropped = before != table_.uniques.size() + table_.foreign_keys.size() + table_.checks.size();
+    if (table_.primary_key && table_.primary_key->name == name) {
+      table_.primary_key.reset();
+      dropped = true;
+    }
+    if (!dropped) {
+      throw Error(fmt::format(
+          "table {} has no constraint named {}. SQLite only keeps the names written as `CONSTRAINT name ...` in "
+          "CREATE TABLE; an unnamed constraint cannot be dropped by name",
+          shown(state_.table), shown(name)));
+    }
+  }
+
+  std::vector<std::string> statements() const {
+    const std::string temporary = ("_retort_tmp_" + state_.table).substr(0, 60);
+    TableDef def;
+    def.name = temporary;
+    for (const auto& c : table_.columns) def.columns.push_back(c.def);
+    def.primary_key = table_.primary_key;
+    def.uniques = table_.uniques;
+    def.foreign_keys = table_.foreign_keys;
+    def.checks = table_.checks;
+    if (def.columns.empty()) throw Error(fmt::format("batch_alter_table({}) would leave the table without columns", shown(state_.table)));
+
+    std::vector<std::string> out = ddl_.create_table(def);
+    std::vector<std::string> targets, sources;
+    for (const auto& c : table_.columns) {
+      if (c.source.empty()) continue;
+      targets.push_back(c.def.name);
+      std::string source = ddl_.quote(c.source);
+      if (c.type_changed) source = "CAST(" + source + " AS " + ddl_.type_sql(c.def.type) + ")";
+      sources.push_back(source);
+    }
+    if (!targets.empty()) {
+      std::string select;
+      for (const auto& s : sources) select += (select.empty() ? "" : ", ") + s;
+      out.push_back(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", ddl_.quote(temporary),
+                                ddl_.column_list(targets), select, ddl_.quote(state_.table)));
+    }
+    out.push_back("DROP TABLE " + ddl_.quote(state_.table));
+    out.push_back("ALTER TABLE " + ddl_.quote(temporary) + " RENAME TO " + ddl_.quote(state_.table));
+    for (const auto& index : table_.indexes) {
+      std::string sql = fmt::format("CREATE {}INDEX {} ON {} ({})", index.unique ? "UNIQUE " : "",
+                                    ddl_.quote(index.name), ddl_.quote(state_.table), index.columns_sql);
+      if (!index.where_sql.empty()) sql += " WHERE" + index.where_sql;
+      out.push_back(std::move(sql));
+    }
+    for (const auto& index : new_indexes_) out.push_back(ddl_.index_sql(index, false));
+    return out;
+  }
+
+  StatementSink& sink_;
+  BatchState& state_;
+  const DdlDialect& ddl_;
+  BatchTable table_;
+  std::vector<IndexDef> new_indexes_;
+};
+
+}  // namespace
+
+void run_batch(BatchState& state) {
+  StatementSink& sink = *state.sink;
+  bool in_place = sink.dialect() == Dialect::postgresql ||
+                  (state.options.recreate != Recreate::always &&
+                   std::all_of(state.steps.begin(), state.steps.end(), runs_in_place_on_sqlite));
+  if (in_place) {
+    for (const auto& step : state.steps) run_in_place(sink, state.table, step);
+    return;
+  }
+  if (state.options.recreate == Recreate::never) {
+    auto step = std::find_if_not(state.steps.begin(), state.steps.end(), runs_in_place_on_sqlite);
+    throw Error(fmt::format(
+        "batch_alter_table({}) at line {} of the migration: the step at line {} needs SQLite to recreate the table, "
+        "but the batch says recreate = Recreate::never. Allow it (Recreate::automatic) or drop that step",
+        shown(state.table), state.line, step->line));
+  }
+  if (sink.offline()) {
+    throw Error(fmt::format(
+        "batch_alter_table({}) at line {} of the migration: on SQLite this batch recreates the table, which needs "
+        "the table's current definition read from the database, and offline (--sql) there is no database. Run "
+        "this migration online, or keep offline batches to what SQLite does in place (add a plain column, rename "
+        "a column, create or drop an index)",
+        shown(state.table), state.line));
+  }
+  SqliteRecreate(sink, state).run();
+}
+
+}  // namespace detail
+
+}  // namespace retort

@@ -1,0 +1,426 @@
+// retort::Op: the migration's arguments become the DDL model, rendered per
+// dialect and sent to the statement sink.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "operations/operations.hpp"
+
+namespace retort {
+
+namespace detail {
+
+std::string owned(StringRef text) { return std::string(text.data(), text.size()); }
+
+std::vector<std::string> owned(ListRef<StringRef> list) {
+  std::vector<std::string> out;
+  for (unsigned long i = 0; i < list.count; ++i) out.push_back(owned(list.items[i]));
+  return out;
+}
+
+SqlType to_sql_type(const Type& type) {
+  SqlType out;
+  out.kind = type.kind;
+  out.length = type.length;
+  out.precision = type.precision;
+  out.scale = type.scale;
+  out.timezone = type.timezone;
+  out.name = owned(type.name);
+  for (unsigned long i = 0; i < type.value_count; ++i) out.labels.push_back(owned(type.values[i]));
+  out.array_dimensions = type.array_dimensions;
+  return out;
+}
+
+std::optional<ServerDefault> to_server_default(const DefaultValue& value) {
+  if (value.kind() == DefaultValue::Kind::none) return std::nullopt;
+  return ServerDefault{value.kind(), owned(value.text()), value.integer(), value.real()};
+}
+
+ForeignKeyDef to_foreign_key(std::vector<std::string> columns, StringRef referent_table,
+                             std::vector<std::string> referent_columns, StringRef name,
+                             const ForeignKeyOptions& options) {
+  ForeignKeyDef fk;
+  fk.name = owned(name);
+  fk.columns = std::move(columns);
+  fk.referent_table = owned(referent_table);
+  fk.referent_columns = std::move(referent_columns);
+  if (!options.ondelete.empty()) fk.ondelete = foreign_key_action(owned(options.ondelete), "ON DELETE");
+  if (!options.onupdate.empty()) fk.onupdate = foreign_key_action(owned(options.onupdate), "ON UPDATE");
+  fk.deferrable = options.deferrable || options.initially_deferred;
+  fk.initially_deferred = options.initially_deferred;
+  fk.not_valid = options.not_valid;
+  if (fk.columns.size() != fk.referent_columns.size() || fk.columns.empty()) {
+    throw Error(fmt::format("the foreign key to {} lists {} local and {} referenced columns; give the same number",
+                            shown(fk.referent_table), fk.columns.size(), fk.referent_columns.size()));
+  }
+  return fk;
+}
+
+ColumnDef to_column(const ColumnSpec& spec) {
+  ColumnDef column;
+  column.name = owned(spec.name);
+  column.type = to_sql_type(spec.type);
+  column.primary_key = spec.primary_key;
+  column.nullable = spec.nullable < 0 ? !spec.primary_key : spec.nullable == 1;
+  column.autoincrement = spec.autoincrement;
+  column.unique = spec.unique;
+  column.index = spec.index;
+  column.server_default = to_server_default(spec.server_default);
+  if (spec.has_comment) column.comment = owned(spec.comment);
+  if (!spec.references_table.empty()) {
+    if (spec.references_column.empty()) {
+      throw Error(fmt::format("column {} references {} without a column; write references(\"table.column\") or "
+                              "references(\"table\", \"column\")",
+                              shown(column.name), shown(owned(spec.references_table))));
+    }
+    column.references = to_foreign_key({column.name}, spec.references_table, {owned(spec.references_column)},
+                                       spec.references_name, spec.references_options);
+  }
+  return column;
+}
+
+std::vector<IndexColumnDef> to_index_columns(ListRef<IndexColumn> columns) {
+  std::vector<IndexColumnDef> out;
+  for (unsigned long i = 0; i < columns.count; ++i) {
+    const IndexColumn& c = columns.items[i];
+    out.push_back({owned(c.text), c.expression, c.descending});
+  }
+  return out;
+}
+
+AlterColumnDef to_alter_column(StringRef table, StringRef column, const AlterColumnOptions& options) {
+  AlterColumnDef change;
+  change.table = owned(table);
+  change.column = owned(column);
+  if (options.type.given) change.type = to_sql_type(options.type.type);
+  if (options.nullable.value >= 0) change.nullable = options.nullable.value == 1;
+  if (options.server_default.given) change.server_default = to_server_default(options.server_default.value);
+  if (options.new_column_name.given) change.new_name = owned(options.new_column_name.text);
+  if (options.comment.given) change.comment = owned(options.comment.text);
+  if (options.using_expression.given) change.using_expression = owned(options.using_expression.text);
+  if (options.existing_type.given) change.existing_type = to_sql_type(options.existing_type.type);
+  return change;
+}
+
+Value to_value(const Param& param) {
+  switch (param.kind()) {
+    case Param::Kind::null: return nullptr;
+    case Param::Kind::integer: return static_cast<std::int64_t>(param.integer());
+    case Param::Kind::real: return param.real();
+    case Param::Kind::boolean: return param.integer() != 0;
+    case Param::Kind::text: return owned(param.text());
+  }
+  return nullptr;
+}
+
+std::string describe(std::string_view operation, std::initializer_list<std::string_view> arguments) {
+  std::string out = fmt::format("op.{}(", operation);
+  bool first = true;
+  for (auto argument : arguments) {
+    out += (first ? "" : ", ") + shown(argument);
+    first = false;
+  }
+  return out + ")";
+}
+
+void perform(StatementSink& sink, const std::string& description, unsigned line,
+             const std::function<std::vector<std::string>(const DdlDialect&)>& render) {
+  std::vector<std::string> statements;
+  try {
+    statements = render(ddl_dialect(sink.dialect()));
+  } catch (const Error& e) {
+    throw Error(fmt::format("{} at line {} of the migration: {}", description, line, e.what()));
+  }
+  for (const auto& statement : statements) sink.run(statement, line);
+}
+
+std::string column_index_name(const std::string& table, const std::string& column) {
+  return "ix_" + table + "_" + column;
+}
+
+void add_column(StatementSink& sink, const std::string& table, const ColumnDef& column, unsigned line) {
+  perform(sink, describe("add_column", {table, column.name}), line, [&](const DdlDialect& ddl) {
+    auto statements = ddl.add_column(table, column);
+    if (column.index) {
+      statements.push_back(ddl.index_sql({column_index_name(table, column.name), table, {{column.name}}}, false));
+    }
+    return statements;
+  });
+}
+
+void drop_column(StatementSink& sink, const std::string& table, const std::string& column, unsigned line) {
+  perform(sink, describe("drop_column", {table, column}), line,
+          [&](const DdlDialect& ddl) { return ddl.drop_column(table, column); });
+}
+
+void alter_column(StatementSink& sink, const AlterColumnDef& change, unsigned line) {
+  perform(sink, describe("alter_column", {change.table, change.column}), line,
+          [&](const DdlDialect& ddl) { return ddl.alter_column(change); });
+}
+
+void create_index(StatementSink& sink, const IndexDef& index, unsigned line) {
+  perform(sink, describe("create_index", {index.name, index.table}), line,
+          [&](const DdlDialect& ddl) { return ddl.create_index(index); });
+}
+
+void drop_index(StatementSink& sink, const std::string& name, bool concurrently, bool if_exists, unsigned line) {
+  perform(sink, describe("drop_index", {name}), line,
+          [&](const DdlDialect& ddl) { return ddl.drop_index(name, concurrently, if_exists); });
+}
+
+void add_constraint(StatementSink& sink, const std::string& table, const ConstraintDef& constraint, unsigned line) {
+  static const char* const operations[] = {"create_unique_constraint", "create_primary_key", "create_foreign_key",
+                                           "create_check_constraint"};
+  perform(sink, describe(operations[static_cast<int>(constraint.kind)], {constraint.name, table}), line,
+          [&](const DdlDialect& ddl) { return ddl.add_constraint(table, constraint); });
+}
+
+void drop_constraint(StatementSink& sink, const std::string& table, const std::string& name, unsigned line) {
+  perform(sink, describe("drop_constraint", {name, table}), line,
+          [&](const DdlDialect& ddl) { return ddl.drop_constraint(table, name); });
+}
+
+namespace {
+
+// create_table's arguments as one table: column-level primary keys, foreign
+// keys and unique flags become table constraints, as SQLAlchemy renders them.
+TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
+  TableDef table;
+  table.name = owned(name);
+  std::vector<std::string> key_columns;
+  for (unsigned long i = 0; i < items.count; ++i) {
+    const Op::TableItem& item = items.items[i];
+    switch (item.kind) {
+      case Op::TableItem::Kind::column: {
+        ColumnDef column = to_column(static_cast<const Column*>(item.item)->spec);
+        if (column.primary_key) key_columns.push_back(column.name);
+        if (column.references) table.foreign_keys.push_back(*column.references);
+        if (column.unique) table.uniques.push_back({{}, {column.name}});
+        table.columns.push_back(std::move(column));
+        break;
+      }
+      case Op::TableItem::Kind::primary_key: {
+        const auto& pk = *static_cast<const PrimaryKeyConstraint*>(item.item);
+        if (table.primary_key) throw Error("create_table was given two primary keys");
+        table.primary_key = PrimaryKeyDef{owned(pk.name), owned(pk.columns)};
+        break;
+      }
+      case Op::TableItem::Kind::unique: {
+        const auto& unique = *static_cast<const UniqueConstraint*>(item.item);
+        table.uniques.push_back({owned(unique.name), owned(unique.columns)});
+        break;
+      }
+      case Op::TableItem::Kind::foreign_key: {
+        const auto& fk = *static_cast<const ForeignKeyConstraint*>(item.item);
+        ForeignKeyOptions options{fk.options.ondelete, fk.options.onupdate, fk.options.deferrable,
+                                  fk.options.initially_deferred, false};
+        table.foreign_keys.push_back(
+            to_foreign_key(owned(fk.columns), fk.referent_table, owned(fk.referent_columns), fk.options.name, options));
+        break;
+      }
+      case Op::TableItem::Kind::check: {
+        const auto& check = *static_cast<const CheckConstraint*>(item.item);
+        table.checks.push_back({owned(check.name), owned(check.condition)});
+        break;
+      }
+      case Op::TableItem::Kind::comment:
+        table.comment = owned(static_cast<const TableComment*>(item.item)->text);
+        break;
+      case Op::TableItem::Kind::type:
+        throw Error("create_table takes columns and constraints; a type alone belongs in a Column");
+      case Op::TableItem::Kind::none:
+        break;
+    }
+  }
+  if (!key_columns.empty()) {
+    if (table.primary_key) {
+      throw Error("create_table has both primary_key() columns and a PrimaryKeyConstraint; keep one of them");
+    }
+    table.primary_key = PrimaryKeyDef{{}, key_columns};
+  }
+  if (table.primary_key) {
+    for (auto& column : table.columns) {
+      if (std::count(table.primary_key->columns.begin(), table.primary_key->columns.end(), column.name)) {
+        column.nullable = false;
+      }
+    }
+  }
+  if (table.columns.empty()) throw Error("create_table needs at least one Column");
+  return table;
+}
+
+}  // namespace
+
+}  // namespace detail
+
+using namespace detail;
+
+void Op::create_table_with(StringRef name, ListRef<TableItem> items, Line line) {
+  perform(*sink_, describe("create_table", {owned(name)}), line.value, [&](const DdlDialect& ddl) {
+    TableDef table = to_table(name, items);
+    auto statements = ddl.create_table(table);
+    for (const auto& column : table.columns) {
+      if (column.index) {
+        statements.push_back(
+            ddl.index_sql({column_index_name(table.name, column.name), table.name, {{column.name}}}, false));
+      }
+    }
+    return statements;
+  });
+}
+
+void Op::drop_table_with(StringRef name, ListRef<TableItem> items, Line line) {
+  perform(*sink_, describe("drop_table", {owned(name)}), line.value, [&](const DdlDialect& ddl) {
+    std::vector<std::string> enum_types;
+    for (unsigned long i = 0; i < items.count; ++i) {
+      const TableItem& item = items.items[i];
+      const Type* type = nullptr;
+      if (item.kind == TableItem::Kind::type) type = static_cast<const Type*>(item.item);
+      if (item.kind == TableItem::Kind::column) type = &static_cast<const Column*>(item.item)->spec.type;
+      if (type && type->kind == TypeKind::enumeration) enum_types.push_back(owned(type->name));
+    }
+    return ddl.drop_table(owned(name), enum_types);
+  });
+}
+
+void Op::rename_table(StringRef old_name, StringRef new_name, Line line) {
+  perform(*sink_, describe("rename_table", {owned(old_name), owned(new_name)}), line.value,
+          [&](const DdlDialect& ddl) { return ddl.rename_table(owned(old_name), owned(new_name)); });
+}
+
+void Op::create_table_comment(StringRef table, StringRef comment, Line line) {
+  perform(*sink_, describe("create_table_comment", {owned(table)}), line.value,
+          [&](const DdlDialect& ddl) { return ddl.set_table_comment(owned(table), owned(comment)); });
+}
+
+void Op::drop_table_comment(StringRef table, Line line) {
+  perform(*sink_, describe("drop_table_comment", {owned(table)}), line.value,
+          [&](const DdlDialect& ddl) { return ddl.set_table_comment(owned(table), std::nullopt); });
+}
+
+void Op::add_column(StringRef table, const Column& column, Line line) {
+  ColumnDef def;
+  try {
+    def = to_column(column.spec);
+  } catch (const Error& e) {
+    throw Error(fmt::format("{} at line {} of the migration: {}",
+                            describe("add_column", {owned(table), owned(column.spec.name)}), line.value, e.what()));
+  }
+  detail::add_column(*sink_, owned(table), def, line.value);
+}
+
+void Op::drop_column(StringRef table, StringRef column, Line line) {
+  detail::drop_column(*sink_, owned(table), owned(column), line.value);
+}
+
+void Op::alter_column(StringRef table, StringRef column, AlterColumnOptions options, Line line) {
+  detail::alter_column(*sink_, to_alter_column(table, column, options), line.value);
+}
+
+void Op::create_index_with(StringRef name, StringRef table, ListRef<IndexColumn> columns, IndexOptions options,
+                           Line line) {
+  IndexDef index{owned(name), owned(table), to_index_columns(columns), options.unique, owned(options.where),
+                 options.concurrently, options.if_not_exists};
+  detail::create_index(*sink_, index, line.value);
+}
+
+void Op::drop_index(StringRef name, DropIndexOptions options, Line line) {
+  detail::drop_index(*sink_, owned(name), options.concurrently, options.if_exists, line.value);
+}
+
+void Op::drop_index(StringRef name, StringRef, DropIndexOptions options, Line line) {
+  detail::drop_index(*sink_, owned(name), options.concurrently, options.if_exists, line.value);
+}
+
+void Op::create_unique_constraint_with(StringRef name, StringRef table, ListRef<StringRef> columns, Line line) {
+  detail::add_constraint(*sink_, owned(table), {ConstraintDef::Kind::unique, owned(name), owned(columns), {}, {}},
+                         line.value);
+}
+
+void Op::create_primary_key_with(StringRef name, StringRef table, ListRef<StringRef> columns, Line line) {
+  detail::add_constraint(*sink_, owned(table),
+                         {ConstraintDef::Kind::primary_key, owned(name), owned(columns), {}, {}}, line.value);
+}
+
+void Op::create_foreign_key_with(StringRef name, StringRef source_table, StringRef referent_table,
+                                 ListRef<StringRef> local_columns, ListRef<StringRef> remote_columns,
+                                 ForeignKeyOptions options, Line line) {
+  ForeignKeyDef fk;
+  try {
+    fk = to_foreign_key(owned(local_columns), referent_table, owned(remote_columns), name, options);
+  } catch (const Error& e) {
+    throw Error(fmt::format("{} at line {} of the migration: {}",
+                            describe("create_foreign_key", {owned(name), owned(source_table)}), line.value, e.what()));
+  }
+  detail::add_constraint(*sink_, owned(source_table), {ConstraintDef::Kind::foreign_key, fk.name, {}, fk, {}},
+                         line.value);
+}
+
+void Op::create_check_constraint(StringRef name, StringRef table, StringRef condition, Line line) {
+  detail::add_constraint(*sink_, owned(table), {ConstraintDef::Kind::check, owned(name), {}, {}, owned(condition)},
+                         line.value);
+}
+
+void Op::validate_constraint(StringRef name, StringRef table, Line line) {
+  perform(*sink_, describe("validate_constraint", {owned(name), owned(table)}), line.value,
+          [&](const DdlDialect& ddl) { return ddl.validate_constraint(owned(table), owned(name)); });
+}
+
+void Op::drop_constraint(StringRef name, StringRef table, Line line) {
+  detail::drop_constraint(*sink_, owned(table), owned(name), line.value);
+}
+
+void Op::create_enum(Type enum_type, Line line) {
+  perform(*sink_, describe("create_enum", {owned(enum_type.name)}), line.value, [&](const DdlDialect& ddl) {
+    if (enum_type.kind != TypeKind::enumeration) throw Error("create_enum takes an Enum(\"name\", {...}) type");
+    return ddl.create_enum(to_sql_type(enum_type));
+  });
+}
+
+void Op::drop_enum(StringRef name, Line line) {
+  perform(*sink_, describe("drop_enum", {owned(name)}), line.value,
+          [&](const DdlDialect& ddl) { return ddl.drop_enum(owned(name)); });
+}
+
+void Op::execute(StringRef sql, Line line) { sink_->run(std::string_view(sql.data(), sql.size()), line.value); }
+
+void Op::execute_with(StringRef sql, ListRef<Param> params, Line line) {
+  std::vector<Value> values;
+  for (unsigned long i = 0; i < params.count; ++i) values.push_back(to_value(params.items[i]));
+  sink_->run(std::string_view(sql.data(), sql.size()), values, line.value);
+}
+
+void Op::bulk_insert_with(StringRef table, ListRef<StringRef> columns, const Param* values, unsigned long rows,
+                          Line line) {
+  std::string statement;
+  try {
+    statement = ddl_dialect(sink_->dialect()).insert_row(owned(table), owned(columns));
+  } catch (const Error& e) {
+    throw Error(fmt::format("{} at line {} of the migration: {}", describe("bulk_insert", {owned(table)}), line.value,
+                            e.what()));
+  }
+  for (unsigned long row = 0; row < rows; ++row) {
+    std::vector<Value> params;
+    for (unsigned long column = 0; column < columns.count; ++column) {
+      params.push_back(to_value(values[row * columns.count + column]));
+    }
+    sink_->run(statement, params, line.value);
+  }
+}
+
+BatchState* Op::begin_batch(StringRef table, BatchOptions options, Line line) {
+  return new BatchState{sink_, owned(table), options, line.value, {}};
+}
+
+void Op::finish_batch(BatchState* state) {
+  std::unique_ptr<BatchState> owner(state);
+  run_batch(*state);
+}
+
+void Op::abandon_batch(BatchState* state) { delete state; }
+
+void Op::begin_autocommit_block() { sink_->begin_autocommit_block(); }
+void Op::end_autocommit_block() { sink_->end_autocommit_block(); }
+
+}  // namespace retort

@@ -1,0 +1,73 @@
+// The operations layer: turns the migration's arguments into the owning DDL
+// model, renders it with the sink's dialect and sends the statements to the
+// sink. Shared by Op and BatchOp.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "ddl/dialect.hpp"
+#include "retort/op.hpp"
+#include "statement_sink.hpp"
+
+namespace retort::detail {
+
+std::string owned(StringRef text);
+std::vector<std::string> owned(ListRef<StringRef> list);
+SqlType to_sql_type(const Type& type);
+std::optional<ServerDefault> to_server_default(const DefaultValue& value);
+ColumnDef to_column(const ColumnSpec& spec);
+ForeignKeyDef to_foreign_key(std::vector<std::string> columns, StringRef referent_table,
+                             std::vector<std::string> referent_columns, StringRef name,
+                             const ForeignKeyOptions& options);
+std::vector<IndexColumnDef> to_index_columns(ListRef<IndexColumn> columns);
+AlterColumnDef to_alter_column(StringRef table, StringRef column, const AlterColumnOptions& options);
+Value to_value(const Param& param);
+
+// `op.name("a", "b")`, how messages show an operation.
+std::string describe(std::string_view operation, std::initializer_list<std::string_view> arguments);
+
+// Renders with the sink's dialect and runs the statements. A rendering
+// failure (refused operation, bad name) becomes an Error naming the
+// operation and the migration line.
+void perform(StatementSink& sink, const std::string& description, unsigned line,
+             const std::function<std::vector<std::string>(const DdlDialect&)>& render);
+
+// The single-table operations, shared by Op and BatchOp.
+void add_column(StatementSink& sink, const std::string& table, const ColumnDef& column, unsigned line);
+void drop_column(StatementSink& sink, const std::string& table, const std::string& column, unsigned line);
+void alter_column(StatementSink& sink, const AlterColumnDef& change, unsigned line);
+void create_index(StatementSink& sink, const IndexDef& index, unsigned line);
+void drop_index(StatementSink& sink, const std::string& name, bool concurrently, bool if_exists, unsigned line);
+void add_constraint(StatementSink& sink, const std::string& table, const ConstraintDef& constraint, unsigned line);
+void drop_constraint(StatementSink& sink, const std::string& table, const std::string& name, unsigned line);
+
+// ix_<table>_<column>, the index Column::index() asks for.
+std::string column_index_name(const std::string& table, const std::string& column);
+
+// What a batch_alter_table body asked for, replayed when the body returns.
+struct BatchStep {
+  struct AddColumn { ColumnDef column; };
+  struct DropColumn { std::string name; };
+  struct DropIndex { std::string name; };
+  struct DropConstraint { std::string name; };
+  std::variant<AddColumn, DropColumn, AlterColumnDef, IndexDef, DropIndex, ConstraintDef, DropConstraint> action;
+  unsigned line;
+};
+
+struct BatchState {
+  StatementSink* sink;
+  std::string table;
+  BatchOptions options;
+  unsigned line;
+  std::vector<BatchStep> steps;
+};
+
+// Runs a batch: plain ALTERs on PostgreSQL; on SQLite in place when every
+// step can be, else the copy-and-move recreate.
+void run_batch(BatchState& state);
+
+}  // namespace retort::detail

@@ -1,0 +1,151 @@
+#include "ops_support.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "database_url.hpp"
+#include "retort/error.hpp"
+#include "sql_text.hpp"
+
+namespace retort::test {
+
+using detail::Dialect;
+
+void RecordingSink::run(std::string_view sql, unsigned line) {
+  statements.push_back({std::string(sql), {}});
+  try {
+    db_.execute(sql);
+  } catch (const DatabaseError& e) {
+    throw DatabaseError(fmt::format("line {}: {}\n  statement: {}", line, e.what(), sql));
+  }
+}
+
+void RecordingSink::run(std::string_view sql, std::span<const detail::Value> params, unsigned line) {
+  statements.push_back({std::string(sql), {params.begin(), params.end()}});
+  try {
+    db_.execute(sql, params);
+  } catch (const DatabaseError& e) {
+    throw DatabaseError(fmt::format("line {}: {}\n  statement: {}", line, e.what(), sql));
+  }
+}
+
+detail::Rows RecordingSink::query(std::string_view sql, std::span<const detail::Value> params, unsigned) {
+  queries.emplace_back(sql);
+  return db_.query(sql, params);
+}
+
+void RecordingSink::begin_autocommit_block() {
+  reopen_ = db_.in_transaction();
+  if (reopen_) db_.commit();
+}
+
+void RecordingSink::end_autocommit_block() {
+  if (reopen_) db_.begin();
+  reopen_ = false;
+}
+
+const char* dialect_name(Dialect dialect) { return dialect == Dialect::postgresql ? "postgresql" : "sqlite"; }
+
+std::unique_ptr<TestDatabase> TestDatabase::open(Dialect dialect, const std::string& hint) {
+  std::unique_ptr<TestDatabase> database(new TestDatabase());
+  std::string url;
+  if (dialect == Dialect::postgresql) {
+    if (postgres_server_url().empty()) return nullptr;
+    database->postgres_url_ = create_postgres_database(hint);
+    url = database->postgres_url_;
+  } else {
+    database->directory_ = std::make_unique<TempDir>();
+    url = "sqlite:///" + (*database->directory_ / "test.db").string();
+  }
+  database->backend_ = detail::connect(detail::DatabaseUrl::parse(url));
+  database->sink_ = std::make_unique<RecordingSink>(*database->backend_);
+  database->op_ = std::make_unique<Op>(*database->sink_);
+  return database;
+}
+
+TestDatabase::~TestDatabase() {
+  op_.reset();
+  sink_.reset();
+  backend_.reset();
+  if (!postgres_url_.empty()) drop_postgres_database(postgres_url_);
+}
+
+std::vector<std::string> TestDatabase::rows(const std::string& sql) {
+  std::vector<std::string> out;
+  for (const auto& row : backend_->query(sql).rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) line += (i ? "|" : "") + row[i].value_or("NULL");
+    out.push_back(line);
+  }
+  return out;
+}
+
+std::string TestDatabase::value(const std::string& sql) {
+  auto result = rows(sql);
+  if (result.size() != 1) throw Error(fmt::format("expected one row, got {}: {}", result.size(), sql));
+  return result[0];
+}
+
+std::string TestDatabase::schema() {
+  std::vector<std::string> lines;
+  auto add = [&](const std::vector<std::string>& more) { lines.insert(lines.end(), more.begin(), more.end()); };
+  if (dialect() == Dialect::postgresql) {
+    add(rows("SELECT 'table ' || c.relname || coalesce(' comment=' || obj_description(c.oid, 'pg_class'), '') "
+             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+             "WHERE n.nspname = 'public' AND c.relkind = 'r'"));
+    // Columns by position among the live ones, so that dropping and re-adding
+    // the last column restores the same text.
+    add(rows("SELECT 'column ' || c.relname || '.' || "
+             "row_number() OVER (PARTITION BY c.relname ORDER BY a.attnum) || ' ' || a.attname || ' ' || "
+             "format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END || "
+             "coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') || "
+             "coalesce(' comment=' || col_description(c.oid, a.attnum), '') "
+             "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+             "JOIN pg_namespace n ON n.oid = c.relnamespace "
+             "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+             "WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"));
+    add(rows("SELECT 'constraint ' || rel.relname || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid) || "
+             "CASE WHEN con.convalidated THEN '' ELSE ' (not validated)' END "
+             "FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid "
+             "JOIN pg_namespace n ON n.oid = rel.relnamespace WHERE n.nspname = 'public'"));
+    add(rows("SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'"));
+    add(rows("SELECT 'enum ' || t.typname || ' ' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) "
+             "FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname"));
+    add(rows("SELECT 'sequence ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+             "WHERE n.nspname = 'public' AND c.relkind = 'S'"));
+  } else {
+    for (const auto& table :
+         rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
+      std::string quoted = detail::quote_identifier(table);
+      lines.push_back("table " + table);
+      for (const auto& c : rows("SELECT cid, name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(" +
+                                detail::quote_literal(table) + ")")) {
+        lines.push_back("column " + table + " " + c);
+      }
+      for (const auto& fk : rows("SELECT \"table\", \"from\", \"to\", on_update, on_delete FROM "
+                                 "pragma_foreign_key_list(" + detail::quote_literal(table) + ")")) {
+        lines.push_back("foreign key " + table + " " + fk);
+      }
+      for (const auto& index : backend_->query("SELECT name, \"unique\", origin, partial FROM pragma_index_list(" +
+                                               detail::quote_literal(table) + ")").rows) {
+        std::string name = index[0].value_or("");
+        std::string columns;
+        for (const auto& c : rows("SELECT coalesce(name, '<expression>') FROM pragma_index_info(" +
+                                  detail::quote_literal(name) + ") ORDER BY seqno")) {
+          columns += (columns.empty() ? "" : ",") + c;
+        }
+        bool automatic = index[2].value_or("") != "c";  // UNIQUE/PRIMARY KEY: SQLite names them itself
+        lines.push_back(fmt::format("index {} {} unique={} origin={} partial={} ({})", table,
+                                    automatic ? std::string("<auto>") : name, index[1].value_or(""),
+                                    index[2].value_or(""), index[3].value_or(""), columns));
+      }
+    }
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const auto& line : lines) out += line + "\n";
+  return out;
+}
+
+}  // namespace retort::test
