@@ -88,9 +88,9 @@ class RevisionMap {
   // "head", "heads", "base" (empty result), full ids, branch labels, unique
   // prefixes, "label@head", "label@heads", "label@base", "label@REV",
   // "-N" / "label@-N" (N down from the heads). "current" is the version
-  // table `current`. Relative forms that `get_revisions` rejects ("+N",
-  // "REV+N", "REV-N", "label@+N") resolve as the upgrade target would,
-  // from `current`.
+  // table `current`. Like Alembic's `show`, it refuses "+N", "REV+N",
+  // "REV-N" and "label@+N": those are upgrade/downgrade targets, relative to
+  // the database, and upgrade_steps/downgrade_steps resolve them.
   std::vector<std::string> resolve(std::string_view target,
                                    std::span<const std::string> current = {}) const;
 

@@ -122,25 +122,15 @@ std::vector<std::string> RevisionMap::branch_labels(std::string_view id) const {
 std::vector<std::string> RevisionMap::resolve(std::string_view target, std::span<const std::string> current) const {
   Walker walker(*graph_);
   return worded(Wording{}, [&] {
-    std::vector<int> revs;
-    if (target == "current") {
-      revs = walker.get_revisions(current);
-    } else {
-      bool relative_step = target.find('+') != std::string_view::npos;
-      if (!relative_step && target.find('-') != std::string_view::npos) {
-        // "-N" and "label@-N" count down from the heads; "REV-N" from REV.
-        auto after_label = target.substr(target.find('@') == std::string_view::npos ? 0 : target.find('@') + 1);
-        relative_step = !after_label.starts_with('-');
-      }
-      revs = relative_step ? walker.parse_upgrade_target(table_of(current), target, true)
-                           : walker.get_revisions(target);
-    }
+    std::vector<int> revs = target == "current" ? walker.get_revisions(current) : walker.get_revisions(target);
     std::vector<int> found;
     for (int r : revs) {
-      if (r == kNone)
+      if (r == kNone || r == kBaseMark)
         throw RevisionError(fmt::format(
-            "Revision target '{}' walks past the first revision; use a smaller step (see `history`)", target));
-      if (r != kBaseMark && std::find(found.begin(), found.end(), r) == found.end()) found.push_back(r);
+            "Revision target '{}' walks down to or past the base, which is not a revision; use a "
+            "smaller step (see `history`)",
+            target));
+      if (std::find(found.begin(), found.end(), r) == found.end()) found.push_back(r);
     }
     return names(*graph_, found);
   });
