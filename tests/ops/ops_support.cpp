@@ -54,9 +54,11 @@ std::unique_ptr<TestDatabase> TestDatabase::open(Dialect dialect, const std::str
     if (postgres_server_url().empty()) return nullptr;
     database->postgres_url_ = create_postgres_database(hint);
     url = database->postgres_url_;
+    database->client_target_ = url;
   } else {
     database->directory_ = std::make_unique<TempDir>();
-    url = "sqlite:///" + (*database->directory_ / "test.db").string();
+    database->client_target_ = (*database->directory_ / "test.db").string();
+    url = "sqlite:///" + database->client_target_;
   }
   database->backend_ = detail::connect(detail::DatabaseUrl::parse(url));
   database->sink_ = std::make_unique<RecordingSink>(*database->backend_);

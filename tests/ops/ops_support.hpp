@@ -52,6 +52,8 @@ class TestDatabase {
   detail::Backend& db() { return *backend_; }
   RecordingSink& sink() { return *sink_; }
   Op& op() { return *op_; }
+  // What psql (a URL) or sqlite3 (a file) opens to reach this database.
+  const std::string& client_target() const { return client_target_; }
 
   // Every table, column (type, NOT NULL, default, comment), constraint,
   // index and enum type, one per line, sorted: equal text, equal schema.
@@ -63,6 +65,7 @@ class TestDatabase {
  private:
   TestDatabase() = default;
   std::string postgres_url_;
+  std::string client_target_;
   std::unique_ptr<TempDir> directory_;
   std::unique_ptr<detail::Backend> backend_;
   std::unique_ptr<RecordingSink> sink_;

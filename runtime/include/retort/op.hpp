@@ -167,6 +167,12 @@ class Op {
  public:
   explicit Op(detail::StatementSink& sink) : sink_(&sink) {}
 
+  // Which database the migration runs against, for the rare migration that
+  // must differ (`if (op.dialect() == retort::SqlDialect::sqlite) ...`).
+  SqlDialect dialect() const;
+  // True when generating an SQL script (`--sql`): no rows can be read.
+  bool offline() const;
+
   // ------------------------------------------------------------ tables
 
   // Creates a table from Columns and, after them, table-level items:

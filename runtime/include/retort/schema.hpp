@@ -68,6 +68,8 @@ struct Sql {
 };
 constexpr Sql sql(StringRef text) { return Sql{text}; }
 
+enum class SqlDialect : unsigned char { postgresql, sqlite };
+
 // ---------------------------------------------------------------- types
 
 enum class TypeKind : unsigned char {

@@ -256,6 +256,12 @@ TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
 
 using namespace detail;
 
+SqlDialect Op::dialect() const {
+  return sink_->dialect() == Dialect::postgresql ? SqlDialect::postgresql : SqlDialect::sqlite;
+}
+
+bool Op::offline() const { return sink_->offline(); }
+
 void Op::create_table_with(StringRef name, ListRef<TableItem> items, Line line) {
   perform(*sink_, describe("create_table", {owned(name)}), line.value, [&](const DdlDialect& ddl) {
     TableDef table = to_table(name, items);

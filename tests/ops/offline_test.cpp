@@ -1,0 +1,185 @@
+// Offline output is what online execution runs: the runtime's migrator
+// writes the `--sql` script for a set of C++ migrations using every kind of
+// operation; its statements equal, one by one, those the same migrations send
+// to a live database, and psql / sqlite3 running the script reach the schema
+// the online migrator reaches.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "migrator.hpp"
+#include "ops_support.hpp"
+#include "retort/migration.hpp"
+#include "retort/registry.hpp"
+#include "sql_text.hpp"
+
+namespace retort::test {
+namespace {
+
+using detail::Dialect;
+
+void up_schema(Op& op) {
+  op.create_table("users", Column("id", Integer).primary_key(), Column("email", String(255)).nullable(false),
+                  Column("created_at", DateTime).server_default(sql("CURRENT_TIMESTAMP")));
+  op.create_table("notifications", Column("id", Integer).primary_key(),
+                  Column("user_id", Integer).references("users.id", {.ondelete = "CASCADE"}),
+                  Column("message", Text).nullable(false), Column("read", Boolean).server_default(false),
+                  CheckConstraint("length(message) > 0", {.name = "ck_notifications_message"}),
+                  TableComment{"what users are told"});
+  op.create_index("ix_notifications_unread", "notifications", {"user_id"}, {.where = "read = false"});
+}
+
+void down_schema(Op& op) {
+  op.drop_index("ix_notifications_unread");
+  op.drop_table("notifications");
+  op.drop_table("users");
+}
+
+void up_data(Op& op) {
+  op.bulk_insert("users", {"id", "email"}, {{1, "ada@example.com"}, {2, "o'brien@example.com"}});
+  op.execute("INSERT INTO notifications (user_id, message) VALUES (?, ?)", {2, "it's ready; really"});
+  op.add_column("users", Column("name", String(100)).nullable(true));
+  op.execute("UPDATE users SET name = ? WHERE id = ?", {"Ada", 1});
+}
+
+void down_data(Op& op) {
+  op.drop_column("users", "name");
+  op.execute("DELETE FROM notifications");
+  op.execute("DELETE FROM users");
+}
+
+void up_alter(Op& op) {
+  op.batch_alter_table("users", [](BatchOp& batch) {
+    batch.alter_column("name", {.new_column_name = "display_name"});
+    batch.create_index("ix_users_display_name", {"display_name"});
+  });
+  if (op.dialect() == SqlDialect::postgresql) {
+    op.alter_column("users", "display_name", {.type = Text, .server_default = "anonymous", .comment = "shown"});
+    op.add_column("users", Column("mood", Enum("mood", {"happy", "sad"})));
+    op.create_foreign_key("fk_users_self", "notifications", "users", {"user_id"}, {"id"}, {.not_valid = true});
+    op.validate_constraint("fk_users_self", "notifications");
+    op.autocommit_block([&] { op.create_index("ix_users_email", "users", {"email"}, {.concurrently = true}); });
+  }
+}
+
+void down_alter(Op& op) {
+  if (op.dialect() == SqlDialect::postgresql) {
+    op.autocommit_block([&] { op.drop_index("ix_users_email", {.concurrently = true}); });
+    op.drop_constraint("fk_users_self", "notifications");
+    op.drop_column("users", "mood");
+    op.drop_enum("mood");
+    op.alter_column("users", "display_name",
+                    {.type = String(100), .server_default = no_default, .comment = "", .existing_type = Text});
+  }
+  op.batch_alter_table("users", [](BatchOp& batch) {
+    batch.drop_index("ix_users_display_name");
+    batch.alter_column("display_name", {.new_column_name = "name"});
+  });
+}
+
+constexpr std::string_view schema_id[] = {"schema1"};
+constexpr std::string_view data_id[] = {"data2"};
+
+constexpr Migration migrations[] = {
+    {.id = "schema1", .message = "notifications", .source_path = __FILE__, .source_line = __LINE__,
+     .checksum = "sha256:1", .transactional = true, .upgrade = up_schema, .downgrade = down_schema},
+    {.id = "data2", .down_revisions = schema_id, .message = "seed users", .source_path = __FILE__,
+     .source_line = __LINE__, .checksum = "sha256:2", .transactional = true, .upgrade = up_data,
+     .downgrade = down_data},
+    {.id = "alter3", .down_revisions = data_id, .message = "rename and more", .source_path = __FILE__,
+     .source_line = __LINE__, .checksum = "sha256:3", .transactional = true, .upgrade = up_alter,
+     .downgrade = down_alter},
+};
+constexpr Registry registry{"ops_offline", "/src/migrations", migrations};
+
+// The script's statements without what only the migrator adds: transaction
+// control, `-- Running ...` comments and the version table.
+std::vector<std::string> operation_statements(const std::string& script) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < script.size()) {
+    std::size_t end = script.find("\n\n", start);
+    if (end == std::string::npos) end = script.size();
+    std::string chunk = script.substr(start, end - start);
+    start = end + 2;
+    if (chunk.empty() || chunk.starts_with("--") || chunk == "BEGIN;" || chunk == "COMMIT;" ||
+        chunk.find("retort_version") != std::string::npos) {
+      continue;
+    }
+    if (chunk.ends_with(";")) chunk.pop_back();
+    out.push_back(chunk);
+  }
+  return out;
+}
+
+class OfflineOnline : public ::testing::TestWithParam<Dialect> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Dialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
+  }
+  detail::Migrator migrator() const { return detail::Migrator(registry, detail::VersionTable("retort_version", "")); }
+
+  // Runs an offline script with the dialect's own command-line client.
+  void run_script(TestDatabase& database, const std::string& script, const TempDir& dir) {
+    std::string path = (dir / "script.sql").string();
+    std::ofstream(path) << script;
+    std::string command = GetParam() == Dialect::postgresql
+                              ? "psql -q -v ON_ERROR_STOP=1 -d '" + database.client_target() + "' -f " + path
+                              : "sqlite3 -bail '" + database.client_target() + "' < " + path;
+    std::string output;
+    ASSERT_EQ(run_command(command, output), 0) << output << "\nscript:\n" << script;
+  }
+};
+
+std::string dialect_param_name(const ::testing::TestParamInfo<Dialect>& info) { return dialect_name(info.param); }
+
+INSTANTIATE_TEST_SUITE_P(Dialects, OfflineOnline, ::testing::Values(Dialect::postgresql, Dialect::sqlite),
+                         dialect_param_name);
+
+TEST_P(OfflineOnline, ScriptStatementsEqualTheStatementsRunOnlineOneByOne) {
+  std::string script = migrator().upgrade_sql(GetParam(), "head", TransactionMode::per_migration, {});
+  auto database = TestDatabase::open(GetParam(), "offline_statements");
+  up_schema(database->op());
+  up_data(database->op());
+  up_alter(database->op());
+  std::vector<std::string> online;
+  for (const auto& statement : database->sink().statements) {
+    online.push_back(statement.params.empty() ? statement.sql
+                                              : detail::inline_parameters(statement.sql, statement.params, GetParam()));
+  }
+  EXPECT_EQ(operation_statements(script), online) << script;
+}
+
+TEST_P(OfflineOnline, ScriptRunByTheClientReachesTheOnlineSchemaBothWays) {
+  auto online = TestDatabase::open(GetParam(), "offline_online");
+  auto scripted = TestDatabase::open(GetParam(), "offline_scripted");
+  detail::Migrator m = migrator();
+  m.upgrade(online->db(), "head", TransactionMode::per_migration, {});
+
+  TempDir dir;
+  run_script(*scripted, m.upgrade_sql(GetParam(), "head", TransactionMode::per_migration, {}), dir);
+  EXPECT_EQ(scripted->schema(), online->schema());
+  EXPECT_EQ(scripted->rows("SELECT id, email, display_name FROM users ORDER BY id"),
+            online->rows("SELECT id, email, display_name FROM users ORDER BY id"));
+
+  m.downgrade(online->db(), "base", TransactionMode::per_migration, {});
+  run_script(*scripted, m.downgrade_sql(GetParam(), "head:base", TransactionMode::per_migration, {}), dir);
+  // As with Alembic, an offline downgrade to base also drops the version
+  // table, which the online downgrade keeps (empty).
+  auto without_version_table = [](const std::string& schema) {
+    std::string kept;
+    std::size_t start = 0;
+    while (start < schema.size()) {
+      std::size_t end = schema.find('\n', start);
+      std::string line = schema.substr(start, end - start);
+      if (line.find("retort_version") == std::string::npos) kept += line + "\n";
+      start = end + 1;
+    }
+    return kept;
+  };
+  EXPECT_EQ(scripted->schema(), "");
+  EXPECT_EQ(without_version_table(online->schema()), "");
+}
+
+}  // namespace
+}  // namespace retort::test
