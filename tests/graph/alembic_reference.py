@@ -25,6 +25,7 @@ Run with /usr/bin/python3 (Debian's python3-alembic), PYTHONHASHSEED=0.
 
 import json
 import os
+import re
 import sys
 import tempfile
 
@@ -69,6 +70,28 @@ def _sorted_listing(cls, scriptdir, path):
 
 
 Script._list_py_dir = classmethod(_sorted_listing)
+
+
+_INSERT = re.compile(r"INSERT INTO alembic_version \(version_num\) VALUES \('([^']*)'\)")
+_DELETE = re.compile(r"DELETE FROM alembic_version WHERE alembic_version.version_num = '([^']*)'")
+_UPDATE = re.compile(
+    r"UPDATE alembic_version SET version_num='([^']*)' WHERE alembic_version.version_num = '([^']*)'"
+)
+
+
+def version_change(statement):
+    """The version-table statement HeadMaintainer issued, as Retort's VersionTableChange."""
+    statement = " ".join(statement.split())
+    match = _INSERT.search(statement)
+    if match:
+        return {"kind": "insert", "from": "", "to": match.group(1)}
+    match = _DELETE.search(statement)
+    if match:
+        return {"kind": "remove", "from": match.group(1), "to": ""}
+    match = _UPDATE.search(statement)
+    if match:
+        return {"kind": "update", "from": match.group(2), "to": match.group(1)}
+    return None
 
 
 def scalar_or_tuple(items):
@@ -129,6 +152,13 @@ class Project:
     def run(self, current, action):
         engine = sa.create_engine("sqlite://")
         steps = []
+        statements = []
+
+        @sa.event.listens_for(engine, "before_cursor_execute")
+        def record(conn, cursor, statement, parameters, context, executemany):
+            change = version_change(statement)
+            if change:
+                statements.append(change)
 
         def on_version_apply(ctx, step, heads, run_args):
             steps.append(
@@ -137,8 +167,10 @@ class Project:
                     "upgrade": bool(step.is_upgrade),
                     "stamp": bool(step.is_stamp),
                     "heads_after": sorted(heads),
+                    "changes": list(statements),
                 }
             )
+            del statements[:]
 
         with engine.begin() as connection:
             if current:
@@ -149,6 +181,7 @@ class Project:
                     connection.exec_driver_sql(
                         "INSERT INTO alembic_version VALUES (?)", (row,)
                     )
+            del statements[:]
             self.config.attributes["connection"] = connection
             self.config.attributes["on_version_apply"] = on_version_apply
             action()

@@ -168,6 +168,17 @@ Rows sorted(Rows rows) {
 
 std::string describe(const json& c) { return c.dump(); }
 
+json changes_json(const std::vector<VersionTableChange>& changes) {
+  json out = json::array();
+  for (const VersionTableChange& change : changes) {
+    const char* kind = change.kind == VersionTableChange::Kind::insert   ? "insert"
+                       : change.kind == VersionTableChange::Kind::remove ? "remove"
+                                                                         : "update";
+    out.push_back({{"kind", kind}, {"from", change.from}, {"to", change.to}});
+  }
+  return out;
+}
+
 // Alembic's CommandError text must begin Retort's message (Retort adds what
 // to do next); other Alembic failures (assertions) only need a refusal.
 void expect_same_refusal(const json& alembic, const std::string& retort_message, const json& c) {
@@ -229,6 +240,8 @@ void AlembicReference::compare_graph(const GraphCase& graph, const json& cases, 
             EXPECT_EQ(sorted(steps[s].heads_before), before) << "table before step " << s << " of " << describe(c);
             EXPECT_EQ(sorted(steps[s].heads_after), want[s]["heads_after"].get<Rows>())
                 << "table after step " << steps[s].revision << " of " << describe(c);
+            EXPECT_EQ(changes_json(steps[s].changes), want[s]["changes"])
+                << "version table statements of step " << steps[s].revision << " of " << describe(c);
             before = sorted(steps[s].heads_after);
           }
           EXPECT_EQ(before, sorted(expected["final"].get<Rows>())) << describe(c);
