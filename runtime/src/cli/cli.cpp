@@ -441,16 +441,21 @@ int main(const Settings& settings, int argc, char** argv) {
 
   CLI::App* check = app.add_subcommand("check", "Exit 1 unless the database is at head");
 
-  std::vector<std::string> forwarded;
-  auto add_forward = [&](const char* verb, const char* what) {
-    CLI::App* sub = app.add_subcommand(verb, fmt::format("{} (runs retortc {}; --help shows its options)", what, verb));
-    sub->set_help_flag();  // --help goes to retortc
-    sub->prefix_command();
-    sub->allow_extras();
-    return sub;
-  };
-  CLI::App* revision = add_forward("revision", "Create a new migration file");
-  CLI::App* merge = add_forward("merge", "Create a merge migration");
+  // Listed for --help; their arguments (and their --help) belong to retortc,
+  // so they are handed over before parsing.
+  for (const char* verb : {"revision", "merge"}) {
+    app.add_subcommand(verb, fmt::format("Create a {} migration file (runs retortc {} with the rest of the "
+                                         "arguments; `{} --help` shows its options)",
+                                         std::string_view(verb) == "merge" ? "merge" : "new", verb, verb));
+  }
+  if (argc > 1 && (std::string_view(argv[1]) == "revision" || std::string_view(argv[1]) == "merge")) {
+    try {
+      return forward_to_retortc(settings, argv[1], std::vector<std::string>(argv + 2, argv + argc));
+    } catch (const std::exception& e) {
+      std::cerr << "FAILED: " << e.what() << '\n';
+      return 1;
+    }
+  }
 
   try {
     app.parse(argc, argv);
@@ -460,8 +465,6 @@ int main(const Settings& settings, int argc, char** argv) {
   }
 
   try {
-    if (revision->parsed()) return forward_to_retortc(settings, "revision", revision->remaining());
-    if (merge->parsed()) return forward_to_retortc(settings, "merge", merge->remaining());
     Command cmd(settings, o);
     if (upgrade->parsed()) return run_upgrade(cmd, o, true);
     if (downgrade->parsed()) return run_upgrade(cmd, o, false);
