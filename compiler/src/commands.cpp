@@ -30,8 +30,12 @@ struct CheckedSet {
 };
 
 std::optional<CheckedSet> load_checked(const MigrationSetOptions& options, const std::string& set_name,
-                                       bool require_single_head, std::ostream& err, Diagnostics* warnings_out) {
+                                       bool require_single_head, std::ostream& err, Diagnostics* warnings_out,
+                                       std::ostream* stats = nullptr) {
   CheckedSet checked{load_migration_set(options), {}, std::nullopt};
+  if (stats)
+    *stats << "retortc: " << set_name << ": " << checked.set.sources.size() << " migrations; parsed "
+           << checked.set.parsed << ", cached " << checked.set.cached << "\n";
   Diagnostics diagnostics;
   for (const auto& source : checked.set.sources)
     diagnostics.insert(diagnostics.end(), source.diagnostics.begin(), source.diagnostics.end());
@@ -229,14 +233,14 @@ std::string slug_of(const std::string& message) {
 }
 
 int run_compile(const CompileRequest& request, std::ostream& out, std::ostream& err) {
-  auto checked = load_checked(request.set, request.name, /*require_single_head=*/true, err, nullptr);
+  auto checked = load_checked(request.set, request.name, /*require_single_head=*/true, err, nullptr,
+                              request.verbose ? &out : nullptr);
   if (!checked) return 1;
   const auto summary = write_registry(checked->set.sources, checked->order,
                                       {request.name, checked->set.directory, request.output_dir});
   if (request.verbose)
-    out << "retortc: " << request.name << ": " << checked->set.sources.size() << " migrations; parsed "
-        << checked->set.parsed << ", cached " << checked->set.cached << "; wrote " << summary.written
-        << " files, " << summary.unchanged << " unchanged, " << summary.removed << " removed\n";
+    out << "retortc: " << request.name << ": wrote " << summary.written << " files, " << summary.unchanged
+        << " unchanged, " << summary.removed << " removed\n";
   return 0;
 }
 

@@ -364,7 +364,8 @@ class ExtractAction : public clang::ASTFrontendAction {
 };
 
 std::vector<std::string> command_line(const CppParseOptions& options, const std::string& path) {
-  std::vector<std::string> arguments{"retortc", "-fsyntax-only", "-std=c++20", "-xc++"};
+  // -fno-caret-diagnostics also stops Clang printing "N errors generated".
+  std::vector<std::string> arguments{"retortc", "-fsyntax-only", "-fno-caret-diagnostics", "-std=c++20", "-xc++"};
   if (!options.resource_dir.empty()) arguments.push_back("-resource-dir=" + options.resource_dir);
   for (const auto& directory : options.include_dirs) arguments.push_back("-I" + directory);
   for (const auto& define : options.defines) arguments.push_back("-D" + define);

@@ -86,7 +86,7 @@ class GraphChecker {
       const LocatedText where = source.message.line ? source.message : revision_location(i);
       error_at(i, where,
                is_sql(i) ? "empty `-- Message:`; say in a few words what this migration does"
-                         : "revision `" + source.id.value + "` has no message; add `.message = \"what this migration does\"`");
+                         : "revision `" + source.id.value + "` has an empty message; say what it does: `.message = \"add webhook_events\"`");
     }
     if (!source.down_revision_given && !is_sql(i)) {
       error_at(i, revision_location(i),

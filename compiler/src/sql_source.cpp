@@ -356,8 +356,9 @@ MigrationSource parse_sql_migration(std::string_view raw_content, const std::str
           for (std::size_t f = 0; f < header_fields.size(); ++f) {
             if (!equals_ignoring_case(name, header_fields[f].name)) continue;
             const auto value = trim(comment.substr(colon + 1));
+            // An empty value is located right after the colon.
             const unsigned value_column =
-                value.empty() ? static_cast<unsigned>(line.size()) + 1
+                value.empty() ? static_cast<unsigned>(comment.data() + colon - line.data()) + 2
                               : static_cast<unsigned>(value.data() - line.data()) + 1;
             if (found[f]) {
               error(line_number, static_cast<unsigned>(trimmed.data() - line.data()) + 1,
