@@ -35,16 +35,17 @@ std::string shell_quote(const std::string& text) {
 
 CommandResult configure(const fs::path& source, const fs::path& build, const std::string& extra) {
   return run(shell_quote(RETORT_TEST_CMAKE) + " -S " + shell_quote(source.string()) + " -B " +
-             shell_quote(build.string()) + " -G Ninja" +
+             shell_quote(build.string()) + " -G Ninja -DCMAKE_BUILD_TYPE=Debug" +
              " -DCMAKE_MAKE_PROGRAM=" + shell_quote(RETORT_TEST_MAKE_PROGRAM) +
              " -DCMAKE_CXX_COMPILER=" + shell_quote(RETORT_TEST_CXX_COMPILER) +
              " -DCMAKE_C_COMPILER=" + shell_quote(RETORT_TEST_C_COMPILER) +
              " -DCMAKE_PREFIX_PATH=" + shell_quote(Paths::install_prefix().string()) + " " + extra);
 }
 
-CommandResult build(const fs::path& build, const std::string& target) {
+CommandResult build(const fs::path& build, const std::string& target, const std::string& native_options) {
   return run(shell_quote(RETORT_TEST_CMAKE) + " --build " + shell_quote(build.string()) +
-             (target.empty() ? "" : " --target " + shell_quote(target)));
+             (target.empty() ? "" : " --target " + shell_quote(target)) +
+             (native_options.empty() ? "" : " -- " + native_options));
 }
 
 std::string read_file(const fs::path& path) {

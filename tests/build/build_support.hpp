@@ -35,8 +35,9 @@ std::string shell_quote(const std::string& text);
 // `cmake -S source -B build -G Ninja` with this build's compiler and the
 // install prefix on CMAKE_PREFIX_PATH, plus `extra` (already quoted).
 CommandResult configure(const fs::path& source, const fs::path& build, const std::string& extra = "");
-// `cmake --build build [--target target]`.
-CommandResult build(const fs::path& build, const std::string& target = "");
+// `cmake --build build [--target target] [-- native_options]`.
+CommandResult build(const fs::path& build, const std::string& target = "",
+                    const std::string& native_options = "");
 
 std::string read_file(const fs::path& path);
 void write_file(const fs::path& path, std::string_view content);
