@@ -183,8 +183,7 @@ TEST_P(GuideTest, DataMigrationReadingAndWritingRows) {
     op.add_column("tasks", Column("priority", Integer).nullable(true));
     Connection connection = op.connection();
     for (ResultRow row : connection.query("SELECT id, status FROM tasks ORDER BY id")) {
-      std::string_view status(row.text("status").data(), row.text("status").size());
-      int priority = status == "pending" ? 1 : status == "in_progress" ? 2 : 3;
+      int priority = row.text("status") == "pending" ? 1 : row.text("status") == "in_progress" ? 2 : 3;
       connection.execute("UPDATE tasks SET priority = ? WHERE id = ?", {priority, row.integer("id")});
     }
     if (postgres()) {

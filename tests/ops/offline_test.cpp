@@ -181,5 +181,31 @@ TEST_P(OfflineOnline, ScriptRunByTheClientReachesTheOnlineSchemaBothWays) {
   EXPECT_EQ(without_version_table(online->schema()), "");
 }
 
+void up_reads_rows(Op& op) {
+  for (ResultRow row : op.connection().query("SELECT id FROM users")) {
+    op.execute("UPDATE users SET email = lower(email) WHERE id = ?", {row.integer(0)});
+  }
+}
+
+constexpr Migration reading_migrations[] = {
+    {.id = "reads4", .message = "lower-case emails", .source_path = "/src/migrations/reads4_lower_emails.cpp",
+     .source_line = 3, .checksum = "sha256:4", .transactional = true, .upgrade = up_reads_rows,
+     .downgrade = up_reads_rows},
+};
+constexpr Registry reading_registry{"ops_reading", "/src/migrations", reading_migrations};
+
+TEST(OfflineDataMigration, ReadingRowsOfflineIsAnErrorNamingTheRevision) {
+  detail::Migrator m(reading_registry, detail::VersionTable("retort_version", ""));
+  try {
+    m.upgrade_sql(Dialect::sqlite, "head", TransactionMode::per_migration, {});
+    FAIL() << "reading rows offline must fail";
+  } catch (const Error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("reads4"), std::string::npos) << message;
+    EXPECT_NE(message.find("/src/migrations/reads4_lower_emails.cpp"), std::string::npos) << message;
+    EXPECT_NE(message.find("SELECT id FROM users"), std::string::npos) << message;
+  }
+}
+
 }  // namespace
 }  // namespace retort::test

@@ -380,7 +380,7 @@ TEST_P(OpsTest, DataOperationsBindParametersAndReadRowsBack) {
   ASSERT_EQ(result.size(), 2u);
   EXPECT_EQ(result.column_count(), 3u);
   for (ResultRow row : result) {
-    std::string upper(row.text("name").data(), row.text("name").size());
+    std::string upper = row.text("name").as<std::string>();
     std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
     connection.execute("UPDATE roles SET name = ?, weight = ? WHERE id = ?",
                        {upper, row.real(2) * 2, row.integer("id")});
@@ -433,6 +433,25 @@ TEST_P(OpsTest, ReservedWordsAndMixedCaseAreQuotedPlainNamesAreNot) {
   } else {
     EXPECT_EQ(statement, "CREATE TABLE \"Order\" (\n    user INTEGER,\n    plain_name INTEGER,\n    \"key\" INTEGER\n)");
   }
+}
+
+TEST_P(OpsTest, ErrorsNameTheOperationAndTheMigrationLine) {
+  unsigned line = __LINE__ + 1;
+  std::string variadic = error_of([&] { op().create_table("t", Column("id", Integer), PrimaryKeyConstraint({"id"}),
+                                                          Column("x", Integer).primary_key()); });
+  EXPECT_EQ(variadic, "op.create_table(\"t\") at line " + std::to_string(line) +
+                          " of the migration: create_table has both primary_key() columns and a "
+                          "PrimaryKeyConstraint; keep one of them");
+  line = __LINE__ + 1;
+  std::string action = error_of([&] { op().create_foreign_key("fk", "a", "b", {"x"}, {"y"}, {.onupdate = "explode"}); });
+  EXPECT_EQ(action, "op.create_foreign_key(\"fk\", \"a\") at line " + std::to_string(line) +
+                        " of the migration: ON UPDATE \"explode\" is not a foreign-key action; use CASCADE, SET NULL, "
+                        "SET DEFAULT, RESTRICT or NO ACTION");
+  line = __LINE__ + 1;
+  std::string empty_name = error_of([&] { op().drop_column("t", ""); });
+  EXPECT_NE(empty_name.find("op.drop_column(\"t\", \"\") at line " + std::to_string(line)), std::string::npos)
+      << empty_name;
+  EXPECT_TRUE(database->sink().statements.empty());
 }
 
 TEST(OpsPostgres, ConcurrentIndexRunsInAnAutocommitBlockInsideAMigrationTransaction) {

@@ -27,6 +27,18 @@ class StringRef {
   constexpr const char* data() const { return data_; }
   constexpr unsigned long size() const { return size_; }
   constexpr bool empty() const { return size_ == 0; }
+  // The text as any string type: `row.text("name").as<std::string>()`.
+  template <class S>
+  constexpr S as() const {
+    return S(data_, size_);
+  }
+  constexpr bool operator==(StringRef other) const {
+    if (size_ != other.size_) return false;
+    for (unsigned long i = 0; i < size_; ++i) {
+      if (data_[i] != other.data_[i]) return false;
+    }
+    return true;
+  }
 
  private:
   static constexpr unsigned long length(const char* s) {
