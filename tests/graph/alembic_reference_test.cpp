@@ -64,6 +64,21 @@ std::vector<GraphCase> accepted_graphs() {
       {"merge_of_two_bases",
        {rev("70000000one"), rev("71000000two"), rev("72000000merge", {"70000000one", "71000000two"}),
         rev("73000000top", {"72000000merge"})}},
+      {"two_merges_in_a_row",
+       {rev("50000000base"), rev("51000000x", {"50000000base"}), rev("52000000y1", {"51000000x"}),
+        rev("53000000y2", {"51000000x"}), rev("54000000m1", {"52000000y1", "53000000y2"}),
+        rev("55000000z1", {"54000000m1"}), rev("56000000z2", {"54000000m1"}),
+        rev("57000000m2", {"55000000z1", "56000000z2"})}},
+      {"labelled_branch_point",
+       {rev("40000000base"), rev("41000000fork", {"40000000base"}, {"fork"}), rev("42000000a", {"41000000fork"}),
+        rev("43000000b", {"41000000fork"}), rev("44000000a2", {"42000000a"})}},
+      {"depends_on_label_and_merge",
+       {rev("30000000a1", {}, {"app"}), rev("31000000a2", {"30000000a1"}), rev("32000000b1", {}, {"lib"}, {"app"}),
+        rev("33000000b2", {"32000000b1"}), rev("34000000merge", {"31000000a2", "33000000b2"}),
+        rev("35000000top", {"34000000merge"}, {}, {"33000000b2"})}},
+      {"base_with_only_a_dependency",
+       {rev("20000000core"), rev("21000000core2", {"20000000core"}), rev("22000000plugin", {}, {}, {"20000000core"}),
+        rev("23000000plugin2", {"22000000plugin"})}},
       {"labelled_merge",
        {rev("60000000base"), rev("61000000l", {"60000000base"}, {"left"}), rev("62000000r", {"60000000base"}, {"right"}),
         rev("63000000l2", {"61000000l"}), rev("64000000merge", {"63000000l2", "62000000r"})}},
@@ -120,21 +135,28 @@ std::vector<std::string> targets_for(const std::vector<RevisionNode>& nodes) {
   std::vector<std::string> targets{"head", "heads", "base", "+1", "+2", "-1", "-2", "+0", "+9", "-9",
                                    "nosuchrev", "ae10", "zz"};
   std::set<std::string> labels;
-  for (const RevisionNode& node : nodes) {
-    targets.push_back(node.id);
-    targets.push_back(node.id.substr(0, 6));
-    targets.push_back(node.id + "+1");
-    targets.push_back(node.id + "-1");
-    targets.push_back(node.id + "+2");
-    labels.insert(node.branch_labels.begin(), node.branch_labels.end());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const std::string& id = nodes[i].id;
+    targets.push_back(id);
+    targets.push_back(id + "+1");
+    targets.push_back(id + "-1");
+    if (i < 3) {
+      targets.push_back(id.substr(0, 6));
+      targets.push_back(id + "+2");
+    }
+    labels.insert(nodes[i].branch_labels.begin(), nodes[i].branch_labels.end());
   }
   for (const std::string& label : labels) {
     for (const char* suffix : {"@head", "@heads", "@base", "@+1", "@+2", "@-1"}) targets.push_back(label + suffix);
     targets.push_back(label);
     targets.push_back(label + "@" + nodes.back().id);
     targets.push_back(label + "@" + nodes.front().id);
+    targets.push_back(label + "@" + nodes.front().id + "+1");
+    targets.push_back(label + "@" + nodes[1].id + "-1");
   }
   targets.push_back("nolabel@head");
+  targets.push_back(nodes.front().id + "@head");  // a revision id used as a branch name
+  targets.push_back(nodes.front().id.substr(0, 5) + "@+1");
   return targets;
 }
 

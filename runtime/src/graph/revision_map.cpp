@@ -231,8 +231,14 @@ StampResult RevisionMap::stamp_changes(std::span<const std::string> current, std
           return std::find(filtered_heads.begin(), filtered_heads.end(), r) != filtered_heads.end();
         });
       };
-      if (touches(walker.descendants(self, true)))
+      if (touches(walker.descendants(self, true))) {
+        if (touches(walker.ancestors(self, true)))
+          throw RevisionError(fmt::format(
+              "Cannot stamp {}: the version table ({}) has rows both above and below it; stamp "
+              "with --purge to replace the table's contents",
+              g.id(dest), comma(names(g, table.rows))));
         out.push_back({filtered_heads, dest, false, false});
+      }
       else if (touches(walker.ancestors(self, true)))
         out.push_back({filtered_heads, dest, true, false});
       else
