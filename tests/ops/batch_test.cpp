@@ -137,6 +137,24 @@ TEST(BatchSqlite, RecreateNeverAndUnknownNamesAreRefusedWithTheLine) {
   EXPECT_EQ(database->schema(), before);
 }
 
+TEST(BatchSqlite, RecreateIsRefusedWhenForeignKeysWouldCascadeOnTheCopy) {
+  auto database = TestDatabase::open(Dialect::sqlite, "batch_foreign_keys");
+  Op& op = database->op();
+  create_tasks(op);
+  op.execute("PRAGMA foreign_keys = ON");
+  const std::string before = database->schema();
+  std::string message;
+  try {
+    op.batch_alter_table("users", [](BatchOp& batch) { batch.add_column(Column("name", Text).unique()); });
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  EXPECT_NE(message.find("PRAGMA foreign_keys is on and table \"tasks\" references \"users\""), std::string::npos)
+      << message;
+  EXPECT_EQ(database->schema(), before);
+  EXPECT_EQ(database->value("SELECT count(*) FROM tasks"), "2");
+}
+
 TEST(BatchSqlite, OfflineRecreateIsAClearErrorAndInPlaceStepsAreWritten) {
   detail::OfflineSink sink(Dialect::sqlite);
   Op op(sink);

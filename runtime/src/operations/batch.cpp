@@ -401,6 +401,27 @@ class SqliteRecreate {
       }
     }
     read_constraint_names_and_checks(create_sql);
+    refuse_when_foreign_keys_would_fire();
+  }
+
+  // With PRAGMA foreign_keys on, dropping the old table deletes its rows
+  // first, which fires the ON DELETE actions of tables that reference it
+  // (cascading deletes, or a failure). SQLite ignores the pragma inside a
+  // transaction, so Retort cannot switch it off for the copy.
+  void refuse_when_foreign_keys_would_fire() {
+    Rows enabled = read("PRAGMA foreign_keys");
+    if (enabled.rows.empty() || enabled.rows[0][0].value_or("0") != "1") return;
+    Rows referencing = read(
+        "SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
+        "WHERE m.type = 'table' AND f.\"table\" = ? AND m.name <> ?",
+        {state_.table, state_.table});
+    if (referencing.rows.empty()) return;
+    throw Error(fmt::format(
+        "batch_alter_table({}) at line {} of the migration: PRAGMA foreign_keys is on and table {} references "
+        "{}, so dropping the old table during the copy would fire its ON DELETE actions. Run the migration with "
+        "foreign keys off (the default of Retort's connection; remove the PRAGMA foreign_keys = ON that the "
+        "migration or the application ran)",
+        shown(state_.table), state_.line, shown(referencing.rows[0][0].value_or("")), shown(state_.table)));
   }
 
   std::vector<std::string> primary_key_of(const std::string& table) {
@@ -506,7 +527,7 @@ class SqliteRecreate {
     if (def.references) table_.foreign_keys.push_back(*def.references);
     if (def.unique) table_.uniques.push_back({{}, {def.name}});
     if (def.primary_key) add_constraint({ConstraintDef::Kind::primary_key, {}, {def.name}, {}, {}});
-    if (def.index) new_indexes_.push_back({column_index_name(state_.table, def.name), state_.table, {{def.name}}});
+    if (def.index) new_indexes_.push_back(column_index(state_.table, def.name));
   }
 
   void drop(const std::string& name) {

@@ -135,15 +135,19 @@ void perform(StatementSink& sink, const std::string& description, unsigned line,
   for (const auto& statement : statements) sink.run(statement, line);
 }
 
-std::string column_index_name(const std::string& table, const std::string& column) {
-  return "ix_" + table + "_" + column;
+IndexDef column_index(const std::string& table, const std::string& column) {
+  IndexDef index;
+  index.name = "ix_" + table + "_" + column;
+  index.table = table;
+  index.columns.push_back({column});
+  return index;
 }
 
 void add_column(StatementSink& sink, const std::string& table, const ColumnDef& column, unsigned line) {
   perform(sink, describe("add_column", {table, column.name}), line, [&](const DdlDialect& ddl) {
     auto statements = ddl.add_column(table, column);
     if (column.index) {
-      statements.push_back(ddl.index_sql({column_index_name(table, column.name), table, {{column.name}}}, false));
+      statements.push_back(ddl.index_sql(column_index(table, column.name), false));
     }
     return statements;
   });
@@ -269,7 +273,7 @@ void Op::create_table_with(StringRef name, ListRef<TableItem> items, Line line) 
     for (const auto& column : table.columns) {
       if (column.index) {
         statements.push_back(
-            ddl.index_sql({column_index_name(table.name, column.name), table.name, {{column.name}}}, false));
+            ddl.index_sql(column_index(table.name, column.name), false));
       }
     }
     return statements;

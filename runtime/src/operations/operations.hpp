@@ -46,7 +46,7 @@ void add_constraint(StatementSink& sink, const std::string& table, const Constra
 void drop_constraint(StatementSink& sink, const std::string& table, const std::string& name, unsigned line);
 
 // ix_<table>_<column>, the index Column::index() asks for.
-std::string column_index_name(const std::string& table, const std::string& column);
+IndexDef column_index(const std::string& table, const std::string& column);
 
 // What a batch_alter_table body asked for, replayed when the body returns.
 struct BatchStep {
