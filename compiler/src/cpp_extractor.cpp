@@ -14,13 +14,19 @@
 #include <clang/Basic/SourceManager.h>
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/FrontendAction.h>
+#include <clang/Frontend/FrontendActions.h>
 #include <clang/Lex/PPCallbacks.h>
 #include <clang/Lex/Preprocessor.h>
 #include <clang/Tooling/Tooling.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <random>
 #include <thread>
+
+#include <unistd.h>
 
 namespace retort::compiler {
 namespace {
@@ -363,23 +369,67 @@ class ExtractAction : public clang::ASTFrontendAction {
   MigrationSource& out_;
 };
 
-std::vector<std::string> command_line(const CppParseOptions& options, const std::string& path) {
+std::vector<std::string> command_line(const CppParseOptions& options, const std::string& path,
+                                      const std::string& prelude_pch) {
   // -fno-caret-diagnostics also stops Clang printing "N errors generated".
   std::vector<std::string> arguments{"retortc", "-fsyntax-only", "-fno-caret-diagnostics", "-std=c++20", "-xc++"};
   if (!options.resource_dir.empty()) arguments.push_back("-resource-dir=" + options.resource_dir);
   for (const auto& directory : options.include_dirs) arguments.push_back("-I" + directory);
   for (const auto& define : options.defines) arguments.push_back("-D" + define);
+  if (!prelude_pch.empty()) {
+    arguments.push_back("-include-pch");
+    arguments.push_back(prelude_pch);
+  }
   arguments.push_back(path);
   return arguments;
 }
 
-void extract_one(const std::string& path, const CppParseOptions& options, clang::FileManager& files,
-                 MigrationSource& out) {
+// Every migration includes <retort/migration.hpp>, and parsing it costs more
+// than a light migration itself: when many files are parsed, it is
+// precompiled once. The directory is removed with this object.
+class PreludePch {
+ public:
+  explicit PreludePch(const CppParseOptions& options) {
+    std::random_device random;
+    std::error_code error;
+    directory_ = std::filesystem::temp_directory_path(error) /
+                 ("retortc-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+    if (error || !std::filesystem::create_directories(directory_, error)) return;
+    const auto header = directory_ / "prelude.hpp";
+    std::ofstream(header) << "#include <retort/migration.hpp>\n";
+    const auto pch = directory_ / "prelude.pch";
+    auto arguments = command_line(options, header.string(), "");
+    arguments.erase(std::find(arguments.begin(), arguments.end(), "-fsyntax-only"));
+    *std::find(arguments.begin(), arguments.end(), "-xc++") = "-xc++-header";
+    arguments.insert(arguments.end() - 1, {"-o", pch.string()});
+    Diagnostics ignored;  // a broken header is reported by each file's own parse
+    CollectingDiagnostics diagnostics(ignored);
+    llvm::IntrusiveRefCntPtr<clang::FileManager> files(new clang::FileManager(clang::FileSystemOptions{}));
+    clang::tooling::ToolInvocation invocation(arguments, std::make_unique<clang::GeneratePCHAction>(), files.get());
+    invocation.setDiagnosticConsumer(&diagnostics);
+    if (invocation.run() && count_errors(ignored) == 0 && std::filesystem::exists(pch)) path_ = pch.string();
+  }
+  ~PreludePch() {
+    std::error_code ignored;
+    if (!directory_.empty()) std::filesystem::remove_all(directory_, ignored);
+  }
+  PreludePch(const PreludePch&) = delete;
+  PreludePch& operator=(const PreludePch&) = delete;
+
+  const std::string& path() const { return path_; }  // empty when it could not be built
+
+ private:
+  std::filesystem::path directory_;
+  std::string path_;
+};
+
+void extract_one(const std::string& path, const CppParseOptions& options, const std::string& prelude_pch,
+                 clang::FileManager& files, MigrationSource& out) {
   out.kind = SourceKind::cpp;
   out.path = path;
   CollectingDiagnostics diagnostics(out.diagnostics);
-  clang::tooling::ToolInvocation invocation(command_line(options, path), std::make_unique<ExtractAction>(out),
-                                            &files);
+  clang::tooling::ToolInvocation invocation(command_line(options, path, prelude_pch),
+                                            std::make_unique<ExtractAction>(out), &files);
   invocation.setDiagnosticConsumer(&diagnostics);
   if (!invocation.run() && count_errors(out.diagnostics) == 0)
     out.diagnostics.push_back({Severity::error, path, 0, 0,
@@ -391,12 +441,16 @@ void extract_one(const std::string& path, const CppParseOptions& options, clang:
 std::vector<MigrationSource> extract_cpp_migrations(const std::vector<std::string>& paths,
                                                     const CppParseOptions& options, unsigned jobs) {
   std::vector<MigrationSource> results(paths.size());
+  // Below a handful of files, building the PCH costs more than it saves.
+  std::optional<PreludePch> prelude;
+  if (paths.size() >= 4) prelude.emplace(options);
+  const std::string prelude_pch = prelude ? prelude->path() : "";
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     // One FileManager per thread: headers are looked up once per thread.
     // Reference counted: each CompilerInstance holds a reference.
     llvm::IntrusiveRefCntPtr<clang::FileManager> files(new clang::FileManager(clang::FileSystemOptions{}));
-    for (std::size_t i = next++; i < paths.size(); i = next++) extract_one(paths[i], options, *files, results[i]);
+    for (std::size_t i = next++; i < paths.size(); i = next++) extract_one(paths[i], options, prelude_pch, *files, results[i]);
   };
   jobs = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(paths.size())));
   if (jobs <= 1) {

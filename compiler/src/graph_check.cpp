@@ -140,6 +140,7 @@ class GraphChecker {
     std::string best;
     std::size_t best_distance = static_cast<std::size_t>(-1);
     for (const auto& [id, index] : by_id_) {
+      if (index == source) continue;  // a revision cannot revise itself
       const auto distance = edit_distance(unknown, id);
       if (distance < best_distance) best = id, best_distance = distance;
     }
@@ -150,7 +151,11 @@ class GraphChecker {
                                   (is_sql(source) ? "`-- Revises: base`" : "`retort::base`"));
       return;
     }
-    error_at(source, where, message + "; did you mean `" + best + "`?");
+    // A typo is a few characters away; a random id far away is only a hint.
+    if (best_distance <= std::max<std::size_t>(2, unknown.size() / 3))
+      error_at(source, where, message + "; did you mean `" + best + "`?");
+    else
+      error_at(source, where, message + "; the nearest existing id is `" + best + "` (check the id you copied)");
     note_at(by_id_.at(best), sources_[by_id_.at(best)].id, "revision `" + best + "` is declared here");
   }
 

@@ -38,11 +38,11 @@ TEST(GraphCheck, UnknownDownRevisionSuggestsTheNearestId) {
 TEST(GraphCheck, UnknownRevisesInSqlPointsAtTheListItem) {
   TempDir dir;
   put(dir, "a1_first.sql", sql_migration("a1", "base", "first"));
-  put(dir, "b2_second.sql", sql_migration("b2", "a1, zz9", "second"));
+  put(dir, "b2_second.sql", sql_migration("b2", "a1, a2", "second"));
   const auto result = compile_set(dir);
   EXPECT_EQ(result.status, 1);
   EXPECT_THAT(result.output, HasSubstr(at(dir, "b2_second.sql", "2:17") +
-                                       "error: `-- Revises:` names `zz9`, but no migration in " +
+                                       "error: `-- Revises:` names `a2`, but no migration in " +
                                        dir.path().string() + " declares that revision; did you mean `a1`?"));
 }
 
@@ -255,6 +255,24 @@ TEST(GraphCheck, WarningsDoNotFailTheBuild) {
                                        "warning: `downgrade` does nothing"));
   EXPECT_THAT(result.output, HasSubstr(at(dir, "b2_second.sql", "4:1") + "warning: no `-- retort:downgrade` section"));
   EXPECT_TRUE(std::filesystem::exists(dir / "out" / "testset_registry.cpp"));
+}
+
+}  // namespace
+}  // namespace retort::test
+
+namespace retort::test {
+namespace {
+
+TEST(GraphCheck, AFarAwayIdIsOnlyOfferedAsTheNearest) {
+  TempDir dir;
+  write_file(dir / "a1b2c3d4e5f6_first.cpp", cpp_migration("\"a1b2c3d4e5f6\"", "retort::base", "\"first\""));
+  write_file(dir / "0f9e8d7c6b5a_second.sql", sql_migration("0f9e8d7c6b5a", "77aa88bb99cc", "second"));
+  const auto result = compile_set(dir);
+  EXPECT_EQ(result.status, 1);
+  EXPECT_THAT(result.output, testing::HasSubstr((dir / "0f9e8d7c6b5a_second.sql").string() +
+                                                ":2:13: error: `-- Revises:` names `77aa88bb99cc`, but no migration "
+                                                "in " + dir.path().string() + " declares that revision; the nearest "
+                                                "existing id is `a1b2c3d4e5f6` (check the id you copied)"));
 }
 
 }  // namespace
