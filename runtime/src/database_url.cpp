@@ -149,9 +149,12 @@ DatabaseUrl parse_sqlite(std::string_view scheme, std::string_view rest, std::st
   DatabaseUrl url;
   url.dialect = Dialect::sqlite;
   url.display = std::string(whole);
+  // Errors show the URL as a PostgreSQL one would be shown: a mistyped
+  // sqlite://user:password@host/... must not echo the password.
+  const std::string shown = parse_postgres_uri(scheme, rest).display;
   if (rest.find('?') != std::string_view::npos) {
     throw UrlError(fmt::format(
-        "invalid database URL '{}': SQLite URLs take no ?options here; remove the part from '?'", whole));
+        "invalid database URL '{}': SQLite URLs take no ?options here; remove the part from '?'", shown));
   }
   if (rest.empty()) {
     url.target = ":memory:";
@@ -161,7 +164,7 @@ DatabaseUrl parse_sqlite(std::string_view scheme, std::string_view rest, std::st
     throw UrlError(fmt::format(
         "invalid database URL '{}': a SQLite URL has three slashes before a relative path "
         "({}:///relative/file.db) and four before an absolute one ({}:////absolute/file.db)",
-        whole, scheme, scheme));
+        shown, scheme, scheme));
   }
   std::string_view path = rest.substr(1);  // "/rel.db" -> "rel.db", "//abs.db" -> "/abs.db"
   url.target = path.empty() || path == ":memory:" ? ":memory:" : percent_decode(path);
@@ -203,10 +206,21 @@ DatabaseUrl DatabaseUrl::parse(std::string_view text) {
 }
 
 std::string DatabaseUrl::redact(std::string_view text) const {
-  std::string out(text);
-  for (const std::string& secret : secrets) {
-    for (std::size_t pos = out.find(secret); pos != std::string::npos; pos = out.find(secret, pos + kMask.size())) {
-      out.replace(pos, secret.size(), kMask);
+  // One pass over `text`: replacing secret by secret would re-scan the
+  // masks, and a password such as "*" would grow the text exponentially.
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t longest = 0;  // so that a short secret never masks only part of a longer one
+    for (const std::string& secret : secrets) {
+      if (secret.size() > longest && text.substr(pos).starts_with(secret)) longest = secret.size();
+    }
+    if (longest > 0) {
+      out += kMask;
+      pos += longest;
+    } else {
+      out += text[pos++];
     }
   }
   return out;
