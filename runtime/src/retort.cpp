@@ -33,6 +33,8 @@ UpgradeResult downgrade(const Registry& registry, std::string_view url, std::str
   return session.migrator.downgrade(*session.db, target, options.transaction_mode, options.log);
 }
 
+std::string display_url(std::string_view url) { return detail::DatabaseUrl::parse(url).display; }
+
 Status status(const Registry& registry, std::string_view url, const ConnectionOptions& options) {
   Session session(registry, url, options);
   Status status;

@@ -75,6 +75,10 @@ struct Status {
   bool at_head = false;               // nothing pending and nothing unknown
 };
 
+// `url` with its password replaced by "***", for logs. Throws UrlError for
+// a URL Retort cannot use.
+std::string display_url(std::string_view url);
+
 // Read-only: one query after connecting. For services that must not migrate
 // themselves but must refuse to run against an old schema.
 Status status(const Registry& registry, std::string_view url, const ConnectionOptions& options = {});
