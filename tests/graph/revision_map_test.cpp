@@ -249,5 +249,27 @@ TEST(RevisionMapSpeed, BranchyTenThousandWithMerges) {
   EXPECT_LT(elapsed, 3.0) << "branchy 10,000: build, no-op upgrade, full upgrade and downgrade";
 }
 
+// Two long independent branches: every downgrade step must check the
+// other branch's row without walking its whole history again.
+TEST(RevisionMapSpeed, TwoLongBranchesDowngradeToBase) {
+  std::vector<RevisionNode> nodes;
+  auto id = [](char branch, int i) { return fmt::format("{}{:011x}", branch, i); };
+  for (char branch : {'a', 'b'})
+    for (int i = 0; i < 5000; ++i)
+      nodes.push_back(rev(id(branch, i), i > 0 ? Rows{id(branch, i - 1)} : Rows{},
+                          i == 0 ? Rows{std::string(1, branch) + "_line"} : Rows{}));
+  auto start = std::chrono::steady_clock::now();
+  RevisionMap map(nodes);
+  Rows heads{id('a', 4999), id('b', 4999)};
+  EXPECT_EQ(map.heads(), heads);
+  std::vector<MigrationStep> down = map.downgrade_steps(heads, "base");
+  ASSERT_EQ(down.size(), nodes.size());
+  EXPECT_TRUE(down.back().heads_after.empty());
+  EXPECT_EQ(map.upgrade_steps({}, "heads").size(), nodes.size());
+  EXPECT_EQ(map.upgrade_steps(Rows{id('a', 4999)}, "b_line@head").size(), 5000u);
+  auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(elapsed, 2.0) << "two branches of 5,000: build, downgrade base, upgrade heads, label@head";
+}
+
 }  // namespace
 }  // namespace retort

@@ -76,6 +76,8 @@ struct RevisionMap::Graph {
 
 namespace graph {
 
+class Walker;
+
 // A version-table row set being rewritten step by step, as HeadMaintainer does.
 struct VersionTable {
   std::vector<int> rows;
@@ -86,6 +88,14 @@ struct VersionTable {
   void insert(int r);
   void remove(int r);
   void update(int from, int to);
+  // Revisions the given rows already imply (their ancestors, dependencies
+  // included). Kept for the next step: along a branch the other rows stay
+  // the same, and a walk per step would make long downgrades quadratic.
+  const std::vector<char>& implied_by(std::vector<int> others, const Walker& walker);
+
+ private:
+  std::vector<int> implied_rows_;
+  std::vector<char> implied_;
 };
 
 // Alembic's RevisionMap algorithms over a built graph.
@@ -143,7 +153,7 @@ class Walker {
   void apply_step(VersionTable& table, int revision, bool upgrade) const;
 
  private:
-  std::vector<int> require_revisions(std::span<const int> revs) const;
+  std::vector<int> require_revisions(std::vector<int> revs) const;
   template <class Next>
   std::vector<int> related(std::span<const int> targets, Next next, bool check) const;
 

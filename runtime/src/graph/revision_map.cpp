@@ -63,7 +63,9 @@ graph::Walker::Idents table_of(std::span<const std::string> current) {
 // means the database is ahead of (or foreign to) this migration set.
 graph::VersionTable load_table(const RevisionMap::Graph& g, std::span<const std::string> current,
                                std::vector<VersionTableChange>* log) {
-  graph::VersionTable table{{}, log, &g};
+  graph::VersionTable table;
+  table.log = log;
+  table.graph = &g;
   for (const std::string& row : table_of(current)) {
     auto found = g.ids.find(row);
     if (found == g.ids.end())

@@ -70,6 +70,10 @@ std::string didnt_produce(std::string_view relative, long long value) {
       relative, value < 0 ? -value : value);
 }
 
+constexpr const char* kAmbiguousUpgrade =
+    "Ambiguous upgrade from multiple current revisions; qualify the step with a branch "
+    "(label@+1) or name the revision to go to";
+
 constexpr const char* kWalkedTooFar =
     "Walked too far: the relative target goes beyond the first or last revision; use a "
     "smaller step (see `history`)";
@@ -124,19 +128,31 @@ void VersionTable::update(int from, int to) {
   if (log) log->push_back({VersionTableChange::Kind::update, graph->id(from), graph->id(to)});
 }
 
+const std::vector<char>& VersionTable::implied_by(std::vector<int> others, const Walker& walker) {
+  std::sort(others.begin(), others.end());
+  if (others != implied_rows_) {
+    implied_.assign(static_cast<std::size_t>(graph->size()), 0);
+    for (int r : walker.ancestors(others, true)) implied_[static_cast<std::size_t>(r)] = 1;
+    implied_rows_ = std::move(others);
+  }
+  return implied_;
+}
+
 // --- traversal --------------------------------------------------------------
 
-std::vector<int> Walker::require_revisions(std::span<const int> revs) const {
+// Where Alembic asserts is_revision(): a relative walk ended outside the graph.
+std::vector<int> Walker::require_revisions(std::vector<int> revs) const {
   for (int r : revs)
     if (r < 0) throw RevisionError(kWalkedTooFar);
-  return {revs.begin(), revs.end()};
+  return revs;
 }
 
 // Alembic's _iterate_related_revisions: depth first from each target,
 // shared `seen`; with `check`, refuses targets that are related to each other.
 template <class Next>
 std::vector<int> Walker::related(std::span<const int> targets, Next next, bool check) const {
-  require_revisions(targets);
+  for (int r : targets)
+    if (r < 0) throw RevisionError(kWalkedTooFar);
   std::vector<char> seen(static_cast<std::size_t>(g_.size()));
   std::vector<int> out, todo, per_target;
   for (int target : targets) {
@@ -444,8 +460,8 @@ std::vector<int> Walker::parse_upgrade_target(const Idents& current, std::string
     if (current.empty()) {
       start = {kNone};
     } else if (branch_label.empty()) {
-      if (current.size() == 1) start = {get_revision(current.front())};
-      else start = {kNone, kNone};  // refused just below, before resolving anything
+      if (current.size() > 1) throw RevisionError(kAmbiguousUpgrade);
+      start = {get_revision(current.front())};
     } else {
       start = filter_for_lineage(get_revisions(current), branch_label);
       if (start.empty()) {
@@ -458,10 +474,7 @@ std::vector<int> Walker::parse_upgrade_target(const Idents& current, std::string
         if (start.empty()) start = {kNone};
       }
     }
-    if (start.size() > 1)
-      throw RevisionError(
-          "Ambiguous upgrade from multiple current revisions; qualify the step with a branch "
-          "(label@+1) or name the revision to go to");
+    if (start.size() > 1) throw RevisionError(kAmbiguousUpgrade);
     int rev = walk(start.front(), match->value, branch_label, assert_relative_length);
     if (rev == kNone) throw RevisionError(didnt_produce(match->relative, match->value));
     return {rev};
@@ -660,8 +673,7 @@ void Walker::apply_step(VersionTable& table, int revision, bool upgrade) const {
     for (int row : table.rows)
       if (row != revision) others.push_back(row);
     if (others.empty()) return downs;
-    std::vector<char> implied(static_cast<std::size_t>(g_.size()));
-    for (int r : ancestors(others, true)) implied[static_cast<std::size_t>(r)] = 1;
+    const std::vector<char>& implied = table.implied_by(others, *this);
     std::vector<int> out;
     for (int d : downs)
       if (!implied[static_cast<std::size_t>(d)]) out.push_back(d);
@@ -687,8 +699,7 @@ void Walker::apply_step(VersionTable& table, int revision, bool upgrade) const {
         if (!contains(downs, row)) others.push_back(row);
       std::vector<int> from = downs;
       if (!others.empty()) {
-        std::vector<char> implied(static_cast<std::size_t>(g_.size()));
-        for (int r : ancestors(others, true)) implied[static_cast<std::size_t>(r)] = 1;
+        const std::vector<char>& implied = table.implied_by(others, *this);
         std::erase_if(from, [&](int d) { return implied[static_cast<std::size_t>(d)] != 0; });
       }
       if (from.empty())
