@@ -88,6 +88,49 @@ TEST(BatchSqlite, RecreateKeepsRowsIndexesAndNamedConstraintsAndDowngradeRestore
             (std::vector<std::string>{"1|integer|write|a", "2|integer|read|untitled"}));
 }
 
+TEST(BatchSqlite, RecreateAddsKeysAndConstraintsAndDropsIndexesOfDroppedColumns) {
+  auto database = TestDatabase::open(Dialect::sqlite, "batch_keys");
+  Op& op = database->op();
+  op.create_table("users", Column("id", Integer).primary_key());
+  op.create_table("memberships", Column("user_id", Integer), Column("team", String(20)), Column("legacy", Text));
+  op.create_index("ix_memberships_legacy", "memberships", {"legacy"});
+  op.execute("INSERT INTO users (id) VALUES (1)");
+  op.execute("INSERT INTO memberships VALUES (1, 'red', 'old')");
+  op.batch_alter_table("memberships", [](BatchOp& batch) {
+    batch.drop_column("legacy");
+    batch.create_primary_key("pk_memberships", {"user_id", "team"});
+    batch.create_foreign_key("fk_memberships_user", "users", {"user_id"}, {"id"}, {.ondelete = "CASCADE"});
+    batch.create_unique_constraint("uq_memberships_team", {"team"});
+    batch.add_column(Column("since", Date).index());
+  });
+  std::string after = database->schema();
+  for (const char* line : {
+           "column memberships 0|user_id|INTEGER|0|NULL|1",
+           "column memberships 1|team|VARCHAR(20)|0|NULL|2",
+           "column memberships 2|since|DATE|0|NULL|0",
+           "foreign key memberships users|user_id|id|NO ACTION|CASCADE",
+           "index memberships <auto> unique=1 origin=u partial=0 (team)",
+           "index memberships <auto> unique=1 origin=pk partial=0 (user_id,team)",
+           "index memberships ix_memberships_since unique=0 origin=c partial=0 (since)",
+       }) {
+    EXPECT_NE(after.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << after;
+  }
+  EXPECT_EQ(after.find("ix_memberships_legacy"), std::string::npos) << after;
+  EXPECT_EQ(database->value("SELECT user_id, team, since FROM memberships"), "1|red|NULL");
+  std::string table_sql = database->value("SELECT sql FROM sqlite_master WHERE name = 'memberships'");
+  EXPECT_NE(table_sql.find("CONSTRAINT pk_memberships PRIMARY KEY (user_id, team)"), std::string::npos) << table_sql;
+  // Named: so a later batch can drop them again.
+  op.batch_alter_table("memberships", [](BatchOp& batch) {
+    batch.drop_constraint("uq_memberships_team");
+    batch.drop_constraint("fk_memberships_user");
+    batch.drop_constraint("pk_memberships");
+  });
+  after = database->schema();
+  EXPECT_EQ(after.find("origin=u"), std::string::npos) << after;
+  EXPECT_EQ(after.find("origin=pk"), std::string::npos) << after;
+  EXPECT_EQ(after.find("foreign key memberships"), std::string::npos) << after;
+}
+
 TEST(BatchSqlite, StepsSqliteCanDoInPlaceRunWithoutRecreating) {
   auto database = TestDatabase::open(Dialect::sqlite, "batch_in_place");
   Op& op = database->op();

@@ -120,7 +120,8 @@ TEST_P(OpsTest, EveryColumnTypeRendersToTheDialectsType) {
                         Column("a_json", JSON), Column("a_jsonb", JSONB), Column("a_binary", LargeBinary),
                         Column("a_enum", Enum("mood", {"happy", "sad", "it's complicated"})),
                         Column("a_array", Array(Integer)), Column("a_matrix", Array(Array(String(5)))),
-                        Column("a_raw", Raw("tsvector")));
+                        Column("a_raw", Raw("tsvector")), Column("a_timetz", Time(with_timezone)),
+                        Column("a_decimal", Numeric(12)), Column("a_number", Numeric()));
     } else {
       op().create_table("everything", Column("a_integer", Integer), Column("a_big", BigInteger),
                         Column("a_small", SmallInteger), Column("a_bool", Boolean), Column("a_string", String(20)),
@@ -158,6 +159,9 @@ TEST_P(OpsTest, EveryColumnTypeRendersToTheDialectsType) {
         "column everything.21 a_array integer[]",
         "column everything.22 a_matrix character varying(5)[]",
         "column everything.23 a_raw tsvector",
+        "column everything.24 a_timetz time with time zone",
+        "column everything.25 a_decimal numeric(12,0)",
+        "column everything.26 a_number numeric",
         "enum mood happy,sad,it's complicated",
     });
     op().execute("INSERT INTO everything (a_enum, a_array, a_matrix) VALUES ('sad', '{1,2}', '{{a,b},{c,d}}')");
@@ -432,6 +436,27 @@ TEST_P(OpsTest, ReservedWordsAndMixedCaseAreQuotedPlainNamesAreNot) {
     EXPECT_EQ(statement, "CREATE TABLE \"Order\" (\n    \"user\" INTEGER,\n    plain_name INTEGER,\n    key INTEGER\n)");
   } else {
     EXPECT_EQ(statement, "CREATE TABLE \"Order\" (\n    user INTEGER,\n    plain_name INTEGER,\n    \"key\" INTEGER\n)");
+  }
+}
+
+TEST_P(OpsTest, LoneIntegerPrimaryKeysAreGeneratedUnlessAutoincrementIsOff) {
+  op().create_table("events", Column("id", BigInteger).primary_key(), Column("body", Text));
+  op().create_table("codes", Column("id", Integer).primary_key().autoincrement(false), Column("body", Text));
+  op().create_table("pairs", Column("a", Integer).primary_key(), Column("b", Integer).primary_key());
+  op().execute("INSERT INTO events (body) VALUES ('x')");
+  EXPECT_EQ(database->value("SELECT id FROM events"), "1");
+  if (postgres()) {
+    expect_lines(schema(), {
+        "column events.1 id bigint NOT NULL DEFAULT nextval('events_id_seq'::regclass)",
+        "column codes.1 id integer NOT NULL",
+        "column pairs.1 a integer NOT NULL",
+        "column pairs.2 b integer NOT NULL",
+        "constraint pairs pairs_pkey PRIMARY KEY (a, b)",
+    });
+    EXPECT_THROW(op().execute("INSERT INTO codes (body) VALUES ('x')"), DatabaseError);
+  } else {
+    expect_lines(schema(), {"column events 0|id|INTEGER|1|NULL|1", "column pairs 0|a|INTEGER|1|NULL|1",
+                            "column pairs 1|b|INTEGER|1|NULL|2"});
   }
 }
 

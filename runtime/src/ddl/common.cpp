@@ -180,8 +180,16 @@ std::vector<std::string> DdlDialect::create_table(const TableDef& table) const {
   std::vector<std::string> statements = before_create_table(table);
   std::vector<std::string> items;
   for (const auto& column : table.columns) {
-    bool serial = dialect() == Dialect::postgresql && is_autoincrement_key(table, column);
-    items.push_back(column_sql(column, serial));
+    bool generated = is_autoincrement_key(table, column);
+    if (generated && dialect() == Dialect::sqlite) {
+      // Only a column declared INTEGER is the rowid that SQLite fills in
+      // (and it is 64-bit), so BIGINT/SMALLINT keys are declared INTEGER.
+      ColumnDef rowid = column;
+      rowid.type.kind = TypeKind::integer;
+      items.push_back(column_sql(rowid, false));
+    } else {
+      items.push_back(column_sql(column, generated && dialect() == Dialect::postgresql));
+    }
   }
   if (table.primary_key) {
     items.push_back(constraint_clause({ConstraintDef::Kind::primary_key, table.primary_key->name,
