@@ -176,6 +176,43 @@ TEST_P(GuideTest, ConcurrentIndex) {
                    : "CREATE INDEX idx_users_email ON users(username)");
 }
 
+// op.create_table('user_preferences', id BigInteger pk, user_id String(100) NOT NULL,
+// theme String(20) (Python-side default), created_at DateTime(timezone=True) server_default now());
+// op.create_index('idx_user_prefs_user_id', ...); downgrade drops the index, then the table
+TEST_P(GuideTest, UserPreferencesTable) {
+  const char* now = postgres() ? "now()" : "CURRENT_TIMESTAMP";
+  check(
+      "preferences",
+      [&](Op& op) {
+        op.create_table("user_preferences", Column("id", BigInteger).primary_key(),
+                        Column("user_id", String(100)).nullable(false), Column("theme", String(20)),
+                        Column("created_at", DateTime(with_timezone)).server_default(sql(now)));
+        op.create_index("idx_user_prefs_user_id", "user_preferences", {"user_id"});
+      },
+      [](Op& op) {
+        op.drop_index("idx_user_prefs_user_id");
+        op.drop_table("user_preferences");
+      },
+      postgres() ? "CREATE TABLE user_preferences (id BIGSERIAL PRIMARY KEY, user_id VARCHAR(100) NOT NULL, "
+                   "theme VARCHAR(20), created_at TIMESTAMPTZ DEFAULT now());"
+                   "CREATE INDEX idx_user_prefs_user_id ON user_preferences (user_id)"
+                 : "CREATE TABLE user_preferences (id INTEGER NOT NULL PRIMARY KEY, user_id VARCHAR(100) NOT NULL, "
+                   "theme VARCHAR(20), created_at DATETIME DEFAULT (CURRENT_TIMESTAMP));"
+                   "CREATE INDEX idx_user_prefs_user_id ON user_preferences (user_id)");
+}
+
+// op.create_table('metrics', time DateTime(timezone=True) primary key, value Float)
+TEST_P(GuideTest, MetricsTableWithATimestampKey) {
+  check(
+      "metrics",
+      [](Op& op) {
+        op.create_table("metrics", Column("time", DateTime(with_timezone)).primary_key(), Column("value", Float));
+      },
+      [](Op& op) { op.drop_table("metrics"); },
+      postgres() ? "CREATE TABLE metrics (time TIMESTAMP WITH TIME ZONE PRIMARY KEY, value DOUBLE PRECISION)"
+                 : "CREATE TABLE metrics (time DATETIME NOT NULL PRIMARY KEY, value FLOAT)");
+}
+
 // The data migration: add priority, read the rows and write each back,
 // then make it NOT NULL.
 TEST_P(GuideTest, DataMigrationReadingAndWritingRows) {
