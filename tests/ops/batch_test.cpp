@@ -131,6 +131,27 @@ TEST(BatchSqlite, RecreateAddsKeysAndConstraintsAndDropsIndexesOfDroppedColumns)
   EXPECT_EQ(after.find("foreign key memberships"), std::string::npos) << after;
 }
 
+TEST(BatchSqlite, RecreateCopesWithNamesThatLookLikeSql) {
+  auto database = TestDatabase::open(Dialect::sqlite, "batch_names");
+  Op& op = database->op();
+  const char* table = "odd (table), \"quoted\"";
+  op.create_table(table, Column("id", Integer).primary_key(), Column("Value (x)", Integer),
+                  CheckConstraint("\"Value (x)\" > 0", {.name = "ck (positive)"}));
+  op.create_index("ix (odd)", table, {"Value (x)"}, {.where = "\"Value (x)\" > 1"});
+  op.execute("INSERT INTO \"odd (table), \"\"quoted\"\"\" (\"Value (x)\") VALUES (2)");
+  op.batch_alter_table(table, [](BatchOp& batch) {
+    batch.alter_column("Value (x)", {.type = BigInteger, .new_column_name = "value"});
+  });
+  std::string after = database->schema();
+  EXPECT_NE(after.find("index odd (table), \"quoted\" ix (odd) unique=0 origin=c partial=1 (value)\n"),
+            std::string::npos)
+      << after;
+  EXPECT_NE(after.find("column odd (table), \"quoted\" 1|value|BIGINT|0|NULL|0\n"), std::string::npos) << after;
+  std::string table_sql = database->value("SELECT sql FROM sqlite_master WHERE type = 'table'");
+  EXPECT_NE(table_sql.find("CONSTRAINT \"ck (positive)\" CHECK (value > 0)"), std::string::npos) << table_sql;
+  EXPECT_EQ(database->value("SELECT value FROM \"odd (table), \"\"quoted\"\"\""), "2");
+}
+
 TEST(BatchSqlite, StepsSqliteCanDoInPlaceRunWithoutRecreating) {
   auto database = TestDatabase::open(Dialect::sqlite, "batch_in_place");
   Op& op = database->op();

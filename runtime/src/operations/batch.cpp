@@ -233,9 +233,10 @@ std::vector<std::string> split_top_level(std::string_view body) {
 }
 
 struct Token {
-  std::string text;  // unquoted name, upper-cased keyword, or a parenthesised group with its parens
+  std::string text;  // a word, an unquoted name, or a parenthesised group with its parens
   bool quoted = false;
   bool group = false;
+  std::size_t end = 0;  // offset just past the token in the scanned text
 };
 
 std::vector<Token> tokens_of(std::string_view sql) {
@@ -248,7 +249,7 @@ std::vector<Token> tokens_of(std::string_view sql) {
     } else if (c == '(') {
       std::size_t end = matching_paren(sql, i);
       if (end == std::string_view::npos) end = sql.size() - 1;
-      tokens.push_back({std::string(sql.substr(i, end - i + 1)), false, true});
+      tokens.push_back({std::string(sql.substr(i, end - i + 1)), false, true, end + 1});
       i = end + 1;
     } else if (c == '"' || c == '`' || c == '[' || c == '\'') {
       char close = c == '[' ? ']' : c;
@@ -265,13 +266,13 @@ std::vector<Token> tokens_of(std::string_view sql) {
         }
         name += sql[j++];
       }
-      tokens.push_back({name, true, false});
+      tokens.push_back({name, true, false, j + 1});
       i = j + 1;
     } else {
       std::size_t j = i;
       while (j < sql.size() && !std::isspace(static_cast<unsigned char>(sql[j])) && sql[j] != '(' && sql[j] != ',') ++j;
       if (j == i) ++j;
-      tokens.push_back({std::string(sql.substr(i, j - i)), false, false});
+      tokens.push_back({std::string(sql.substr(i, j - i)), false, false, j});
       i = j;
     }
   }
@@ -436,30 +437,32 @@ class SqliteRecreate {
     return columns;
   }
 
+  // CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (columns) [WHERE condition]
   static BatchIndex parse_index(const std::string& name, const std::string& sql) {
     BatchIndex index;
     index.name = name;
     auto tokens = tokens_of(sql);
     index.unique = tokens.size() > 1 && is_keyword(tokens[1], "UNIQUE");
-    std::size_t open = sql.find('(');
-    std::size_t close = open == std::string::npos ? open : matching_paren(sql, open);
-    if (close == std::string::npos) throw Error(fmt::format("cannot read the definition of index {}: {}", shown(name), sql));
-    index.columns_sql = sql.substr(open + 1, close - open - 1);
-    std::string rest = sql.substr(close + 1);
-    auto rest_tokens = tokens_of(rest);
-    if (!rest_tokens.empty() && is_keyword(rest_tokens[0], "WHERE")) {
-      index.where_sql = rest.substr(lower(rest).find("where") + 5);
+    auto on = std::find_if(tokens.begin(), tokens.end(), [](const Token& t) { return is_keyword(t, "ON"); });
+    auto columns = std::find_if(on, tokens.end(), [](const Token& t) { return t.group; });
+    if (columns == tokens.end()) {
+      throw Error(fmt::format("cannot read the definition of index {}: {}; drop it before the batch and create it "
+                              "again afterwards",
+                              shown(name), sql));
     }
+    index.columns_sql = columns->text.substr(1, columns->text.size() - 2);
+    auto where = columns + 1;
+    if (where != tokens.end() && is_keyword(*where, "WHERE")) index.where_sql = sql.substr(where->end);
     return index;
   }
 
   // The catalog pragmas give no constraint names and no CHECKs: read them
   // from the CREATE TABLE statement SQLite keeps.
   void read_constraint_names_and_checks(const std::string& create_sql) {
-    std::size_t open = create_sql.find('(');
-    std::size_t close = open == std::string::npos ? open : matching_paren(create_sql, open);
-    if (close == std::string::npos) return;
-    for (const auto& item : split_top_level(std::string_view(create_sql).substr(open + 1, close - open - 1))) {
+    auto statement = tokens_of(create_sql);
+    auto body = std::find_if(statement.begin(), statement.end(), [](const Token& t) { return t.group; });
+    if (body == statement.end()) return;
+    for (const auto& item : split_top_level(std::string_view(body->text).substr(1, body->text.size() - 2))) {
       auto tokens = tokens_of(item);
       if (tokens.empty()) continue;
       bool table_level = is_keyword(tokens[0], "CONSTRAINT") || is_keyword(tokens[0], "PRIMARY") ||
