@@ -194,6 +194,38 @@ constexpr Migration reading_migrations[] = {
 };
 constexpr Registry reading_registry{"ops_reading", "/src/migrations", reading_migrations};
 
+void up_refused_on_sqlite(Op& op) {
+  op.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, code TEXT)");
+  op.alter_column("accounts", "code", {.nullable = false});
+}
+constexpr unsigned refused_line = __LINE__ - 2;
+
+constexpr Migration refused_migrations[] = {
+    {.id = "refused5", .message = "code required", .source_path = "/src/migrations/refused5_code_required.cpp",
+     .source_line = 3, .checksum = "sha256:5", .transactional = true, .upgrade = up_refused_on_sqlite,
+     .downgrade = up_refused_on_sqlite},
+};
+constexpr Registry refused_registry{"ops_refused", "/src/migrations", refused_migrations};
+
+TEST(OperationErrors, ARefusedOperationFailsTheMigrationWithRevisionLineAndRemedy) {
+  auto database = TestDatabase::open(Dialect::sqlite, "refused");
+  detail::Migrator m(refused_registry, detail::VersionTable("retort_version", ""));
+  try {
+    m.upgrade(database->db(), "head", TransactionMode::per_migration, {});
+    FAIL() << "the migration must fail";
+  } catch (const Error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("refused5"), std::string::npos) << message;
+    EXPECT_NE(message.find("/src/migrations/refused5_code_required.cpp"), std::string::npos) << message;
+    EXPECT_NE(message.find("op.alter_column(\"accounts\", \"code\") at line " + std::to_string(refused_line)),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("op.batch_alter_table(\"accounts\""), std::string::npos) << message;
+  }
+  // The transaction was rolled back: the CREATE TABLE before the refusal is gone.
+  EXPECT_EQ(database->value("SELECT count(*) FROM sqlite_master WHERE name = 'accounts'"), "0");
+}
+
 TEST(OfflineDataMigration, ReadingRowsOfflineIsAnErrorNamingTheRevision) {
   detail::Migrator m(reading_registry, detail::VersionTable("retort_version", ""));
   try {
