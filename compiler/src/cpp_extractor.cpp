@@ -18,6 +18,7 @@
 #include <clang/Lex/PPCallbacks.h>
 #include <clang/Lex/Preprocessor.h>
 #include <clang/Tooling/Tooling.h>
+#include <llvm/Support/thread.h>
 
 #include <atomic>
 #include <filesystem>
@@ -143,7 +144,9 @@ std::optional<std::string> string_from_pointer(const clang::APValue& value) {
   const llvm::StringRef bytes = literal->getBytes();
   if (offset > bytes.size()) return std::nullopt;
   const auto rest = bytes.substr(offset);
-  return rest.substr(0, rest.find('\0')).str();
+  // An embedded NUL would silently cut the text short: treat it as no string.
+  if (rest.find('\0') != llvm::StringRef::npos) return std::nullopt;
+  return rest.str();
 }
 
 const clang::APValue* struct_field(const clang::APValue& value, const clang::RecordDecl* record,
@@ -210,6 +213,9 @@ class Extractor {
             "so retortc can read it at build time");
       return;
     }
+    // A missing or broken initializer: Clang has reported why, and evaluating
+    // it crashes Clang 14.
+    if (!revision_->getInit() || revision_->getInit()->containsErrors()) return;
     const clang::APValue* value = revision_->evaluateValue();
     if (!value || !revision_->getInit()) {
       const auto location = revision_->getInit() ? revision_->getInit()->getBeginLoc() : revision_->getLocation();
@@ -453,12 +459,12 @@ std::vector<MigrationSource> extract_cpp_migrations(const std::vector<std::strin
     for (std::size_t i = next++; i < paths.size(); i = next++) extract_one(paths[i], options, prelude_pch, *files, results[i]);
   };
   jobs = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(paths.size())));
-  if (jobs <= 1) {
-    worker();
-    return results;
-  }
-  std::vector<std::thread> threads;
-  for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker);
+  // Clang's parser recurses once per nesting level and overflows a default
+  // 8 MB stack on e.g. 10,000 nested template arguments; with a large stack
+  // such code ends in Clang's own limits (a diagnostic), not a SIGSEGV.
+  constexpr unsigned kParseStackBytes = 512u << 20;
+  std::vector<llvm::thread> threads;
+  for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(llvm::Optional<unsigned>(kParseStackBytes), worker);
   for (auto& thread : threads) thread.join();
   return results;
 }
