@@ -20,12 +20,12 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StatementText, text, line)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(IncludeDirective, spelled, angled, resolved)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MigrationSource, kind, path, checksum, has_revision, revision_line,
                                    revision_column, id, down_revision_given, down_revision_field, down_revisions,
-                                   message, branch_labels, depends_on, transactional, includes, upgrade_sql,
+                                   message, branch_labels, depends_on, transactional, includes, dependencies, upgrade_sql,
                                    downgrade_sql, diagnostics)
 
 namespace {
 
-constexpr int cache_format = 1;
+constexpr int cache_format = 2;
 
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -56,22 +56,23 @@ ParseCache::ParseCache(std::string file, std::string key) : file_(std::move(file
 std::optional<MigrationSource> ParseCache::find(const std::string& path, const std::string& content_hash) const {
   const auto it = entries_.find(path);
   if (it == entries_.end() || it->second.content_hash != content_hash) return std::nullopt;
-  for (const auto& [include, hash] : it->second.include_hashes) {
-    const auto content = read_file(include);
-    if (!content || sha256_hex(*content) != hash) return std::nullopt;
-  }
+  for (const auto& [header, hash] : it->second.include_hashes)
+    if (current_hash(header) != hash) return std::nullopt;
   return it->second.source;
 }
 
 void ParseCache::store(const MigrationSource& source, const std::string& content_hash) {
   Entry entry{content_hash, {}, source};
-  // Quoted includes are the migration author's own headers: a change there
-  // must re-parse the file. Angled ones change with the toolchain (the key).
-  for (const auto& include : source.includes) {
-    if (include.angled || include.resolved.empty()) continue;
-    if (const auto content = read_file(include.resolved)) entry.include_hashes[include.resolved] = sha256_hex(*content);
-  }
+  // A change in any header the parse read (the author's or the runtime's)
+  // must re-parse the file; system headers change with the key.
+  for (const auto& header : source.dependencies) entry.include_hashes[header] = current_hash(header);
   entries_[source.path] = std::move(entry);
+}
+
+std::string ParseCache::current_hash(const std::string& path) const {
+  if (const auto known = header_hashes_.find(path); known != header_hashes_.end()) return known->second;
+  const auto content = read_file(path);
+  return header_hashes_[path] = content ? sha256_hex(*content) : "missing";
 }
 
 void ParseCache::retain_only(const std::set<std::string>& paths) {

@@ -30,12 +30,16 @@ class ParseCache {
  private:
   struct Entry {
     std::string content_hash;
-    std::map<std::string, std::string> include_hashes;  // resolved path -> sha256
+    std::map<std::string, std::string> include_hashes;  // header path -> sha256
     MigrationSource source;
   };
+  // sha256 of a header, read once per run however many files include it.
+  std::string current_hash(const std::string& path) const;
+
   std::string file_;
   std::string key_;
   std::map<std::string, Entry> entries_;
+  mutable std::map<std::string, std::string> header_hashes_;
 };
 
 }  // namespace retort::compiler

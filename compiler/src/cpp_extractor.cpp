@@ -81,23 +81,44 @@ class CollectingDiagnostics : public clang::DiagnosticConsumer {
   Diagnostics& out_;
 };
 
+// Records the main file's #include directives (for the wrapper) and every
+// non-system header the parse read (for the cache: editing one re-parses).
 class IncludeRecorder : public clang::PPCallbacks {
  public:
-  IncludeRecorder(const clang::SourceManager& sm, std::vector<IncludeDirective>& out) : sm_(sm), out_(out) {}
+  IncludeRecorder(const clang::SourceManager& sm, std::vector<IncludeDirective>* directives,
+                  std::vector<std::string>& dependencies)
+      : sm_(sm), directives_(directives), dependencies_(dependencies) {}
 
   void InclusionDirective(SourceLocation hash, const clang::Token&, llvm::StringRef file_name, bool angled,
                           clang::CharSourceRange, const clang::FileEntry* file, llvm::StringRef,
                           llvm::StringRef, const clang::Module*, clang::SrcMgr::CharacteristicKind) override {
-    if (!sm_.isWrittenInMainFile(hash)) return;
+    if (!directives_ || !sm_.isWrittenInMainFile(hash)) return;
     IncludeDirective include{file_name.str(), angled, ""};
-    if (file) include.resolved = file->tryGetRealPathName().str();
-    if (file && include.resolved.empty()) include.resolved = file->getName().str();
-    out_.push_back(std::move(include));
+    if (file) include.resolved = real_path(*file);
+    directives_->push_back(std::move(include));
+  }
+
+  void FileChanged(SourceLocation location, FileChangeReason reason, clang::SrcMgr::CharacteristicKind kind,
+                   clang::FileID) override {
+    if (reason != EnterFile || kind != clang::SrcMgr::C_User) return;
+    const auto file = sm_.getFileID(location);
+    if (file == sm_.getMainFileID()) return;
+    if (const auto* entry = sm_.getFileEntryForID(file)) {
+      auto path = real_path(*entry);
+      if (std::find(dependencies_.begin(), dependencies_.end(), path) == dependencies_.end())
+        dependencies_.push_back(std::move(path));
+    }
   }
 
  private:
+  static std::string real_path(const clang::FileEntry& file) {
+    auto path = file.tryGetRealPathName().str();
+    return path.empty() ? file.getName().str() : path;
+  }
+
   const clang::SourceManager& sm_;
-  std::vector<IncludeDirective>& out_;
+  std::vector<IncludeDirective>* directives_;
+  std::vector<std::string>& dependencies_;
 };
 
 bool is_record_named(clang::QualType type, llvm::StringRef qualified_name) {
@@ -367,7 +388,7 @@ class ExtractAction : public clang::ASTFrontendAction {
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& compiler,
                                                         llvm::StringRef) override {
     compiler.getPreprocessor().addPPCallbacks(
-        std::make_unique<IncludeRecorder>(compiler.getSourceManager(), out_.includes));
+        std::make_unique<IncludeRecorder>(compiler.getSourceManager(), &out_.includes, out_.dependencies));
     return std::make_unique<ExtractConsumer>(compiler, out_);
   }
 
@@ -390,6 +411,20 @@ std::vector<std::string> command_line(const CppParseOptions& options, const std:
   return arguments;
 }
 
+class RecordingPchAction : public clang::GeneratePCHAction {
+ public:
+  explicit RecordingPchAction(std::vector<std::string>& dependencies) : dependencies_(dependencies) {}
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& compiler,
+                                                        llvm::StringRef file) override {
+    compiler.getPreprocessor().addPPCallbacks(
+        std::make_unique<IncludeRecorder>(compiler.getSourceManager(), nullptr, dependencies_));
+    return clang::GeneratePCHAction::CreateASTConsumer(compiler, file);
+  }
+
+ private:
+  std::vector<std::string>& dependencies_;
+};
+
 // Every migration includes <retort/migration.hpp>, and parsing it costs more
 // than a light migration itself: when many files are parsed, it is
 // precompiled once. The directory is removed with this object.
@@ -411,7 +446,8 @@ class PreludePch {
     Diagnostics ignored;  // a broken header is reported by each file's own parse
     CollectingDiagnostics diagnostics(ignored);
     llvm::IntrusiveRefCntPtr<clang::FileManager> files(new clang::FileManager(clang::FileSystemOptions{}));
-    clang::tooling::ToolInvocation invocation(arguments, std::make_unique<clang::GeneratePCHAction>(), files.get());
+    clang::tooling::ToolInvocation invocation(arguments, std::make_unique<RecordingPchAction>(dependencies_),
+                                              files.get());
     invocation.setDiagnosticConsumer(&diagnostics);
     if (invocation.run() && count_errors(ignored) == 0 && std::filesystem::exists(pch)) path_ = pch.string();
   }
@@ -423,10 +459,13 @@ class PreludePch {
   PreludePch& operator=(const PreludePch&) = delete;
 
   const std::string& path() const { return path_; }  // empty when it could not be built
+  // The user headers inside the PCH: dependencies of every file parsed with it.
+  const std::vector<std::string>& dependencies() const { return dependencies_; }
 
  private:
   std::filesystem::path directory_;
   std::string path_;
+  std::vector<std::string> dependencies_;
 };
 
 void extract_one(const std::string& path, const CppParseOptions& options, const std::string& prelude_pch,
@@ -456,7 +495,14 @@ std::vector<MigrationSource> extract_cpp_migrations(const std::vector<std::strin
     // One FileManager per thread: headers are looked up once per thread.
     // Reference counted: each CompilerInstance holds a reference.
     llvm::IntrusiveRefCntPtr<clang::FileManager> files(new clang::FileManager(clang::FileSystemOptions{}));
-    for (std::size_t i = next++; i < paths.size(); i = next++) extract_one(paths[i], options, prelude_pch, *files, results[i]);
+    for (std::size_t i = next++; i < paths.size(); i = next++) {
+      extract_one(paths[i], options, prelude_pch, *files, results[i]);
+      if (prelude && !prelude_pch.empty())
+        for (const auto& header : prelude->dependencies())
+          if (std::find(results[i].dependencies.begin(), results[i].dependencies.end(), header) ==
+              results[i].dependencies.end())
+            results[i].dependencies.push_back(header);
+    }
   };
   jobs = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(paths.size())));
   // Clang's parser recurses once per nesting level and overflows a default

@@ -25,6 +25,17 @@ std::string default_runtime_include_dir() {
   return RETORT_SOURCE_INCLUDE_DIR;
 }
 
+// The version plus this executable's size and time: a rebuilt retortc does
+// not trust results cached by the previous build of itself.
+std::string tool_identity() {
+  std::error_code error;
+  const auto executable = fs::read_symlink("/proc/self/exe", error);
+  if (error) return RETORTC_VERSION;
+  const auto size = fs::file_size(executable, error);
+  const auto time = fs::last_write_time(executable, error).time_since_epoch().count();
+  return std::string(RETORTC_VERSION) + " " + std::to_string(size) + " " + std::to_string(time);
+}
+
 bool is_c_identifier(const std::string& name) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
   return std::all_of(name.begin(), name.end(),
@@ -54,7 +65,7 @@ struct SetFlags {
     options.cpp.include_dirs.push_back(default_runtime_include_dir());
     for (const auto& include : include_dirs) options.cpp.include_dirs.push_back(fs::absolute(include).string());
     options.cpp.defines = defines;
-    options.tool_version = RETORTC_VERSION;
+    options.tool_version = tool_identity();
     options.jobs = jobs;
     return options;
   }

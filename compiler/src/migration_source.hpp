@@ -48,6 +48,7 @@ struct MigrationSource {
 
   // C++ only.
   std::vector<IncludeDirective> includes;
+  std::vector<std::string> dependencies;  // every non-system header the parse read
   // SQL only.
   std::vector<StatementText> upgrade_sql;
   std::vector<StatementText> downgrade_sql;
