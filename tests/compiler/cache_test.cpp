@@ -54,6 +54,25 @@ TEST_F(ParseCache, EditingAQuotedIncludeReparsesItsMigration) {
                                        ": error: use of undeclared identifier 'broken'"));
 }
 
+TEST_F(ParseCache, EditingAHeaderFromAnIncludeDirectoryReparsesItsUsers) {
+  write_file(dir / "include" / "shop" / "tables.hpp", "#pragma once\n#define SHOP_TABLE \"orders\"\n");
+  write_file(dir / "d4_fourth.cpp",
+             "#include <retort/migration.hpp>\n#include <shop/tables.hpp>\n"
+             "constexpr retort::Revision revision{.id = \"d4\", .down_revision = \"c3\", .message = \"m\"};\n"
+             "void upgrade(retort::Op& op) { op.execute(\"CREATE TABLE \" SHOP_TABLE \" (id int)\"); }\n"
+             "void downgrade(retort::Op& op) { op.execute(\"DROP TABLE \" SHOP_TABLE); }\n");
+  const std::string flags = "--verbose -I " + (dir / "include").string() + " --cache " + (dir / "cache.json").string();
+  auto result = compile_set(dir, flags);
+  ASSERT_EQ(result.status, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("parsed 4, cached 0"));
+  EXPECT_THAT(compile_set(dir, flags).output, HasSubstr("parsed 0, cached 4"));
+
+  write_file(dir / "include" / "shop" / "tables.hpp", "#pragma once\n#define SHOP_TABLE orders\n");
+  result = compile_set(dir, flags);
+  EXPECT_EQ(result.status, 1);
+  EXPECT_THAT(result.output, HasSubstr("parsed 1, cached 3"));
+}
+
 TEST_F(ParseCache, CachedErrorsStillFailTheBuild) {
   write_file(dir / "b2_second.sql", sql_migration("b2", "a9", "second"));
   auto result = compile();
