@@ -493,8 +493,9 @@ struct AlterColumnOptions {
   TextChange comment;  // an empty comment removes it
   // PostgreSQL: the USING expression of a type change, e.g. "amount::numeric".
   TextChange using_expression;
-  // What the column is now: SQLite batch mode and the documentation of the
-  // migration use them; PostgreSQL does not need them.
+  // What the column is now, as Alembic's existing_* arguments: they document
+  // the change (and the downgrade reads naturally), but neither PostgreSQL nor
+  // SQLite needs them (SQLite's batch mode reads the table from the catalog).
   TypeChange existing_type;
   BoolChange existing_nullable;
   DefaultChange existing_server_default;

@@ -116,7 +116,6 @@ struct AlterColumnDef {
   std::optional<std::string> new_name;
   std::optional<std::string> comment;  // empty: remove it
   std::optional<std::string> using_expression;
-  std::optional<SqlType> existing_type;
 
   bool only_renames() const {
     return !type && !nullable && !server_default && !using_expression;
@@ -137,7 +136,6 @@ class DdlDialect {
   virtual ~DdlDialect() = default;
 
   virtual Dialect dialect() const = 0;
-  virtual std::string_view name() const = 0;
 
   // An identifier, quoted only when the dialect needs it (reserved word,
   // upper case, anything but [a-z0-9_$] or a leading digit). Throws on

@@ -27,7 +27,6 @@ constexpr std::string_view reserved_words[] = {
 class PostgresqlDdl final : public DdlDialect {
  public:
   Dialect dialect() const override { return Dialect::postgresql; }
-  std::string_view name() const override { return "PostgreSQL"; }
 
   std::string type_sql(const SqlType& type) const override {
     std::string sql = scalar_type(type);

@@ -39,7 +39,6 @@ constexpr std::string_view keywords[] = {
 class SqliteDdl final : public DdlDialect {
  public:
   Dialect dialect() const override { return Dialect::sqlite; }
-  std::string_view name() const override { return "SQLite"; }
 
   std::string type_sql(const SqlType& type) const override {
     if (type.array_dimensions > 0) {

@@ -99,7 +99,6 @@ AlterColumnDef to_alter_column(StringRef table, StringRef column, const AlterCol
   if (options.new_column_name.given) change.new_name = owned(options.new_column_name.text);
   if (options.comment.given) change.comment = owned(options.comment.text);
   if (options.using_expression.given) change.using_expression = owned(options.using_expression.text);
-  if (options.existing_type.given) change.existing_type = to_sql_type(options.existing_type.type);
   return change;
 }
 
