@@ -277,3 +277,43 @@ TEST(GraphCheck, AFarAwayIdIsOnlyOfferedAsTheNearest) {
 
 }  // namespace
 }  // namespace retort::test
+
+namespace retort::test {
+namespace {
+
+TEST(GraphCheck, BranchLabelsAreUniqueAndNotIds) {
+  TempDir dir;
+  const auto first = cpp_migration("\"a1\"", "retort::base", "\"first\"", "    .branch_labels = \"core\",\n");
+  write_file(dir / "a1_first.cpp", first);
+  const auto second = cpp_migration("\"b2\"", "\"a1\"", "\"second\"", "    .branch_labels = {\"core\", \"a1\"},\n");
+  write_file(dir / "b2_second.cpp", second);
+  const auto result = compile_set(dir);
+  EXPECT_EQ(result.status, 1);
+  EXPECT_THAT(result.output,
+              testing::HasSubstr((dir / "b2_second.cpp").string() + ":" + position_of(second, "\"core\"") +
+                                 ": error: branch label `core` is already used by revision `a1`; labels name one "
+                                 "branch each\n" + (dir / "a1_first.cpp").string() + ":" + position_of(first, "\"core\"") +
+                                 ": note: `core` is declared here"));
+  EXPECT_THAT(result.output,
+              testing::HasSubstr((dir / "b2_second.cpp").string() + ":" + position_of(second, "\"a1\"}") +
+                                 ": error: branch label `a1` is also a revision id; choose another label"));
+}
+
+TEST(GraphCheck, StaticEntryPointsCannotBeReachedFromTheRegistry) {
+  TempDir dir;
+  const std::string content =
+      "#include <retort/migration.hpp>\n"
+      "constexpr retort::Revision revision{.id = \"a1\", .down_revision = retort::base, .message = \"m\"};\n"
+      "static void upgrade(retort::Op& op) { op.execute(\"x\"); }\n"
+      "void downgrade(retort::Op& op) { op.execute(\"y\"); }\n";
+  write_file(dir / "a1_first.cpp", content);
+  const auto result = compile_set(dir);
+  EXPECT_EQ(result.status, 1);
+  EXPECT_THAT(result.output, testing::HasSubstr((dir / "a1_first.cpp").string() + ":" +
+                                                position_of(content, "upgrade") +
+                                                ": error: `upgrade` is static; remove `static`: the generated "
+                                                "registry calls it from another translation unit"));
+}
+
+}  // namespace
+}  // namespace retort::test
