@@ -152,6 +152,30 @@ TEST(BatchSqlite, RecreateCopesWithNamesThatLookLikeSql) {
   EXPECT_EQ(database->value("SELECT value FROM \"odd (table), \"\"quoted\"\"\""), "2");
 }
 
+TEST(BatchSqlite, TriggersComeBackAndWhatTheCopyCannotKeepIsRefused) {
+  auto database = TestDatabase::open(Dialect::sqlite, "batch_triggers");
+  Op& op = database->op();
+  op.create_table("items", Column("id", Integer).primary_key(), Column("name", Text), Column("legacy", Text));
+  op.create_table("audit", Column("item_id", Integer));
+  op.execute("CREATE TRIGGER items_audit AFTER INSERT ON items BEGIN INSERT INTO audit VALUES (new.id); END");
+  op.batch_alter_table("items", [](BatchOp& batch) { batch.drop_column("legacy"); }, {.recreate = Recreate::always});
+  op.execute("INSERT INTO items (name) VALUES ('x')");
+  EXPECT_EQ(database->value("SELECT count(*) FROM audit"), "1");
+
+  op.execute("CREATE TABLE counters (id INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER)");
+  op.execute("CREATE TABLE pairs (a INTEGER, b INTEGER, PRIMARY KEY (a, b)) WITHOUT ROWID");
+  op.execute("CREATE TABLE totals (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2))");
+  for (const char* table : {"counters", "pairs", "totals"}) {
+    std::string message;
+    try {
+      op.batch_alter_table(table, [](BatchOp& batch) { batch.alter_column("a", {.nullable = false}); });
+    } catch (const Error& e) {
+      message = e.what();
+    }
+    EXPECT_NE(message.find("which Retort's copy-and-move would not keep"), std::string::npos) << table << ": " << message;
+  }
+}
+
 TEST(BatchSqlite, StepsSqliteCanDoInPlaceRunWithoutRecreating) {
   auto database = TestDatabase::open(Dialect::sqlite, "batch_in_place");
   Op& op = database->op();

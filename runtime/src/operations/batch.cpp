@@ -352,6 +352,11 @@ class SqliteRecreate {
     }
     const std::string create_sql = *master.rows[0][0];
     const std::string quoted = ddl_.quote(name);
+    refuse_what_the_copy_cannot_keep(create_sql);
+    for (const auto& row : read("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+                                "AND sql IS NOT NULL ORDER BY name", {name}).rows) {
+      triggers_.push_back(*row[0]);
+    }
 
     std::vector<std::pair<int, std::string>> key;
     for (const auto& row : read("PRAGMA table_info(" + quoted + ")").rows) {
@@ -403,6 +408,35 @@ class SqliteRecreate {
     }
     read_constraint_names_and_checks(create_sql);
     refuse_when_foreign_keys_would_fire();
+  }
+
+  // The copy is rebuilt from the catalog's model of the table; what that
+  // model cannot express would be lost silently, so it is refused instead.
+  void refuse_what_the_copy_cannot_keep(const std::string& create_sql) {
+    auto refuse = [&](std::string_view what) {
+      throw Error(fmt::format(
+          "batch_alter_table({}) at line {} of the migration: the table has {}, which Retort's copy-and-move "
+          "would not keep. Write this change as op.execute() statements (CREATE TABLE new ..., INSERT INTO new "
+          "SELECT ..., DROP TABLE, ALTER TABLE new RENAME TO ...)",
+          shown(state_.table), state_.line, what));
+    };
+    auto statement = tokens_of(create_sql);
+    auto body = std::find_if(statement.begin(), statement.end(), [](const Token& t) { return t.group; });
+    if (body != statement.end() && body + 1 != statement.end()) {
+      refuse("table options after its definition (WITHOUT ROWID or STRICT)");
+    }
+    if (body != statement.end()) {
+      for (const auto& item : split_top_level(std::string_view(body->text).substr(1, body->text.size() - 2))) {
+        for (const auto& token : tokens_of(item)) {
+          if (is_keyword(token, "AUTOINCREMENT")) refuse("an AUTOINCREMENT key");
+          if (is_keyword(token, "COLLATE")) refuse("a COLLATE clause");
+          if (is_keyword(token, "CONFLICT")) refuse("an ON CONFLICT clause");
+        }
+      }
+    }
+    for (const auto& row : read("PRAGMA table_xinfo(" + ddl_.quote(state_.table) + ")").rows) {
+      if (row.size() > 6 && row[6].value_or("0") != "0") refuse(fmt::format("the generated column {}", shown(row[1].value_or(""))));
+    }
   }
 
   // With PRAGMA foreign_keys on, dropping the old table deletes its rows
@@ -653,6 +687,8 @@ class SqliteRecreate {
       out.push_back(std::move(sql));
     }
     for (const auto& index : new_indexes_) out.push_back(ddl_.index_sql(index, false));
+    // DROP TABLE took the triggers with it; they come back as written.
+    for (const auto& trigger : triggers_) out.push_back(trigger);
     return out;
   }
 
@@ -661,6 +697,7 @@ class SqliteRecreate {
   const DdlDialect& ddl_;
   BatchTable table_;
   std::vector<IndexDef> new_indexes_;
+  std::vector<std::string> triggers_;
 };
 
 }  // namespace
