@@ -126,6 +126,18 @@ TEST_F(SourceCommands, RevisionRefusesBadIdsAndBrokenSets) {
   EXPECT_THAT(result.output, HasSubstr((dir / "b2_broken.sql").string() + ":2:13: error: `-- Revises:` names `zz`"));
 }
 
+TEST_F(SourceCommands, UsageErrorsExitWithStatusTwo) {
+  auto result = run_retortc("compile --directory " + dir.path().string());
+  EXPECT_EQ(result.status, 2);
+  EXPECT_THAT(result.output, HasSubstr("--name is required"));
+  result = run_retortc("frobnicate");
+  EXPECT_EQ(result.status, 2);
+  result = run_retortc("revision --directory " + (dir / "missing").string() + " -m x");
+  EXPECT_EQ(result.status, 1);
+  EXPECT_THAT(result.output, HasSubstr("migration directory " + (dir / "missing").string() + " does not exist"));
+  EXPECT_EQ(run_retortc("--help").status, 0);
+}
+
 TEST_F(SourceCommands, LabelledBranchFromBase) {
   ASSERT_EQ(retortc("revision", "-m first --rev-id a1").status, 0);
   auto result = retortc("revision", "-m other --rev-id x1 --head base");
