@@ -19,7 +19,6 @@ Usage: generate.py --count 1000 --shape linear --dialect postgresql --out DIR
 import argparse
 import hashlib
 import os
-import shutil
 import sys
 
 MERGE_EVERY = 50
@@ -82,6 +81,38 @@ def build_graph(count, shape):
     return revisions
 
 
+class Output:
+    """Writes files only when their content changes and removes stale ones,
+    so that regenerating a set leaves a build of it up to date."""
+
+    def __init__(self, root):
+        self.root = root
+        self.written = set()
+
+    def write(self, relative_path, text):
+        path = os.path.join(self.root, relative_path)
+        self.written.add(path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if os.path.exists(path):
+            with open(path) as f:
+                if f.read() == text:
+                    return
+        with open(path, "w") as f:
+            f.write(text)
+
+    def remove_stale(self):
+        # Python's __pycache__ stays: it is what a deployed Alembic has too.
+        for directory, subdirectories, names in os.walk(self.root, topdown=False):
+            if os.path.basename(directory) == "__pycache__":
+                continue
+            for name in names:
+                path = os.path.join(directory, name)
+                if path not in self.written:
+                    os.remove(path)
+            if not os.listdir(directory):
+                os.rmdir(directory)
+
+
 def sql_literal(text):
     return "'" + text.replace("'", "''") + "'"
 
@@ -90,8 +121,7 @@ def cpp_string(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_retort_cpp(revisions, dialect, directory):
-    os.makedirs(directory)
+def write_retort_cpp(revisions, dialect, out):
     for rev in revisions:
         if not rev.down:
             down = "retort::base"
@@ -117,12 +147,10 @@ def write_retort_cpp(revisions, dialect, directory):
             "}",
             "",
         ]
-        with open(os.path.join(directory, f"{rev.id}_{rev.slug}.cpp"), "w") as f:
-            f.write("\n".join(lines))
+        out.write(f"retort/{rev.id}_{rev.slug}.cpp", "\n".join(lines))
 
 
-def write_retort_sql(revisions, dialect, directory):
-    os.makedirs(directory)
+def write_retort_sql(revisions, dialect, out):
     for rev in revisions:
         lines = [
             f"-- Revision ID: {rev.id}",
@@ -136,8 +164,7 @@ def write_retort_sql(revisions, dialect, directory):
             *[s + ";" for s in rev.downgrade_sql()],
             "",
         ]
-        with open(os.path.join(directory, f"{rev.id}_{rev.slug}.sql"), "w") as f:
-            f.write("\n".join(lines))
+        out.write(f"retort_sql/{rev.id}_{rev.slug}.sql", "\n".join(lines))
 
 
 ALEMBIC_INI = """\
@@ -213,13 +240,9 @@ else:
 """
 
 
-def write_alembic(revisions, dialect, directory):
-    versions = os.path.join(directory, "versions")
-    os.makedirs(versions)
-    with open(os.path.join(directory, "alembic.ini"), "w") as f:
-        f.write(ALEMBIC_INI)
-    with open(os.path.join(directory, "env.py"), "w") as f:
-        f.write(ALEMBIC_ENV)
+def write_alembic(revisions, dialect, out):
+    out.write("alembic/alembic.ini", ALEMBIC_INI)
+    out.write("alembic/env.py", ALEMBIC_ENV)
     for rev in revisions:
         if not rev.down:
             down = "None"
@@ -249,8 +272,7 @@ def write_alembic(revisions, dialect, directory):
             *[f"    op.execute({s!r})" for s in rev.downgrade_sql()],
             "",
         ]
-        with open(os.path.join(versions, f"{rev.id}_{rev.slug}.py"), "w") as f:
-            f.write("\n".join(lines))
+        out.write(f"alembic/versions/{rev.id}_{rev.slug}.py", "\n".join(lines))
 
 
 VERSION_TABLE = "alembic_version"
@@ -275,7 +297,7 @@ def version_statements(removed, added):
     return statements
 
 
-def write_floor(revisions, dialect, directory):
+def write_floor(revisions, dialect, out):
     prologue = ["\\set ON_ERROR_STOP 1"] if dialect == "postgresql" else [".bail on"]
     create_version_table = (
         f"CREATE TABLE {VERSION_TABLE} (version_num VARCHAR(32) NOT NULL, "
@@ -303,9 +325,8 @@ def write_floor(revisions, dialect, directory):
                  *[s + ";" for s in version_statements([rev.id], added)], "COMMIT;"]
     down.append(f"DROP TABLE {VERSION_TABLE};")
 
-    for name, lines in (("floor_upgrade.sql", up), ("floor_downgrade.sql", down)):
-        with open(os.path.join(directory, name), "w") as f:
-            f.write("\n".join(lines) + "\n")
+    out.write("floor_upgrade.sql", "\n".join(up) + "\n")
+    out.write("floor_downgrade.sql", "\n".join(down) + "\n")
 
 
 def main():
@@ -314,22 +335,21 @@ def main():
     parser.add_argument("--shape", choices=["linear", "branchy"], default="linear")
     parser.add_argument("--dialect", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--sql-files", action="store_true", help="also write the set as Retort .sql files")
-    parser.add_argument("--out", required=True, help="output directory (replaced if it exists)")
+    parser.add_argument("--out", required=True,
+                        help="output directory; files that do not change keep their time stamps, others are removed")
     args = parser.parse_args()
     if args.count < 1:
         sys.exit(f"generate.py: --count must be at least 1, got {args.count}")
 
     revisions = build_graph(args.count, args.shape)
-    if os.path.exists(args.out):
-        shutil.rmtree(args.out)
-    os.makedirs(args.out)
-    write_retort_cpp(revisions, args.dialect, os.path.join(args.out, "retort"))
+    out = Output(args.out)
+    write_retort_cpp(revisions, args.dialect, out)
     if args.sql_files:
-        write_retort_sql(revisions, args.dialect, os.path.join(args.out, "retort_sql"))
-    write_alembic(revisions, args.dialect, os.path.join(args.out, "alembic"))
-    write_floor(revisions, args.dialect, args.out)
-    with open(os.path.join(args.out, "head"), "w") as f:
-        f.write(revisions[-1].id + "\n")
+        write_retort_sql(revisions, args.dialect, out)
+    write_alembic(revisions, args.dialect, out)
+    write_floor(revisions, args.dialect, out)
+    out.write("head", revisions[-1].id + "\n")
+    out.remove_stale()
 
 
 if __name__ == "__main__":
