@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "operations/operation_error.hpp"
 #include "retort/error.hpp"
 #include "retort/op.hpp"
 #include "sinks.hpp"
@@ -150,6 +151,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
       rollback_quietly(db);
       const auto* failure = dynamic_cast<const StatementFailure*>(&e);
       unsigned line = failure && failure->line ? failure->line : m.source_line;
+      if (const auto* refused = dynamic_cast<const OperationError*>(&e)) line = refused->line;
       std::string now;
       try {
         now = rows_text(table_.read(db));

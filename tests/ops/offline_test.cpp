@@ -216,7 +216,10 @@ TEST(OperationErrors, ARefusedOperationFailsTheMigrationWithRevisionLineAndRemed
   } catch (const Error& e) {
     std::string message = e.what();
     EXPECT_NE(message.find("refused5"), std::string::npos) << message;
-    EXPECT_NE(message.find("/src/migrations/refused5_code_required.cpp"), std::string::npos) << message;
+    EXPECT_EQ(message.rfind("/src/migrations/refused5_code_required.cpp:" + std::to_string(refused_line) + ": error: ",
+                            0),
+              0u)
+        << message;
     EXPECT_NE(message.find("op.alter_column(\"accounts\", \"code\") at line " + std::to_string(refused_line)),
               std::string::npos)
         << message;

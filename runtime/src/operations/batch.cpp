@@ -21,8 +21,7 @@ void BatchOp::add_column(const Column& column, Line line) {
   try {
     def = to_column(column.spec);
   } catch (const Error& e) {
-    throw Error(fmt::format("{} at line {} of the migration: {}",
-                            describe("add_column", {state_->table, owned(column.spec.name)}), line.value, e.what()));
+    fail(describe("add_column", {state_->table, owned(column.spec.name)}), line.value, e.what());
   }
   state_->steps.push_back({BatchStep::AddColumn{std::move(def)}, line.value});
 }
@@ -60,8 +59,7 @@ void BatchOp::create_foreign_key_with(StringRef name, StringRef referent_table, 
   try {
     fk = to_foreign_key(owned(local_columns), referent_table, owned(remote_columns), name, options);
   } catch (const Error& e) {
-    throw Error(fmt::format("{} at line {} of the migration: {}",
-                            describe("create_foreign_key", {owned(name), state_->table}), line.value, e.what()));
+    fail(describe("create_foreign_key", {owned(name), state_->table}), line.value, e.what());
   }
   state_->steps.push_back({ConstraintDef{ConstraintDef::Kind::foreign_key, fk.name, {}, fk, {}}, line.value});
 }
@@ -324,13 +322,18 @@ class SqliteRecreate {
       : sink_(sink), state_(state), ddl_(ddl_dialect(Dialect::sqlite)) {}
 
   void run() {
-    reflect();
+    try {
+      reflect();
+    } catch (const OperationError&) {
+      throw;
+    } catch (const Error& e) {
+      fail(fmt::format("batch_alter_table({})", shown(state_.table)), state_.line, e.what());
+    }
     for (const auto& step : state_.steps) {
       try {
         apply(step);
       } catch (const Error& e) {
-        throw Error(fmt::format("batch_alter_table({}) at line {} of the migration: {}", shown(state_.table),
-                                step.line, e.what()));
+        fail(fmt::format("batch_alter_table({})", shown(state_.table)), step.line, e.what());
       }
     }
     perform(sink_, fmt::format("batch_alter_table({})", shown(state_.table)), state_.line,
@@ -346,9 +349,10 @@ class SqliteRecreate {
     const std::string& name = state_.table;
     Rows master = read("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", {name});
     if (master.rows.empty() || !master.rows[0][0]) {
-      throw Error(fmt::format("batch_alter_table({}) at line {} of the migration: SQLite has no table {}; check "
-                              "the name (it is case-sensitive here) and that an earlier migration created it",
-                              shown(name), state_.line, shown(name)));
+      fail(fmt::format("batch_alter_table({})", shown(name)), state_.line,
+           fmt::format("SQLite has no table {}; check the name (it is case-sensitive here) and that an earlier "
+                       "migration created it",
+                       shown(name)));
     }
     const std::string create_sql = *master.rows[0][0];
     const std::string quoted = ddl_.quote(name);
@@ -414,11 +418,11 @@ class SqliteRecreate {
   // model cannot express would be lost silently, so it is refused instead.
   void refuse_what_the_copy_cannot_keep(const std::string& create_sql) {
     auto refuse = [&](std::string_view what) {
-      throw Error(fmt::format(
-          "batch_alter_table({}) at line {} of the migration: the table has {}, which Retort's copy-and-move "
-          "would not keep. Write this change as op.execute() statements (CREATE TABLE new ..., INSERT INTO new "
-          "SELECT ..., DROP TABLE, ALTER TABLE new RENAME TO ...)",
-          shown(state_.table), state_.line, what));
+      fail(fmt::format("batch_alter_table({})", shown(state_.table)), state_.line,
+           fmt::format("the table has {}, which Retort's copy-and-move would not keep. Write this change as "
+                       "op.execute() statements (CREATE TABLE new ..., INSERT INTO new SELECT ..., DROP TABLE, "
+                       "ALTER TABLE new RENAME TO ...)",
+                       what));
     };
     auto statement = tokens_of(create_sql);
     auto body = std::find_if(statement.begin(), statement.end(), [](const Token& t) { return t.group; });
@@ -451,12 +455,12 @@ class SqliteRecreate {
         "WHERE m.type = 'table' AND f.\"table\" = ? AND m.name <> ?",
         {state_.table, state_.table});
     if (referencing.rows.empty()) return;
-    throw Error(fmt::format(
-        "batch_alter_table({}) at line {} of the migration: PRAGMA foreign_keys is on and table {} references "
-        "{}, so dropping the old table during the copy would fire its ON DELETE actions. Run the migration with "
-        "foreign keys off (the default of Retort's connection; remove the PRAGMA foreign_keys = ON that the "
-        "migration or the application ran)",
-        shown(state_.table), state_.line, shown(referencing.rows[0][0].value_or("")), shown(state_.table)));
+    fail(fmt::format("batch_alter_table({})", shown(state_.table)), state_.line,
+         fmt::format("PRAGMA foreign_keys is on and table {} references {}, so dropping the old table during the "
+                     "copy would fire its ON DELETE actions. Run the migration with foreign keys off (the default of "
+                     "Retort's connection; remove the PRAGMA foreign_keys = ON that the migration or the "
+                     "application ran)",
+                     shown(referencing.rows[0][0].value_or("")), shown(state_.table)));
   }
 
   std::vector<std::string> primary_key_of(const std::string& table) {
@@ -540,7 +544,10 @@ class SqliteRecreate {
     for (auto& c : table_.columns) {
       if (c.def.name == name) return c;
     }
-    throw Error(fmt::format("table {} has no column {}", shown(state_.table), shown(name)));
+    std::string columns;
+    for (const auto& c : table_.columns) columns += (columns.empty() ? "" : ", ") + c.def.name;
+    throw Error(fmt::format("table {} has no column {} (its columns: {}); check the name", shown(state_.table),
+                            shown(name), columns));
   }
 
   void apply(const BatchStep& step) {
@@ -713,18 +720,15 @@ void run_batch(BatchState& state) {
   }
   if (state.options.recreate == Recreate::never) {
     auto step = std::find_if_not(state.steps.begin(), state.steps.end(), runs_in_place_on_sqlite);
-    throw Error(fmt::format(
-        "batch_alter_table({}) at line {} of the migration: the step at line {} needs SQLite to recreate the table, "
-        "but the batch says recreate = Recreate::never. Allow it (Recreate::automatic) or drop that step",
-        shown(state.table), state.line, step->line));
+    fail(fmt::format("batch_alter_table({})", shown(state.table)), step->line,
+         "this step needs SQLite to recreate the table, but the batch says recreate = Recreate::never. Allow it "
+         "(Recreate::automatic) or drop the step");
   }
   if (sink.offline()) {
-    throw Error(fmt::format(
-        "batch_alter_table({}) at line {} of the migration: on SQLite this batch recreates the table, which needs "
-        "the table's current definition read from the database, and offline (--sql) there is no database. Run "
-        "this migration online, or keep offline batches to what SQLite does in place (add a plain column, rename "
-        "a column, create or drop an index)",
-        shown(state.table), state.line));
+    fail(fmt::format("batch_alter_table({})", shown(state.table)), state.line,
+         "on SQLite this batch recreates the table, which needs the table's current definition read from the "
+         "database, and offline (--sql) there is no database. Run this migration online, or keep offline batches "
+         "to what SQLite does in place (add a plain column, rename a column, create or drop an index)");
   }
   SqliteRecreate(sink, state).run();
 }

@@ -123,13 +123,17 @@ std::string describe(std::string_view operation, std::initializer_list<std::stri
   return out + ")";
 }
 
+void fail(const std::string& description, unsigned line, const std::string& reason) {
+  throw OperationError(fmt::format("{} at line {} of the migration: {}", description, line, reason), line);
+}
+
 void perform(StatementSink& sink, const std::string& description, unsigned line,
              const std::function<std::vector<std::string>(const DdlDialect&)>& render) {
   std::vector<std::string> statements;
   try {
     statements = render(ddl_dialect(sink.dialect()));
   } catch (const Error& e) {
-    throw Error(fmt::format("{} at line {} of the migration: {}", description, line, e.what()));
+    fail(description, line, e.what());
   }
   for (const auto& statement : statements) sink.run(statement, line);
 }
@@ -313,8 +317,7 @@ void Op::add_column(StringRef table, const Column& column, Line line) {
   try {
     def = to_column(column.spec);
   } catch (const Error& e) {
-    throw Error(fmt::format("{} at line {} of the migration: {}",
-                            describe("add_column", {owned(table), owned(column.spec.name)}), line.value, e.what()));
+    fail(describe("add_column", {owned(table), owned(column.spec.name)}), line.value, e.what());
   }
   detail::add_column(*sink_, owned(table), def, line.value);
 }
@@ -359,8 +362,7 @@ void Op::create_foreign_key_with(StringRef name, StringRef source_table, StringR
   try {
     fk = to_foreign_key(owned(local_columns), referent_table, owned(remote_columns), name, options);
   } catch (const Error& e) {
-    throw Error(fmt::format("{} at line {} of the migration: {}",
-                            describe("create_foreign_key", {owned(name), owned(source_table)}), line.value, e.what()));
+    fail(describe("create_foreign_key", {owned(name), owned(source_table)}), line.value, e.what());
   }
   detail::add_constraint(*sink_, owned(source_table), {ConstraintDef::Kind::foreign_key, fk.name, {}, fk, {}},
                          line.value);
@@ -406,8 +408,7 @@ void Op::bulk_insert_with(StringRef table, ListRef<StringRef> columns, const Par
   try {
     statement = ddl_dialect(sink_->dialect()).insert_row(owned(table), owned(columns));
   } catch (const Error& e) {
-    throw Error(fmt::format("{} at line {} of the migration: {}", describe("bulk_insert", {owned(table)}), line.value,
-                            e.what()));
+    fail(describe("bulk_insert", {owned(table)}), line.value, e.what());
   }
   for (unsigned long row = 0; row < rows; ++row) {
     std::vector<Value> params;

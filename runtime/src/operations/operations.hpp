@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ddl/dialect.hpp"
+#include "operations/operation_error.hpp"
 #include "retort/op.hpp"
 #include "statement_sink.hpp"
 
@@ -29,6 +30,9 @@ Value to_value(const Param& param);
 
 // `op.name("a", "b")`, how messages show an operation.
 std::string describe(std::string_view operation, std::initializer_list<std::string_view> arguments);
+
+// Throws OperationError: "<description> at line N of the migration: <reason>".
+[[noreturn]] void fail(const std::string& description, unsigned line, const std::string& reason);
 
 // Renders with the sink's dialect and runs the statements. A rendering
 // failure (refused operation, bad name) becomes an Error naming the
