@@ -29,8 +29,10 @@ struct CheckedSet {
   std::optional<RevisionMap> map;
 };
 
+// Loads and checks a set. Errors are always printed; warnings only when
+// asked (the build prints them, `heads` and friends stay quiet).
 std::optional<CheckedSet> load_checked(const MigrationSetOptions& options, const std::string& set_name,
-                                       bool require_single_head, std::ostream& err, Diagnostics* warnings_out,
+                                       bool require_single_head, bool print_warnings, std::ostream& err,
                                        std::ostream* stats = nullptr) {
   CheckedSet checked{load_migration_set(options), {}, std::nullopt};
   if (stats)
@@ -43,8 +45,7 @@ std::optional<CheckedSet> load_checked(const MigrationSetOptions& options, const
                                      {set_name, checked.set.directory, require_single_head});
   diagnostics.insert(diagnostics.end(), graph.diagnostics.begin(), graph.diagnostics.end());
   const auto errors = count_errors(diagnostics);
-  if (errors > 0 || warnings_out == nullptr) print_diagnostics(diagnostics, err);
-  else *warnings_out = diagnostics;
+  if (errors > 0 || print_warnings) print_diagnostics(diagnostics, err);
   if (errors > 0) {
     err << "retortc: " << errors << (errors == 1 ? " error" : " errors") << " in the migration set "
         << checked.set.directory << "\n";
@@ -233,7 +234,7 @@ std::string slug_of(const std::string& message) {
 }
 
 int run_compile(const CompileRequest& request, std::ostream& out, std::ostream& err) {
-  auto checked = load_checked(request.set, request.name, /*require_single_head=*/true, err, nullptr,
+  auto checked = load_checked(request.set, request.name, /*require_single_head=*/true, /*print_warnings=*/true, err,
                               request.verbose ? &out : nullptr);
   if (!checked) return 1;
   const auto summary = write_registry(checked->set.sources, checked->order,
@@ -245,8 +246,7 @@ int run_compile(const CompileRequest& request, std::ostream& out, std::ostream& 
 }
 
 int run_revision(const RevisionRequest& request, std::ostream& out, std::ostream& err) {
-  Diagnostics warnings;
-  auto checked = load_checked(request.set, "<name>", false, err, &warnings);
+  auto checked = load_checked(request.set, "<name>", false, false, err);
   if (!checked) return 1;
   const auto& map = *checked->map;
   NewRevision revision{request.rev_id.empty() ? fresh_revision_id() : request.rev_id, {}, request.message,
@@ -295,8 +295,7 @@ int run_revision(const RevisionRequest& request, std::ostream& out, std::ostream
 }
 
 int run_merge(const MergeRequest& request, std::ostream& out, std::ostream& err) {
-  Diagnostics warnings;
-  auto checked = load_checked(request.set, "<name>", false, err, &warnings);
+  auto checked = load_checked(request.set, "<name>", false, false, err);
   if (!checked) return 1;
   const auto& map = *checked->map;
   std::vector<std::string> parents;
@@ -322,8 +321,7 @@ int run_merge(const MergeRequest& request, std::ostream& out, std::ostream& err)
 }
 
 int run_heads(const MigrationSetOptions& set, std::ostream& out, std::ostream& err) {
-  Diagnostics warnings;
-  auto checked = load_checked(set, "<name>", false, err, &warnings);
+  auto checked = load_checked(set, "<name>", false, false, err);
   if (!checked) return 1;
   for (const auto& head : checked->map->heads())
     out << describe(*checked->map, head, false, false, false) << '\n';
@@ -331,8 +329,7 @@ int run_heads(const MigrationSetOptions& set, std::ostream& out, std::ostream& e
 }
 
 int run_branches(const MigrationSetOptions& set, std::ostream& out, std::ostream& err) {
-  Diagnostics warnings;
-  auto checked = load_checked(set, "<name>", false, err, &warnings);
+  auto checked = load_checked(set, "<name>", false, false, err);
   if (!checked) return 1;
   const auto& map = *checked->map;
   for (const auto& point : map.branch_points()) {
@@ -345,8 +342,7 @@ int run_branches(const MigrationSetOptions& set, std::ostream& out, std::ostream
 }
 
 int run_history(const MigrationSetOptions& set, const std::string& range, std::ostream& out, std::ostream& err) {
-  Diagnostics warnings;
-  auto checked = load_checked(set, "<name>", false, err, &warnings);
+  auto checked = load_checked(set, "<name>", false, false, err);
   if (!checked) return 1;
   std::string lower = "base", upper = "heads";
   if (!range.empty()) {

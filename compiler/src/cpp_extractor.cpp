@@ -238,11 +238,11 @@ class Extractor {
     // it crashes Clang 14.
     if (!revision_->getInit() || revision_->getInit()->containsErrors()) return;
     const clang::APValue* value = revision_->evaluateValue();
-    if (!value || !revision_->getInit()) {
-      const auto location = revision_->getInit() ? revision_->getInit()->getBeginLoc() : revision_->getLocation();
+    if (!value) {
       if (trust_absence_)
-        error(location, "the initializer of `revision` is not a compile-time constant; use string literals and "
-                        "`retort::base` only");
+        error(revision_->getInit()->getBeginLoc(),
+              "the initializer of `revision` is not a compile-time constant; use string literals and "
+              "`retort::base` only");
       return;
     }
     const auto* record = revision_->getType().getCanonicalType()->getAsCXXRecordDecl();
