@@ -309,6 +309,8 @@ MigrationSource parse_sql_migration(std::string_view raw_content, const std::str
   MigrationSource source;
   source.kind = SourceKind::sql;
   source.path = path;
+  // Editors on Windows may start the file with a UTF-8 byte order mark.
+  if (raw_content.starts_with("\xEF\xBB\xBF")) raw_content.remove_prefix(3);
   const std::string content = normalize_line_endings(raw_content);
 
   auto error = [&](unsigned line, unsigned column, std::string message) {

@@ -154,13 +154,13 @@ TEST(SqlMigration, BaseAndEmptyRevisesMeanAFirstRevision) {
   }
 }
 
-TEST(SqlMigration, CrlfFilesParseLikeLfFiles) {
+TEST(SqlMigration, CrlfFilesWithByteOrderMarkParseLikeLfFiles) {
   const std::string lf = "-- Revision ID: a1\n-- Revises: base\n-- Message: first\n-- retort:upgrade\nSELECT 1;\n"
                          "-- retort:downgrade\nSELECT 2;\n";
   std::string crlf;
   for (const char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
   const auto a = parse_sql_migration(lf, "/m/a1.sql");
-  const auto b = parse_sql_migration(crlf, "/m/a1.sql");
+  const auto b = parse_sql_migration("\xEF\xBB\xBF" + crlf, "/m/a1.sql");  // as Windows editors save it
   EXPECT_TRUE(b.diagnostics.empty());
   EXPECT_EQ(b.id.value, "a1");
   EXPECT_EQ(b.message.value, "first");
