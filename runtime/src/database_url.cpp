@@ -171,6 +171,15 @@ DatabaseUrl parse_sqlite(std::string_view scheme, std::string_view rest, std::st
   return url;
 }
 
+// A URL too broken to parse ("postgresql//user:pw@host/db") may still hold a
+// password: mask from the first ':' to the last '@' before showing it.
+std::string without_credentials(std::string_view text) {
+  const std::size_t at = text.rfind('@');
+  const std::size_t colon = text.find(':');
+  if (at == std::string_view::npos || colon == std::string_view::npos || colon > at) return std::string(text);
+  return fmt::format("{}{}{}", text.substr(0, colon + 1), kMask, text.substr(at));
+}
+
 }  // namespace
 
 DatabaseUrl DatabaseUrl::parse(std::string_view text) {
@@ -187,7 +196,7 @@ DatabaseUrl DatabaseUrl::parse(std::string_view text) {
     throw UrlError(fmt::format(
         "invalid database URL '{}': expected postgresql://user:password@host:port/dbname, a libpq "
         "connection string (host=... dbname=...), or sqlite:///path.db",
-        text));
+        without_credentials(text)));
   }
   std::string_view scheme = text.substr(0, separator);
   std::string_view rest = text.substr(separator + 3);
