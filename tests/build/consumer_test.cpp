@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <set>
+#include <vector>
 
 #include "build_support.hpp"
 #include "test_support.hpp"
@@ -57,6 +58,21 @@ void build_and_migrate(const fs::path& source, const fs::path& build_dir, const 
   ASSERT_EQ(downgraded.status, 0) << downgraded.output;
   tables = sqlite_tables(database);
   EXPECT_FALSE(tables.count("customers") || tables.count("orders")) << downgraded.output;
+
+  // `revision` reaches the retortc and the source directory the generated
+  // main was given, and the next build compiles the new file in.
+  CommandResult revised = run(migrate + " revision -m 'add refunds'");
+  ASSERT_EQ(revised.status, 0) << revised.output;
+  std::vector<fs::path> written;
+  for (const auto& entry : fs::directory_iterator(source / "migrations"))
+    if (entry.path().filename().string().ends_with("_add_refunds.cpp")) written.push_back(entry.path());
+  ASSERT_EQ(written.size(), 1u) << revised.output;
+  std::string new_id = written[0].filename().string().substr(0, written[0].filename().string().find('_'));
+  CommandResult rebuilt = build(build_dir);
+  ASSERT_EQ(rebuilt.status, 0) << rebuilt.output;
+  CommandResult relisted = run(shell_quote((build_dir / "list_revisions").string()));
+  EXPECT_EQ(relisted.output, "1c0ffee1d2e3 base create customers\n5e7a9b2c4d6f 1c0ffee1d2e3 create orders\n" +
+                                 new_id + " 5e7a9b2c4d6f add refunds\n");
 }
 
 TEST(Consumer, FindPackageAfterInstall) {
