@@ -1,6 +1,9 @@
 // The SQL migration header parser and statement splitter (retort_sqlsource).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 #include "sql_source.hpp"
 
 namespace retort::compiler {
@@ -97,6 +100,27 @@ TEST(SqlSplit, DropsCommentOnlyPiecesAndKeepsAFinalStatementWithoutSemicolon) {
   const auto result = split_sql_statements("-- nothing here\n;\n/* nor here */;\nSELECT 2");
   EXPECT_EQ(texts(result), (std::vector<std::string>{"SELECT 2"}));
   EXPECT_EQ(lines(result), (std::vector<unsigned>{4}));
+}
+
+// Random text made of the characters the splitter cares about: it must
+// never crash or hang, and every statement must be a piece of the input on
+// a line that exists.
+TEST(SqlSplit, SurvivesArbitraryInput) {
+  static constexpr char alphabet[] = "'\"$;-/*\\\nEeBbGIN ATOMICTRGEND()x1_\r\t";
+  std::mt19937 random(20261121);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text(random() % 120, ' ');
+    for (auto& c : text) c = alphabet[random() % (sizeof alphabet - 1)];
+    const auto result = split_sql_statements(text, 5);
+    const auto line_count = static_cast<unsigned>(std::count(text.begin(), text.end(), '\n')) + 5;
+    for (const auto& statement : result.statements) {
+      EXPECT_FALSE(statement.text.empty());
+      EXPECT_NE(text.find(statement.text), std::string::npos) << text;
+      EXPECT_GE(statement.line, 5u);
+      EXPECT_LE(statement.line, line_count);
+    }
+    for (const auto& problem : result.problems) EXPECT_LE(problem.line, line_count);
+  }
 }
 
 TEST(SqlMigration, ReadsHeaderFieldsWithLocations) {
