@@ -92,6 +92,12 @@ TEST(RevisionMapFacts, HeadsBasesBranchAndMergePoints) {
   EXPECT_TRUE(map.is_head("5000merge"));
   EXPECT_TRUE(map.is_base("1000base"));
   EXPECT_FALSE(map.is_head("3000left"));
+  EXPECT_TRUE(map.is_real_head("5000merge"));
+  RevisionMap with_dependency({rev("1000base"), rev("2000core", {"1000base"}), rev("3000plugin", {}, {}, {"2000core"})});
+  EXPECT_TRUE(with_dependency.is_head("2000core"));  // nothing names it as down_revision
+  EXPECT_FALSE(with_dependency.is_real_head("2000core"));  // but 3000plugin depends on it
+  EXPECT_EQ(with_dependency.heads(), (Rows{"2000core", "3000plugin"}));
+  EXPECT_EQ(with_dependency.real_heads(), Rows{"3000plugin"});
   EXPECT_EQ(map.next_revisions("2000trunk"), (Rows{"3000left", "4000right"}));
   EXPECT_EQ(map.branch_points(), Rows{"2000trunk"});
   EXPECT_NE(refusal([&] { map.get("nope"); }).find("No such revision 'nope'"), std::string::npos);

@@ -46,7 +46,11 @@ struct MigrationStep {
   bool upgrade;
   std::vector<std::string> heads_before;  // version table before this step
   std::vector<std::string> heads_after;   // version table after this step
-  std::vector<VersionTableChange> changes;  // heads_before -> heads_after, as Alembic writes it
+  // heads_before -> heads_after, the statements Alembic's HeadMaintainer
+  // issues. Where Alembic picks among several rows by Python set order (a
+  // merge or unmerge while other branches' rows are present), Retort takes
+  // the down revisions in their declared order; the resulting table is the same.
+  std::vector<VersionTableChange> changes;
 };
 
 // The outcome of `stamp`: the statements and the final table.
@@ -76,6 +80,7 @@ class RevisionMap {
 
   // Per-revision facts for `heads`, `branches`, `history` output and retortc.
   bool is_head(std::string_view id) const;
+  bool is_real_head(std::string_view id) const;  // no child by down_revision or depends_on
   bool is_base(std::string_view id) const;
   bool is_branch_point(std::string_view id) const;  // > 1 child by down_revision
   bool is_merge_point(std::string_view id) const;   // > 1 down_revision

@@ -109,6 +109,9 @@ std::vector<std::string> RevisionMap::bases() const { return names(*graph_, grap
 bool RevisionMap::is_head(std::string_view id) const {
   return graph_->at(graph_->ids.at(get(id).id)).next.empty();
 }
+bool RevisionMap::is_real_head(std::string_view id) const {
+  return graph_->at(graph_->ids.at(get(id).id)).all_next.empty();
+}
 bool RevisionMap::is_base(std::string_view id) const { return get(id).down_revisions.empty(); }
 bool RevisionMap::is_branch_point(std::string_view id) const {
   return graph_->at(graph_->ids.at(get(id).id)).next.size() > 1;
