@@ -116,7 +116,7 @@ std::string lower(std::string_view text) {
 
 // ---------------------------------------------------------------- SQL text scanning
 
-// Calls `on_identifier(start, length, name)` for every identifier in `sql`
+// Calls `on_identifier(start, length, name, quoted)` for every identifier in `sql`
 // (bare words and "quoted", `quoted`, [quoted] names), skipping literals.
 template <class F>
 void scan_identifiers(std::string_view sql, F&& on_identifier) {
