@@ -62,8 +62,9 @@ struct SetFlags {
     MigrationSetOptions options;
     options.directory = directory;
     options.cpp.resource_dir = resource_dir;
-    options.cpp.include_dirs.push_back(default_runtime_include_dir());
     for (const auto& include : include_dirs) options.cpp.include_dirs.push_back(fs::absolute(include).string());
+    // Last, so that the runtime headers passed with -I (by CMake) win.
+    options.cpp.include_dirs.push_back(default_runtime_include_dir());
     options.cpp.defines = defines;
     options.tool_version = tool_identity();
     options.jobs = jobs;
