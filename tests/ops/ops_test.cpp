@@ -517,6 +517,22 @@ TEST(OpsPostgres, EnumTypesByHandAndInAddColumn) {
   op.drop_column("people", "mood");
   op.drop_enum("mood");
   EXPECT_EQ(database->schema(), before);
+
+  // A text column becomes an enum: the type is created first, USING converts.
+  op.add_column("people", Column("status", Text));
+  op.execute("INSERT INTO people (status) VALUES ('active')");
+  op.alter_column("people", "status",
+                  {.type = Enum("status", {"active", "gone"}), .using_expression = "status::status"});
+  expect_lines(database->schema(), {"column people.2 status status", "enum status active,gone"});
+  EXPECT_EQ(database->value("SELECT status FROM people"), "active");
+  // drop_table takes the table's columns too, and drops their enum types.
+  op.create_table("visits", Column("id", Integer).primary_key(),
+                  Column("person_id", Integer).references("people.id").references_name("fk_visits_person"),
+                  Column("kind", Enum("visit_kind", {"call", "meeting"})));
+  expect_lines(database->schema(), {"constraint visits fk_visits_person FOREIGN KEY (person_id) REFERENCES people(id)",
+                                    "enum visit_kind call,meeting"});
+  op.drop_table("visits", Column("kind", Enum("visit_kind")));
+  EXPECT_EQ(database->schema().find("visit_kind"), std::string::npos) << database->schema();
 }
 
 }  // namespace
