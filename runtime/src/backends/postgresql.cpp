@@ -84,9 +84,17 @@ class PostgresBackend final : public Backend {
   bool in_transaction() const override { return in_transaction_; }
 
  private:
+  // libpq waits forever for a host that drops packets; a bounded attempt
+  // lets connect() retry until its own deadline.
+  static std::string with_connect_timeout(const std::string& conninfo) {
+    if (conninfo.find("connect_timeout") != std::string::npos) return conninfo;
+    if (!conninfo.starts_with("postgresql://")) return conninfo + " connect_timeout=10";
+    return conninfo + (conninfo.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
+  }
+
   static std::unique_ptr<pqxx::connection> open(const DatabaseUrl& url) {
     try {
-      return std::make_unique<pqxx::connection>(url.target);
+      return std::make_unique<pqxx::connection>(with_connect_timeout(url.target));
     } catch (const std::exception& e) {
       std::string message = url.redact(trimmed(e.what()));
       std::string text = fmt::format("could not connect to {}: {}", url.display, message);
