@@ -61,11 +61,11 @@ TEST_P(OpsTest, CreateTableWithKeysDefaultsConstraintsAndCommentsThenDropIt) {
                     Column("note", Text).comment("free text"),
                     CheckConstraint("total >= 0", {.name = "ck_orders_total"}),
                     UniqueConstraint({"user_id", "status"}, {.name = "uq_orders_user_status"}),
-                    TableComment{"customer orders"});
+                    TableComment{"customer's orders"});
   std::string created = schema();
   if (postgres()) {
     expect_lines(created, {
-        "table orders comment=customer orders",
+        "table orders comment=customer's orders",
         "column orders.1 id integer NOT NULL DEFAULT nextval('orders_id_seq'::regclass)",
         "column orders.2 user_id integer NOT NULL",
         "column orders.3 status character varying(20) NOT NULL DEFAULT 'new'::character varying",
