@@ -141,6 +141,37 @@ TEST_P(Upgrade, BranchesMergesLabelsAndDependenciesKeepSchemaAndVersionTableInSt
   check("upgrade heads");
 }
 
+TEST_P(Upgrade, EveryTargetFormMovesTheDatabase) {
+  EXPECT_EQ(ids(upgrade(kLinearRegistry, url(), "r1+1", quick())), (std::vector<std::string>{"r1", "r2"}));
+  EXPECT_EQ(ids(downgrade(kLinearRegistry, url(), "r2-1", quick())), std::vector<std::string>{"r2"});
+  EXPECT_EQ(version_rows(), Strings{"r1"});
+  EXPECT_EQ(ids(upgrade(kLinearRegistry, url(), "+2", quick())), (std::vector<std::string>{"r2", "r3"}));
+  EXPECT_EQ(ids(downgrade(kLinearRegistry, url(), "-2", quick())), (std::vector<std::string>{"r3", "r2"}));
+  EXPECT_EQ(ids(upgrade(kLinearRegistry, url(), "heads", quick())), (std::vector<std::string>{"r2", "r3"}));
+  EXPECT_EQ(revision_tables(), (Strings{"r1", "r2", "r3"}));
+
+  // Prefixes shorter than four characters are refused, as Alembic does.
+  try {
+    downgrade(kLinearRegistry, url(), "r", quick());
+    FAIL() << "one-character prefix accepted";
+  } catch (const RevisionError& e) {
+    EXPECT_NE(std::string(e.what()).find("four characters"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(upgrade(kLinearRegistry, url(), "nosuchrevision", quick()), RevisionError);
+  EXPECT_EQ(version_rows(), Strings{"r3"});
+}
+
+TEST_P(Upgrade, LabelRelativeTargets) {
+  upgrade(kBranchyRegistry, url(), "extra@+1", quick());
+  EXPECT_EQ(version_rows(), Strings{"x1"});
+  upgrade(kBranchyRegistry, url(), "c1", quick());
+  EXPECT_EQ(version_rows(), (Strings{"x1", "c1"}));
+  EXPECT_EQ(revision_tables(), implied(kBranchyRegistry, version_rows()));
+  downgrade(kBranchyRegistry, url(), "extra@-1", quick());
+  EXPECT_EQ(version_rows(), Strings{"c1"});
+  EXPECT_EQ(revision_tables(), implied(kBranchyRegistry, version_rows()));
+}
+
 TEST_P(Upgrade, HeadWithSeveralHeadsIsRefusedAsAlembicRefuses) {
   try {
     upgrade(kBranchyRegistry, url(), "head", quick());
