@@ -64,7 +64,7 @@ struct Line {
 // A name plus the caller's line, for variadic operations where a trailing
 // `Line` argument cannot have a default.
 struct LocatedName {
-  StringRef text;
+  StringRef text = {};
   unsigned line;
   constexpr LocatedName(const char* s, unsigned line = __builtin_LINE()) : text(s), line(line) {}
   template <class S>
@@ -76,7 +76,7 @@ struct LocatedName {
 // (`sql("now()")`), an index expression (`sql("lower(email)")`). Inserted
 // verbatim, so never build it from untrusted input.
 struct Sql {
-  StringRef text;
+  StringRef text = {};
 };
 constexpr Sql sql(StringRef text) { return Sql{text}; }
 
@@ -102,7 +102,7 @@ struct Type {
   int precision = -1;  // Numeric(p, s)
   int scale = -1;
   bool timezone = false;               // DateTime, Time
-  StringRef name;                      // Enum type name, Raw SQL type
+  StringRef name = {};                      // Enum type name, Raw SQL type
   const StringRef* values = nullptr;   // Enum labels; none: an existing type
   unsigned long value_count = 0;
   unsigned char array_dimensions = 0;  // Array(Array(T)) has 2
@@ -224,7 +224,7 @@ class DefaultValue {
 
  private:
   Kind kind_ = Kind::none;
-  StringRef text_;
+  StringRef text_ = {};
   long long integer_ = 0;
   double real_ = 0;
 };
@@ -255,7 +255,7 @@ class Param {
 
  private:
   Kind kind_ = Kind::null;
-  StringRef text_;
+  StringRef text_ = {};
   long long integer_ = 0;
   double real_ = 0;
 };
@@ -273,8 +273,8 @@ struct ListRef {
 // Foreign-key options. ondelete/onupdate: "CASCADE", "SET NULL",
 // "SET DEFAULT", "RESTRICT" or "NO ACTION" (anything else is refused).
 struct ForeignKeyOptions {
-  StringRef ondelete;
-  StringRef onupdate;
+  StringRef ondelete = {};
+  StringRef onupdate = {};
   bool deferrable = false;
   bool initially_deferred = false;
   // PostgreSQL: add the constraint NOT VALID (no scan of existing rows,
@@ -283,20 +283,20 @@ struct ForeignKeyOptions {
 };
 
 struct ColumnSpec {
-  StringRef name;
+  StringRef name = {};
   Type type;
   bool primary_key = false;
   signed char nullable = -1;       // -1: not said (nullable unless primary key)
   signed char autoincrement = -1;  // -1: auto (a lone integer primary key)
   bool unique = false;
   bool index = false;
-  DefaultValue server_default;
-  StringRef comment;
+  DefaultValue server_default = {};
+  StringRef comment = {};
   bool has_comment = false;
-  StringRef references_table;  // empty: no foreign key
-  StringRef references_column;
-  StringRef references_name;
-  ForeignKeyOptions references_options;
+  StringRef references_table = {};  // empty: no foreign key
+  StringRef references_column = {};
+  StringRef references_name = {};
+  ForeignKeyOptions references_options = {};
 };
 
 // A column of create_table / add_column, configured fluently:
@@ -341,7 +341,7 @@ class Column {
 // ---------------------------------------------------------------- table constraints
 
 struct ConstraintOptions {
-  StringRef name;  // empty: the database names it
+  StringRef name = {};  // empty: the database names it
 };
 
 // Table-level items of create_table, after the columns.
@@ -350,7 +350,7 @@ struct PrimaryKeyConstraint {
   constexpr PrimaryKeyConstraint(const StringRef (&columns)[N], ConstraintOptions options = {})
       : columns{columns, N}, name(options.name) {}
   ListRef<StringRef> columns;
-  StringRef name;
+  StringRef name = {};
 };
 
 struct UniqueConstraint {
@@ -358,13 +358,13 @@ struct UniqueConstraint {
   constexpr UniqueConstraint(const StringRef (&columns)[N], ConstraintOptions options = {})
       : columns{columns, N}, name(options.name) {}
   ListRef<StringRef> columns;
-  StringRef name;
+  StringRef name = {};
 };
 
 struct ForeignKeyConstraintOptions {
-  StringRef name;
-  StringRef ondelete;
-  StringRef onupdate;
+  StringRef name = {};
+  StringRef ondelete = {};
+  StringRef onupdate = {};
   bool deferrable = false;
   bool initially_deferred = false;
 };
@@ -377,22 +377,22 @@ struct ForeignKeyConstraint {
       : columns{columns, N}, referent_table(referent_table),
         referent_columns{referent_columns, N}, options(options) {}
   ListRef<StringRef> columns;
-  StringRef referent_table;
+  StringRef referent_table = {};
   ListRef<StringRef> referent_columns;
-  ForeignKeyConstraintOptions options;
+  ForeignKeyConstraintOptions options = {};
 };
 
 struct CheckConstraint {
   // `condition` is raw SQL, e.g. "price >= 0".
   constexpr CheckConstraint(StringRef condition, ConstraintOptions options = {})
       : condition(condition), name(options.name) {}
-  StringRef condition;
-  StringRef name;
+  StringRef condition = {};
+  StringRef name = {};
 };
 
 // A table comment inside create_table (ignored by SQLite).
 struct TableComment {
-  StringRef text;
+  StringRef text = {};
 };
 
 // ---------------------------------------------------------------- indexes
@@ -400,7 +400,7 @@ struct TableComment {
 // One entry of an index's column list: a column name, `sql("lower(email)")`
 // for an expression, or `desc("created_at")` for descending order.
 struct IndexColumn {
-  StringRef text;
+  StringRef text = {};
   bool expression = false;
   bool descending = false;
 
@@ -418,7 +418,7 @@ constexpr IndexColumn desc(IndexColumn column) {
 
 struct IndexOptions {
   bool unique = false;
-  StringRef where;  // partial index condition, raw SQL (PostgreSQL and SQLite)
+  StringRef where = {};  // partial index condition, raw SQL (PostgreSQL and SQLite)
   // PostgreSQL CREATE INDEX CONCURRENTLY; must run inside
   // `op.autocommit_block`. Ignored on SQLite.
   bool concurrently = false;
@@ -426,7 +426,7 @@ struct IndexOptions {
 };
 
 struct DropIndexOptions {
-  StringRef table;            // informational, as Alembic's table_name
+  StringRef table = {};            // informational, as Alembic's table_name
   bool concurrently = false;  // PostgreSQL; inside op.autocommit_block
   bool if_exists = false;
 };
@@ -442,7 +442,7 @@ inline constexpr NoDefault no_default{};
 
 struct DefaultChange {
   bool given = false;
-  DefaultValue value;  // kind none with given: drop the default
+  DefaultValue value = {};  // kind none with given: drop the default
 
   constexpr DefaultChange() = default;
   constexpr DefaultChange(NoDefault) : given(true) {}
@@ -473,7 +473,7 @@ struct BoolChange {
 
 struct TextChange {
   bool given = false;
-  StringRef text;
+  StringRef text = {};
   constexpr TextChange() = default;
   constexpr TextChange(const char* t) : given(true), text(t) {}
   template <class S>
@@ -486,19 +486,19 @@ struct TextChange {
 //   op.alter_column("users", "email", {.nullable = false});
 //   op.alter_column("tasks", "description", {.new_column_name = "details"});
 struct AlterColumnOptions {
-  TypeChange type;
-  BoolChange nullable;
-  DefaultChange server_default;
-  TextChange new_column_name;
-  TextChange comment;  // an empty comment removes it
+  TypeChange type = {};
+  BoolChange nullable = {};
+  DefaultChange server_default = {};
+  TextChange new_column_name = {};
+  TextChange comment = {};  // an empty comment removes it
   // PostgreSQL: the USING expression of a type change, e.g. "amount::numeric".
-  TextChange using_expression;
+  TextChange using_expression = {};
   // What the column is now, as Alembic's existing_* arguments: they document
   // the change (and the downgrade reads naturally), but neither PostgreSQL nor
   // SQLite needs them (SQLite's batch mode reads the table from the catalog).
-  TypeChange existing_type;
-  BoolChange existing_nullable;
-  DefaultChange existing_server_default;
+  TypeChange existing_type = {};
+  BoolChange existing_nullable = {};
+  DefaultChange existing_server_default = {};
 };
 
 // ---------------------------------------------------------------- batch
