@@ -86,11 +86,16 @@ TEST(Consumer, AddSubdirectoryOfTheSourceTree) {
   retort::test::TempDir dir;
   copy_tree(Paths::projects() / "consumer", dir / "project");
   // The runtime builds from source; retortc is this build's, so the test
-  // does not link LLVM again.
+  // does not link LLVM again. Retort's own tests and samples stay out of a
+  // project that adds it (they default to off when Retort is not top level).
   build_and_migrate(dir / "project", dir / "build",
                     "-DRETORT_SOURCE_DIR=" + shell_quote(Paths::retort_source().string()) +
-                        " -DRETORT_BUILD_COMPILER=OFF -DRETORT_BUILD_TESTS=OFF -DRETORT_RETORTC=" +
-                        shell_quote(Paths::retortc().string()) + " -DCMAKE_PREFIX_PATH=");
+                        " -DRETORT_BUILD_COMPILER=OFF -DRETORT_RETORTC=" + shell_quote(Paths::retortc().string()) +
+                        " -DCMAKE_PREFIX_PATH=");
+  ASSERT_TRUE(fs::exists(dir / "build" / "retort" / "runtime"));
+  EXPECT_FALSE(fs::exists(dir / "build" / "retort" / "migrations"))
+      << "Retort's sample set was configured into the consumer's build";
+  EXPECT_FALSE(fs::exists(dir / "build" / "retort" / "tests")) << "Retort's tests were configured into the consumer's build";
 }
 
 }  // namespace
