@@ -76,7 +76,16 @@ std::vector<std::string> VersionTable::read(Backend& db) const {
   return heads;
 }
 
-void VersionTable::ensure_exists(Backend& db) const { db.execute(create_sql(true)); }
+void VersionTable::ensure_exists(Backend& db) const {
+  try {
+    db.execute(create_sql(true));
+  } catch (const DatabaseError& e) {
+    throw DatabaseError(fmt::format(
+        "could not create the version table {} in {}: {}\nCheck --version-table-schema (the schema must exist) and "
+        "that the user may create tables there.",
+        qualified_, db.url().display, e.what()));
+  }
+}
 
 void VersionTable::apply(Backend& db, const VersionTableChange& change) const {
   db.execute(change_sql(change));
