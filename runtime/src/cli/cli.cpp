@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "backend.hpp"
 #include "migrator.hpp"
@@ -137,16 +138,21 @@ struct Formatter {
     return node.down_revisions.empty() ? "<base>" : comma_list(node.down_revisions);
   }
 
+  // Indexed on first use: history over thousands of revisions asks for each.
   const Migration* source(const std::string& id) const {
-    for (const Migration& m : settings.registry.migrations) {
-      if (m.id == id) return &m;
+    if (sources_.empty()) {
+      for (const Migration& m : settings.registry.migrations) sources_.emplace(m.id, &m);
     }
-    return nullptr;
+    auto it = sources_.find(id);
+    return it == sources_.end() ? nullptr : it->second;
   }
 
   bool real_head(const std::string& id) const {
-    auto heads = map.real_heads();
-    return std::find(heads.begin(), heads.end(), id) != heads.end();
+    if (!real_heads_) {
+      std::vector<std::string> heads = map.real_heads();
+      real_heads_.emplace(heads.begin(), heads.end());
+    }
+    return real_heads_->count(id) > 0;
   }
 
   std::string head_only(const RevisionNode& node, bool include_branches, bool include_doc, bool include_parents,
@@ -209,6 +215,9 @@ struct Formatter {
     if (!current.empty()) j["is_current"] = current.count(node.id) > 0;
     return j;
   }
+
+  mutable std::unordered_map<std::string_view, const Migration*> sources_;
+  mutable std::optional<std::set<std::string>> real_heads_;
 };
 
 // ---- commands --------------------------------------------------------------
