@@ -1,0 +1,46 @@
+// `<name>-migrate`'s safety flags (lock, history, timeouts) and the
+// `verify` and `repair` commands.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "backend.hpp"
+#include "lock.hpp"
+#include "migrator.hpp"
+
+namespace retort::cli {
+
+struct SafetyFlags {
+  std::string lock_mode = "auto";
+  std::string lock_wait = "120s";
+  std::string lease_duration = "300s";
+  std::string history_table = "retort_history";
+  std::string lock_timeout = "5s";
+  std::string statement_timeout = "0";
+  std::vector<std::string> migration_lock_timeouts;       // REV=DURATION
+  std::vector<std::string> migration_statement_timeouts;  // REV=DURATION
+  bool allow_modified = false;
+
+  // Valid after parsing (the flags are checked by CLI11).
+  SafetyOptions options() const;
+};
+
+// The global flags (every command that touches the database).
+void add_safety_flags(CLI::App& app, SafetyFlags& flags);
+
+// Prints every applied revision with its checksum status; 1 when a migration
+// changed or a step was interrupted.
+int run_verify(detail::Backend& db, const detail::Migrator& migrator, const SafetyOptions& options,
+               const std::string& schema, const std::string& format);
+// Takes the lock and records the current checksums (see Safeguard::repair).
+int run_repair(detail::Backend& db, const detail::Migrator& migrator, const SafetyOptions& options,
+               const std::string& schema);
+// For `check`: throws when a migration changed (unless --allow-modified) or
+// a step was interrupted.
+void check_history(detail::Backend& db, const detail::Migrator& migrator, const SafetyOptions& options,
+                   const std::string& schema);
+
+}  // namespace retort::cli

@@ -1,0 +1,73 @@
+// The applied history (`retort_history`): one row per applied, reverted,
+// stamped or repaired step, with the migration's checksum at that moment.
+// Rows of several migration sets may share the table; each row names its
+// set's version table.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backend.hpp"
+#include "retort/registry.hpp"
+#include "retort/revision_map.hpp"
+#include "version_table.hpp"
+
+namespace retort::detail {
+
+struct HistoryRow {
+  long long id = 0;
+  std::string revision;
+  std::string operation;  // upgrade, downgrade, stamp, repair
+  std::string checksum;   // empty when unknown
+  bool transactional = true;
+  std::optional<bool> success;  // empty: started and never finished
+  std::string started_at;
+  std::string error;
+};
+
+// UTC, ISO 8601, milliseconds: comparable as text in both dialects.
+std::string history_timestamp();
+// This machine's name, recorded as the client host.
+std::string this_host();
+
+class HistoryTable {
+ public:
+  // `name` is created in the version table's schema.
+  HistoryTable(std::string name, std::string_view schema, const VersionTable& version_table);
+
+  const std::string& qualified() const { return qualified_; }
+
+  void ensure_exists(Backend& db) const;
+  // Rows of this set, oldest first; empty when the table does not exist.
+  std::vector<HistoryRow> read(Backend& db) const;
+
+  // Inserts a row (finished unless `success` is empty) and returns its id.
+  long long record(Backend& db, const HistoryRow& row) const;
+  void finish(Backend& db, long long id, bool success, std::chrono::milliseconds duration,
+              const std::string& error) const;
+
+ private:
+  std::string name_;
+  std::string qualified_;
+  std::string set_;  // the version table's qualified name
+};
+
+// Called by the migrator around every step (see Migrator::observe).
+class StepObserver {
+ public:
+  virtual ~StepObserver() = default;
+  // After the step's transaction is open (or, for a non-transactional
+  // migration, with none open), before its first statement.
+  virtual void starting(Backend& db, const Migration& migration, const MigrationStep& step) = 0;
+  // After its statements and version-table changes, before its commit.
+  virtual void finished(Backend& db, const Migration& migration, const MigrationStep& step) = 0;
+  // After the rollback of a failed step; returns text to add to the error.
+  virtual std::string failed(Backend& db, const Migration& migration, const MigrationStep& step,
+                             const std::string& error) = 0;
+  // Inside a stamp's transaction, once per version-table change.
+  virtual void stamped(Backend& db, const VersionTableChange& change) = 0;
+};
+
+}  // namespace retort::detail

@@ -1,0 +1,81 @@
+// One run at a time per migration set, and the checks and records around
+// it: the lock, the applied history and the timeouts.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend.hpp"
+#include "checksums.hpp"
+#include "history_table.hpp"
+#include "retort/safety.hpp"
+#include "version_table.hpp"
+
+namespace retort::detail {
+
+class Migrator;
+
+class MigrationLock {
+ public:
+  virtual ~MigrationLock() = default;
+  // Before every migration, inside its transaction when it has one: fails
+  // when the lock was lost, so that no step runs without it.
+  virtual void confirm(Backend& db) = 0;
+};
+
+// Waits up to options.lock_wait; throws LockError naming the holder.
+std::unique_ptr<MigrationLock> acquire_migration_lock(Backend& db, const VersionTable& table,
+                                                     std::string_view schema, const SafetyOptions& options);
+
+class LockError : public Error {
+ public:
+  using Error::Error;
+};
+
+enum class GuardedCommand { upgrade, downgrade, stamp, repair };
+
+// Wraps a migrator run: takes the lock when there is work, re-reads the
+// version table under it, refuses interrupted steps and (for upgrades)
+// changed migrations, and records every step in the history.
+class Safeguard final : public StepObserver {
+ public:
+  Safeguard(Backend& db, const Migrator& migrator, const SafetyOptions& options, std::string_view schema);
+  ~Safeguard() override;
+  Safeguard(const Safeguard&) = delete;
+  Safeguard& operator=(const Safeguard&) = delete;
+
+  // `has_work(heads)`: whether the command would change anything from these
+  // version-table rows. Without work no lock is taken (replicas that start
+  // at head do not queue), but the checks still apply.
+  void prepare(GuardedCommand command, const std::function<bool(const std::vector<std::string>&)>& has_work);
+
+  // Read-only comparison of history and registry (`verify`, `check`).
+  HistoryReport report();
+  // `repair` (after prepare(repair)): records the current checksum of every
+  // changed or unrecorded applied migration and clears an interrupted step.
+  // Returns one line per row written.
+  std::vector<std::string> repair();
+
+  const HistoryTable& history() const { return history_; }
+
+  void starting(Backend& db, const Migration& migration, const MigrationStep& step) override;
+  void finished(Backend& db, const Migration& migration, const MigrationStep& step) override;
+  std::string failed(Backend& db, const Migration& migration, const MigrationStep& step,
+                     const std::string& error) override;
+  void stamped(Backend& db, const VersionTableChange& change) override;
+
+ private:
+  Backend& db_;
+  const Migrator& migrator_;
+  const SafetyOptions& options_;
+  std::string schema_;
+  HistoryTable history_;
+  std::unique_ptr<MigrationLock> lock_;
+  long long step_row_ = 0;
+  std::chrono::steady_clock::time_point step_started_;
+};
+
+}  // namespace retort::detail

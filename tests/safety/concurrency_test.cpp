@@ -1,0 +1,172 @@
+// 16 processes run `upgrade head` at the same instant on one database, ten
+// rounds, on PostgreSQL (session advisory lock and lease) and SQLite
+// (lease under BEGIN IMMEDIATE): all succeed, every migration runs once.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fmt/format.h>
+
+#include "generated_set.hpp"
+#include "safety_support.hpp"
+#include "test_support.hpp"
+
+namespace retort::test {
+namespace {
+
+constexpr int kProcesses = 16;
+constexpr int kRounds = 10;
+constexpr int kSetSize = 12;
+
+long long epoch_ms_in(std::chrono::milliseconds delay) {
+  auto at = std::chrono::system_clock::now() + delay;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+}
+
+// One round: `already` revisions are applied before the race starts.
+void race(const std::string& url, const std::vector<std::string>& extra_args, int already, const TempDir& dir) {
+  Env env{{"SAFETY_SET_SIZE", std::to_string(kSetSize)}};
+  if (already > 0) {
+    Outcome pre = run_migrate({"--url", url, "upgrade", generated_id(already - 1)}, env);
+    ASSERT_EQ(pre.exit_code, 0) << pre.output;
+  }
+  env["SAFETY_START_AT"] = std::to_string(epoch_ms_in(std::chrono::milliseconds(400)));
+  std::vector<std::string> args{"--url", url, "--lock-wait", "60s"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  args.insert(args.end(), {"upgrade", "head"});
+  std::vector<std::pair<pid_t, std::filesystem::path>> processes;
+  for (int i = 0; i < kProcesses; ++i) {
+    auto log = dir / fmt::format("race-{}.log", i);
+    processes.emplace_back(spawn_migrate(args, env, log), log);
+  }
+  int ran_something = 0;
+  for (auto& [pid, log] : processes) {
+    Outcome out = wait_for(pid, log);
+    EXPECT_EQ(out.exit_code, 0) << out.output;
+    if (out.output.find("Running upgrade") != std::string::npos) ++ran_something;
+  }
+  auto db = open_database(url);
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{generated_id(kSetSize - 1)});
+  std::map<std::string, int> log = applied_log(*db);
+  ASSERT_EQ(log.size(), static_cast<std::size_t>(kSetSize));
+  for (const auto& [revision, times] : log) EXPECT_EQ(times, 1) << revision << " ran " << times << " times";
+  EXPECT_EQ(generated_tables(*db), expected_tables(kSetSize - 1));
+  // The history agrees (the pre-race upgrade included): one successful upgrade row per revision.
+  EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM retort_history WHERE operation = 'upgrade' AND success"), kSetSize);
+  EXPECT_EQ(count(*db, "SELECT COUNT(DISTINCT revision) FROM retort_history WHERE operation = 'upgrade'"),
+            kSetSize);
+  EXPECT_GE(ran_something, 1);
+}
+
+TEST(Concurrency, SixteenProcessesPostgresSessionLock) {
+  RETORT_REQUIRE_POSTGRES_OR_SKIP();
+  TempDir dir;
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE(fmt::format("round {}", round));
+    std::string url = create_postgres_database(fmt::format("race_session_{}", round));
+    race(url, {}, round % 3 == 0 ? 0 : round % kSetSize, dir);
+    drop_postgres_database(url);
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST(Concurrency, SixteenProcessesPostgresLease) {
+  RETORT_REQUIRE_POSTGRES_OR_SKIP();
+  TempDir dir;
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE(fmt::format("round {}", round));
+    std::string url = create_postgres_database(fmt::format("race_lease_{}", round));
+    race(url, {"--lock-mode", "lease"}, round % 3 == 0 ? 0 : round % kSetSize, dir);
+    drop_postgres_database(url);
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST(Concurrency, SixteenProcessesSqlite) {
+  TempDir dir;
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE(fmt::format("round {}", round));
+    std::string url = fmt::format("sqlite:///{}", (dir / fmt::format("race-{}.db", round)).string());
+    race(url, {}, round % 3 == 0 ? 0 : round % kSetSize, dir);
+    if (HasFatalFailure()) return;
+  }
+}
+
+// Two sets with their own version tables in one database do not wait for
+// each other: the lock key includes the version table.
+TEST(Concurrency, SetsWithTheirOwnVersionTablesDoNotBlockEachOther) {
+  RETORT_REQUIRE_POSTGRES_OR_SKIP();
+  std::string url = create_postgres_database("two_sets");
+  auto db = open_database(url);
+  db->execute("CREATE SCHEMA other");
+  Env slow{{"SAFETY_SET_SIZE", "3"}, {"SAFETY_SLOW", "s000"}};
+  TempDir dir;
+  pid_t holder = spawn_migrate({"--url", url, "upgrade", "head"}, slow, dir / "holder.log");
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // inside its 2 s first migration
+  auto started = std::chrono::steady_clock::now();
+  // The same set in another schema, with its own version table: no waiting.
+  Outcome other = run_migrate({"--url", url + "?options=-csearch_path%3Dother", "--version-table-schema", "other",
+                               "--lock-wait", "1s", "upgrade", "head"},
+                              {{"SAFETY_SET_SIZE", "3"}});
+  EXPECT_EQ(other.exit_code, 0) << other.output;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1500));
+  Outcome first = wait_for(holder, dir / "holder.log");
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  drop_postgres_database(url);
+}
+
+TEST(Concurrency, WaitDeadlineNamesTheSessionHoldingTheLock) {
+  RETORT_REQUIRE_POSTGRES_OR_SKIP();
+  std::string url = create_postgres_database("lock_holder");
+  TempDir dir;
+  pid_t holder = spawn_migrate({"--url", url, "upgrade", "head"}, {{"SAFETY_SET_SIZE", "2"}, {"SAFETY_SLOW", "s000"}},
+                               dir / "holder.log");
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  Outcome waiter = run_migrate({"--url", url, "--lock-wait", "300ms", "upgrade", "head"}, {{"SAFETY_SET_SIZE", "2"}});
+  EXPECT_EQ(waiter.exit_code, 1) << waiter.output;
+  EXPECT_NE(waiter.output.find("waited 300 ms for the migration lock of retort_version"), std::string::npos)
+      << waiter.output;
+  EXPECT_NE(waiter.output.find(fmt::format("application_name 'retort migration lock on retort_version (host ")),
+            std::string::npos)
+      << waiter.output;
+  EXPECT_NE(waiter.output.find(fmt::format("pid {})'", holder)), std::string::npos) << waiter.output;
+  EXPECT_NE(waiter.output.find("holding it since 20"), std::string::npos) << waiter.output;
+  EXPECT_EQ(waiter.output.find("retort-test-secret"), std::string::npos);
+  Outcome first = wait_for(holder, dir / "holder.log");
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  drop_postgres_database(url);
+}
+
+// A live lease of another host blocks until the deadline and is named; a
+// lease of a dead process on this host is taken over at once.
+TEST(Concurrency, SqliteLeaseHolderIsNamedAndDeadHoldersAreTakenOver) {
+  TempDir dir;
+  std::string url = fmt::format("sqlite:///{}", (dir / "lease.db").string());
+  Env env{{"SAFETY_SET_SIZE", "2"}};
+  ASSERT_EQ(run_migrate({"--url", url, "upgrade", "s000"}, env).exit_code, 0);
+  auto db = open_database(url);
+  long long far = epoch_ms_in(std::chrono::minutes(10));
+  db->execute(fmt::format("INSERT INTO retort_lock VALUES ('retort:retort_version', 'x', 'build-host-7', 4242, "
+                          "'2026-01-01T00:00:00.000Z', {})",
+                          far));
+  Outcome blocked = run_migrate({"--url", url, "--lock-wait", "300ms", "upgrade", "head"}, env);
+  EXPECT_EQ(blocked.exit_code, 1) << blocked.output;
+  EXPECT_NE(blocked.output.find("held by host build-host-7 pid 4242 since 2026-01-01T00:00:00.000Z"),
+            std::string::npos)
+      << blocked.output;
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s000"});
+
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  pid_t gone = fork();
+  if (gone == 0) _exit(0);
+  waitpid(gone, nullptr, 0);
+  db->execute(fmt::format("UPDATE retort_lock SET host = '{}', pid = {}", host, gone));
+  Outcome taken = run_migrate({"--url", url, "--lock-wait", "300ms", "upgrade", "head"}, env);
+  EXPECT_EQ(taken.exit_code, 0) << taken.output;
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s001"});
+  EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM retort_lock"), 0);  // released
+}
+
+}  // namespace
+}  // namespace retort::test

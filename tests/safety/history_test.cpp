@@ -1,0 +1,248 @@
+// The applied history: every step recorded with its checksum; changed
+// migrations and interrupted non-transactional steps refused with a message
+// that names the file and what to do; `verify`, `repair`, `--allow-modified`.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "generated_set.hpp"
+#include "safety_support.hpp"
+#include "test_support.hpp"
+
+namespace retort::test {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+class History : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgresql") {
+      RETORT_REQUIRE_POSTGRES_OR_SKIP();
+      url_ = create_postgres_database("history");
+    } else {
+      url_ = fmt::format("sqlite:///{}", (dir_ / "history.db").string());
+    }
+  }
+  void TearDown() override {
+    if (GetParam() == "postgresql" && !url_.empty()) drop_postgres_database(url_);
+  }
+  Outcome migrate(std::vector<std::string> args, Env env = {}) {
+    env.emplace("SAFETY_SET_SIZE", "5");
+    args.insert(args.begin(), {"--url", url_});
+    return run_migrate(args, env);
+  }
+
+  TempDir dir_;
+  std::string url_;
+};
+
+TEST_P(History, RecordsEveryStepWithChecksumUserHostAndTimes) {
+  ASSERT_EQ(migrate({"upgrade", "head"}).exit_code, 0);
+  ASSERT_EQ(migrate({"downgrade", "-1"}).exit_code, 0);
+  ASSERT_EQ(migrate({"stamp", "head"}).exit_code, 0);
+  auto db = open_database(url_);
+  detail::Rows rows = db->query(
+      "SELECT revision, operation, checksum, success, db_user, client_host, started_at, finished_at, duration_ms, "
+      "version_table FROM retort_history ORDER BY id");
+  ASSERT_EQ(rows.rows.size(), 7u);
+  std::vector<std::pair<std::string, std::string>> steps;
+  for (const auto& row : rows.rows) {
+    steps.emplace_back(*row[0], *row[1]);
+    EXPECT_TRUE(*row[3] == "t" || *row[3] == "1");
+    EXPECT_FALSE(row[4].value_or("").empty());
+    EXPECT_FALSE(row[5].value_or("").empty());
+    EXPECT_TRUE(row[6] && row[7] && row[8]);
+    EXPECT_EQ(*row[9], "retort_version");
+  }
+  EXPECT_EQ(*rows.rows[2][2], std::string(generated_set().migrations[2].checksum));
+  std::vector<std::pair<std::string, std::string>> expected{
+      {"s000", "upgrade"}, {"s001", "upgrade"}, {"s002", "upgrade"}, {"s003", "upgrade"},
+      {"s004", "upgrade"}, {"s004", "downgrade"}, {"s004", "stamp"}};
+  EXPECT_EQ(steps, expected);
+  if (GetParam() == "postgresql") EXPECT_EQ(*rows.rows[0][4], "retort");  // current_user
+}
+
+TEST_P(History, ChangedMigrationIsRefusedUntilAllowedOrRepaired) {
+  ASSERT_EQ(migrate({"upgrade", "s003"}).exit_code, 0);
+  Env edited{{"SAFETY_MODIFIED", "s001"}};
+
+  for (std::vector<std::string> command : {std::vector<std::string>{"upgrade", "head"},
+                                           std::vector<std::string>{"check"}, std::vector<std::string>{"verify"}}) {
+    Outcome refused = migrate(command, edited);
+    EXPECT_EQ(refused.exit_code, 1) << command[0] << ": " << refused.output;
+    EXPECT_TRUE(contains(refused.output, "/safety/migrations/s001_step.sql:1: revision s001 was applied at 20"))
+        << refused.output;
+    EXPECT_TRUE(contains(refused.output, "--allow-modified")) << refused.output;
+    EXPECT_TRUE(contains(refused.output, "`repair`")) << refused.output;
+  }
+  auto db = open_database(url_);
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s003"});  // upgrade ran nothing
+
+  Outcome listed = migrate({"verify", "--format", "json"}, edited);
+  EXPECT_EQ(listed.exit_code, 1);
+  auto report = nlohmann::json::parse(listed.output.substr(0, listed.output.find("FAILED")));
+  ASSERT_EQ(report["modified"].size(), 1u);
+  EXPECT_EQ(report["modified"][0]["revision"], "s001");
+  EXPECT_EQ(report["modified"][0]["line"], 1);
+  EXPECT_EQ(report["checked"].size(), 3u);
+
+  Outcome allowed = migrate({"upgrade", "head", "--allow-modified"}, edited);
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.output;
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s004"});
+  EXPECT_EQ(migrate({"check"}, edited).exit_code, 1);  // allowing once records nothing
+
+  Outcome repaired = migrate({"repair"}, edited);
+  EXPECT_EQ(repaired.exit_code, 0) << repaired.output;
+  EXPECT_TRUE(contains(repaired.output, "revision s001: recorded sha256:")) << repaired.output;
+  EXPECT_EQ(migrate({"verify"}, edited).exit_code, 0);
+  EXPECT_EQ(migrate({"check"}, edited).exit_code, 0);
+  // The original source is now the changed one.
+  EXPECT_EQ(migrate({"verify"}).exit_code, 1);
+}
+
+TEST_P(History, InterruptedNonTransactionalStepIsRefusedUntilResolved) {
+  Outcome failed = migrate({"upgrade", "head"}, {{"SAFETY_NONTX_FAIL", "s002"}});
+  ASSERT_EQ(failed.exit_code, 1) << failed.output;
+  auto db = open_database(url_);
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s001"});
+  EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM retort_history WHERE revision = 's002' AND NOT success AND NOT "
+                       "transactional AND error IS NOT NULL"),
+            1);
+  EXPECT_TRUE(generated_tables(*db).count("t_s002"));  // its first statement stayed
+
+  // Fixed code, but the half-applied step must be looked at first.
+  Outcome refused = migrate({"upgrade", "head"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_TRUE(contains(refused.output, "/safety/migrations/s002_step.sql:1: the non-transactional upgrade of "
+                                       "revision s002 started at 20"))
+      << refused.output;
+  EXPECT_TRUE(contains(refused.output, "`stamp s002`")) << refused.output;
+  EXPECT_TRUE(contains(refused.output, "`repair`")) << refused.output;
+  EXPECT_EQ(migrate({"verify"}).exit_code, 1);
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s001"});
+
+  // The operator undoes the partial statement and repairs: the next run applies s002 again.
+  db->execute("DROP TABLE t_s002");
+  db.reset();
+  ASSERT_EQ(migrate({"repair"}).exit_code, 0);
+  Outcome resumed = migrate({"upgrade", "head"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
+  db = open_database(url_);
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s004"});
+  EXPECT_EQ(generated_tables(*db), expected_tables(4));
+}
+
+TEST_P(History, StampResolvesAnInterruptedStepCompletedByHand) {
+  ASSERT_EQ(migrate({"upgrade", "head"}, {{"SAFETY_NONTX_FAIL", "s002"}}).exit_code, 1);
+  auto db = open_database(url_);
+  db->execute("ALTER TABLE t_s002 ADD COLUMN note VARCHAR(20)");
+  db->execute("INSERT INTO applied_log (revision) VALUES ('s002')");
+  ASSERT_EQ(migrate({"stamp", "s002"}).exit_code, 0);
+  Outcome resumed = migrate({"upgrade", "head"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(generated_tables(*db), expected_tables(4));
+}
+
+// Alembic takeover: an existing alembic_version and no history table.
+TEST_P(History, TakeoverWithoutHistoryCreatesItAndHasNothingToCompare) {
+  auto db = open_database(url_);
+  for (int i = 0; i <= 1; ++i) {
+    db->execute(i == 0 ? "CREATE TABLE applied_log (revision VARCHAR(32) NOT NULL)" : "SELECT 1");
+    db->execute(fmt::format("CREATE TABLE t_s00{} (id INTEGER PRIMARY KEY, prev INTEGER, note VARCHAR(20))", i));
+    db->execute(fmt::format("INSERT INTO applied_log VALUES ('s00{}')", i));
+  }
+  db->execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)");
+  db->execute("INSERT INTO alembic_version VALUES ('s001')");
+  Env edited{{"SAFETY_MODIFIED", "s000"}};  // cannot be detected: no checksum was ever stored
+  Outcome up = migrate({"--version-table", "alembic_version", "upgrade", "head"}, edited);
+  EXPECT_EQ(up.exit_code, 0) << up.output;
+  Outcome verify = migrate({"--version-table", "alembic_version", "verify"}, edited);
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_TRUE(contains(verify.output, "unrecorded  s000")) << verify.output;
+  EXPECT_TRUE(contains(verify.output, "ok          s004")) << verify.output;
+  EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM retort_history WHERE version_table = 'alembic_version'"), 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, History, ::testing::Values("postgresql", "sqlite"),
+                         [](const auto& info) { return info.param; });
+
+// PostgreSQL timeouts: a migration stuck behind a lock is cancelled after
+// lock_timeout and rolled back, and the message says which timeout and statement.
+class Timeouts : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RETORT_REQUIRE_POSTGRES_OR_SKIP();
+    url_ = create_postgres_database("timeouts");
+  }
+  void TearDown() override {
+    if (!url_.empty()) drop_postgres_database(url_);
+  }
+  Outcome migrate(std::vector<std::string> args, Env env = {}) {
+    env.emplace("SAFETY_SET_SIZE", "5");
+    args.insert(args.begin(), {"--url", url_});
+    return run_migrate(args, env);
+  }
+  std::string url_;
+};
+
+TEST_F(Timeouts, LockTimeoutRollsBackAndNamesTimeoutAndStatement) {
+  ASSERT_EQ(migrate({"upgrade", "s002"}).exit_code, 0);
+  auto traffic = open_database(url_);
+  traffic->begin();
+  traffic->execute("LOCK TABLE t_s002 IN ACCESS EXCLUSIVE MODE");  // a long transaction on the parent table
+
+  auto started = std::chrono::steady_clock::now();
+  Outcome out = migrate({"--lock-timeout", "300ms", "upgrade", "head"});
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_EQ(out.exit_code, 1) << out.output;
+  EXPECT_TRUE(contains(out.output, "upgrade of revision s003")) << out.output;
+  EXPECT_TRUE(contains(out.output, "lock timeout (SQLSTATE 55P03)")) << out.output;
+  EXPECT_TRUE(contains(out.output, "statement: CREATE TABLE t_s003")) << out.output;
+  EXPECT_TRUE(contains(out.output, "lock_timeout (300 ms) expired")) << out.output;
+  EXPECT_TRUE(contains(out.output, "--migration-lock-timeout s003=30s")) << out.output;
+  EXPECT_TRUE(contains(out.output, "rolled back")) << out.output;
+  traffic->rollback();
+  auto db = open_database(url_);
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s002"});
+  EXPECT_EQ(generated_tables(*db), expected_tables(2));
+
+  // A longer wait for that one revision lets it through once the lock is gone.
+  traffic->begin();
+  traffic->execute("LOCK TABLE t_s002 IN ACCESS EXCLUSIVE MODE");
+  TempDir dir;
+  pid_t run = spawn_migrate({"--url", url_, "--lock-timeout", "300ms", "--migration-lock-timeout", "s003=20s",
+                             "upgrade", "head"},
+                            {{"SAFETY_SET_SIZE", "5"}}, dir / "run.log");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  traffic->rollback();
+  Outcome through = wait_for(run, dir / "run.log");
+  EXPECT_EQ(through.exit_code, 0) << through.output;
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s004"});
+}
+
+TEST_F(Timeouts, StatementTimeoutRollsBackAndSaysSo) {
+  Outcome out = migrate({"--statement-timeout", "200ms", "upgrade", "head"}, {{"SAFETY_SLOW", "s001"}});
+  EXPECT_EQ(out.exit_code, 1) << out.output;
+  EXPECT_TRUE(contains(out.output, "statement timeout (SQLSTATE 57014)")) << out.output;
+  EXPECT_TRUE(contains(out.output, "statement: SELECT pg_sleep(2)")) << out.output;
+  EXPECT_TRUE(contains(out.output, "statement_timeout (200 ms) expired")) << out.output;
+  auto db = open_database(url_);
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s000"});
+  // Off by default: the same migration completes.
+  Outcome default_run = migrate({"upgrade", "head"}, {{"SAFETY_SLOW", "s001"}});
+  EXPECT_EQ(default_run.exit_code, 0) << default_run.output;
+}
+
+TEST_F(Timeouts, BadDurationsAreUsageErrors) {
+  Outcome out = migrate({"--lock-timeout", "5 parsecs", "upgrade", "head"});
+  EXPECT_EQ(out.exit_code, 2) << out.output;
+  EXPECT_TRUE(contains(out.output, "is not a duration")) << out.output;
+  Outcome spec = migrate({"--migration-lock-timeout", "30s", "upgrade", "head"});
+  EXPECT_EQ(spec.exit_code, 2) << spec.output;
+  EXPECT_TRUE(contains(spec.output, "REVISION=DURATION")) << spec.output;
+}
+
+}  // namespace
+}  // namespace retort::test
