@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "history_table.hpp"
 #include "operations/operation_error.hpp"
 #include "retort/error.hpp"
 #include "retort/op.hpp"
@@ -143,9 +144,11 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
     try {
       if (!m.transactional && db.in_transaction()) db.commit();  // nothing may stay open (CONCURRENTLY)
       if (m.transactional && !db.in_transaction()) db.begin();
+      if (observer_) observer_->starting(db, m, step);
       OnlineSink sink(db);
       run_body(step, sink);
       for (const VersionTableChange& change : step.changes) table_.apply(db, change);
+      if (observer_) observer_->finished(db, m, step);
       if (!whole_run && db.in_transaction()) db.commit();
     } catch (const std::exception& e) {
       rollback_quietly(db);
@@ -163,6 +166,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
                                         m.message.empty() ? "" : fmt::format(" (\"{}\")", m.message),
                                         failure ? failure->database_message : e.what());
       if (failure) message += fmt::format("\n  statement: {}", excerpt(failure->statement));
+      if (observer_) message += observer_->failed(db, m, step, failure ? failure->database_message : e.what());
       if (m.transactional) {
         message += fmt::format(
             "\n  The transaction was rolled back; the version table {} is at {}.\n  Fix the migration or the "
@@ -209,6 +213,7 @@ std::vector<std::string> Migrator::stamp(Backend& db, const std::vector<std::str
     for (const VersionTableChange& change : stamped.changes) {
       if (log) log(fmt::format("Running stamp_revision {} -> {}", change.from, change.to));
       table_.apply(db, change);
+      if (observer_) observer_->stamped(db, change);
     }
     db.commit();
   } catch (const Error& e) {

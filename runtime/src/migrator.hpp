@@ -17,6 +17,8 @@
 
 namespace retort::detail {
 
+class StepObserver;  // history_table.hpp
+
 using LogFn = std::function<void(std::string_view)>;
 
 class Migrator {
@@ -26,6 +28,9 @@ class Migrator {
   const RevisionMap& map() const { return map_; }
   const VersionTable& table() const { return table_; }
   const Migration& migration(std::string_view id) const;
+  // Called around every online step and stamp (the history, the lock, the
+  // timeouts); null for none. Observing does not change what a run does.
+  void observe(StepObserver* observer) const { observer_ = observer; }
 
   // The version table rows (one query).
   std::vector<std::string> current(Backend& db) const { return table_.read(db); }
@@ -62,6 +67,7 @@ class Migrator {
   RevisionMap map_;
   VersionTable table_;
   std::unordered_map<std::string_view, const Migration*> by_id_;
+  mutable StepObserver* observer_ = nullptr;
 };
 
 }  // namespace retort::detail

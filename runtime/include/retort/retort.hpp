@@ -13,6 +13,7 @@
 
 #include "retort/error.hpp"
 #include "retort/registry.hpp"
+#include "retort/safety.hpp"
 
 namespace retort {
 
@@ -46,6 +47,8 @@ struct UpgradeOptions : ConnectionOptions {
   // Called before each migration with Alembic's log text, e.g.
   // "Running upgrade b80c16c4db24 -> 4f2a9c1d7e3b, add webhook_events".
   std::function<void(std::string_view)> log;
+  // The migration lock, applied history, checksums and timeouts (safety.hpp).
+  SafetyOptions safety;
 };
 
 struct UpgradeResult {

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "backend.hpp"
+#include "cli/safety_cli.hpp"
 #include "migrator.hpp"
 #include "retort/error.hpp"
 #include "retort/revision_map.hpp"
@@ -53,6 +54,7 @@ struct Options {
   std::string target;
   std::vector<std::string> targets;
   std::string range;
+  SafetyFlags safety;
 };
 
 void log_info(std::string_view text) { std::cerr << "INFO  [retort] " << text << '\n'; }
@@ -235,6 +237,13 @@ int run_upgrade(Command& cmd, const Options& o, bool up) {
                                  o.target));
   }
   Backend& db = cmd.db();
+  SafetyOptions safety = o.safety.options();
+  detail::Safeguard guard(db, cmd.migrator(), safety, o.version_table_schema);
+  guard.prepare(up ? detail::GuardedCommand::upgrade : detail::GuardedCommand::downgrade,
+                [&](const std::vector<std::string>& heads) {
+                  return !(up ? cmd.map().upgrade_steps(heads, o.target) : cmd.map().downgrade_steps(heads, o.target))
+                              .empty();
+                });
   if (up) {
     cmd.migrator().upgrade(db, o.target, cmd.mode(), log_info);
   } else {
@@ -254,6 +263,9 @@ int run_stamp(Command& cmd, const Options& o) {
       throw UsageError(fmt::format("a range ({}) is only allowed with --sql", target));
     }
   }
+  SafetyOptions safety = o.safety.options();
+  detail::Safeguard guard(cmd.db(), cmd.migrator(), safety, o.version_table_schema);
+  guard.prepare(detail::GuardedCommand::stamp, {});
   cmd.migrator().stamp(cmd.db(), o.targets, o.purge, log_info);
   return 0;
 }
@@ -405,6 +417,7 @@ int main(const Settings& settings, int argc, char** argv) {
                  "Seconds to keep retrying an unreachable database (default 0: one attempt)");
   app.add_option("--dialect", o.dialect, "SQL dialect of --sql scripts when no URL is given")
       ->check(CLI::IsMember({"postgresql", "sqlite"}));
+  add_safety_flags(app, o.safety);
 
   auto add_format = [&](CLI::App* sub) {
     sub->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
@@ -414,6 +427,7 @@ int main(const Settings& settings, int argc, char** argv) {
   upgrade->add_option("revision", o.target, "Target: head, heads, REV, +N, label@head, ... (A:B with --sql)")->required();
   upgrade->add_flag("--sql", o.sql, "Print the SQL script instead of running it");
   upgrade->add_flag("--single-transaction", o.single_transaction, "Run every migration in one transaction");
+  upgrade->add_flag("--allow-modified", o.safety.allow_modified, "Run even if an applied migration's source changed");
 
   CLI::App* downgrade = app.add_subcommand("downgrade", "Revert to a previous revision");
   downgrade->add_option("revision", o.target, "Target: -1, base, REV, label@-1, ... (A:B with --sql)")->required();
@@ -449,6 +463,10 @@ int main(const Settings& settings, int argc, char** argv) {
   stamp->add_flag("--purge", o.purge, "Empty the version table first (also clears unknown revisions)");
 
   CLI::App* check = app.add_subcommand("check", "Exit 1 unless the database is at head");
+  check->add_flag("--allow-modified", o.safety.allow_modified, "Do not fail on applied migrations whose source changed");
+  CLI::App* verify = app.add_subcommand("verify", "Compare applied migrations' checksums with their sources");
+  add_format(verify);
+  app.add_subcommand("repair", "Record the current checksums of applied migrations after a review");
 
   // Listed for --help; their arguments (and their --help) belong to retortc,
   // so they are handed over before parsing.
@@ -483,7 +501,12 @@ int main(const Settings& settings, int argc, char** argv) {
     if (branches->parsed()) return run_branches(cmd, o);
     if (show->parsed()) return run_show(cmd, o);
     if (stamp->parsed()) return run_stamp(cmd, o);
-    if (check->parsed()) return run_check(cmd);
+    if (check->parsed()) {
+      check_history(cmd.db(), cmd.migrator(), o.safety.options(), o.version_table_schema);
+      return run_check(cmd);
+    }
+    if (verify->parsed()) return run_verify(cmd.db(), cmd.migrator(), o.safety.options(), o.version_table_schema, o.format);
+    if (app.got_subcommand("repair")) return run_repair(cmd.db(), cmd.migrator(), o.safety.options(), o.version_table_schema);
   } catch (const UsageError& e) {
     std::cerr << "ERROR: " << e.what() << "\nRun with --help for more information.\n";
     return 2;
