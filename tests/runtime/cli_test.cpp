@@ -97,6 +97,31 @@ TEST(MigrateCli, RevisionAndMergeAreForwardedToRetortc) {
   EXPECT_EQ(m.output, "merge --directory /src/migrations heads -m merge --help\n");
 }
 
+TEST(MigrateCli, GraphCommandsNeedNoDatabaseAndSpeakJson) {
+  Outcome heads = run_stdout(BRANCHY_MIGRATE, "heads --format json");
+  ASSERT_EQ(heads.status, 0) << heads.output;
+  std::set<std::string> ids;
+  for (const auto& head : nlohmann::json::parse(heads.output)) ids.insert(head["revision"].get<std::string>());
+  EXPECT_EQ(ids, (Strings{"m1", "x2"}));
+
+  Outcome branches = run_stdout(BRANCHY_MIGRATE, "branches --format json");
+  ASSERT_EQ(branches.status, 0) << branches.output;
+  auto points = nlohmann::json::parse(branches.output);
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_EQ(points[0]["revision"], "a1");
+  auto children = points[0]["branches_into"].get<std::vector<std::string>>();
+  EXPECT_EQ(Strings(children.begin(), children.end()), (Strings{"b1", "c1"}));
+
+  auto history = nlohmann::json::parse(run_stdout(BRANCHY_MIGRATE, "history --format json").output);
+  EXPECT_EQ(history.size(), 6u);
+  for (const auto& entry : history) {
+    if (entry["revision"] == "x2") {
+      EXPECT_EQ(entry["depends_on"], nlohmann::json::array({"b1"}));
+      EXPECT_EQ(entry["branch_labels"], nlohmann::json::array({"extra"}));
+    }
+  }
+}
+
 TEST(MigrateCli, OfflineScriptsNeedNoDatabase) {
   Outcome up = run_stdout(LINEAR_MIGRATE, "upgrade --sql head --dialect postgresql");
   EXPECT_EQ(up.status, 0) << up.output;
