@@ -65,21 +65,34 @@ class SessionLock final : public MigrationLock {
     connection_->query("SELECT set_config('application_name', ?, false)", application);
     Backoff backoff(options.lock_wait);
     std::vector<Value> key{key_};
-    while (first_value(connection_->query("SELECT pg_try_advisory_lock(?::bigint)", key)) != "t") {
+    while (true) {
+      Rows taken = connection_->query("SELECT pg_try_advisory_lock(?::bigint), pg_backend_pid()", key);
+      if (first_value(taken) == "t") {
+        server_session_ = taken.rows[0].at(1).value_or("");
+        break;
+      }
       if (backoff.expired()) throw LockError(holder_message(db, table, options));
       backoff.wait();
     }
   }
 
   void confirm(Backend&) override {
-    std::vector<Value> key{key_};
+    std::string session;
     try {
-      connection_->query("SELECT 1", {});
+      session = first_value(connection_->query("SELECT pg_backend_pid()", {}));
     } catch (const Error& e) {
       throw LockError(fmt::format(
           "the migration lock's connection to {} was lost ({}), so another process may be migrating now; "
           "stopped before the next migration. Run `current` to see where the database is, then run again.",
           connection_->url().display, e.what()));
+    }
+    if (session != server_session_) {
+      throw LockError(fmt::format(
+          "the migration lock's connection to {} now runs on another server session (process {}, the lock was "
+          "taken by {}): a pooler in transaction mode, such as PgBouncer with pool_mode = transaction, is between "
+          "Retort and PostgreSQL, and a session advisory lock does not hold there. Stopped before the next "
+          "migration. Use --lock-mode lease (LockMode::lease), or connect past the pooler.",
+          connection_->url().display, session, server_session_));
     }
   }
 
@@ -111,6 +124,7 @@ class SessionLock final : public MigrationLock {
 
   std::unique_ptr<Backend> connection_;
   std::string key_;
+  std::string server_session_;  // pg_backend_pid() that took the lock
 };
 
 // ---- lease: a row with an expiry in the lock table ----------------------------

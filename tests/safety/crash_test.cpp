@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <iostream>
 #include <random>
 #include <thread>
 
@@ -32,6 +33,7 @@ void kill_repeatedly(const std::string& url) {
   // process start-up, lock acquisition, statements, commits and in between.
   std::uniform_int_distribution<int> delay_ms(5, 250);
   int kills = 0, previous = -1;
+  std::string progress;  // revision index after each kill, printed for the record
   for (int attempt = 0; kills < kKills && attempt < kKills * 3; ++attempt) {
     auto log = dir / fmt::format("run-{}.log", attempt);
     pid_t pid = spawn_migrate({"--url", url, "--lock-wait", "30s", "upgrade", "head"}, {}, log);
@@ -46,12 +48,14 @@ void kill_repeatedly(const std::string& url) {
     SCOPED_TRACE(fmt::format("after kill {} (attempt {}): at revision index {}", kills, attempt, at));
     EXPECT_GE(at, previous);  // committed work is never lost
     previous = at;
+    progress += fmt::format(" {}", at);
     EXPECT_EQ(generated_tables(*db), expected_tables(at));
     std::map<std::string, int> applied = applied_log(*db);
     EXPECT_EQ(applied.size(), static_cast<std::size_t>(at + 1));
     for (const auto& [revision, times] : applied) EXPECT_EQ(times, 1) << revision;
     if (at == 199 || ::testing::Test::HasFailure()) break;
   }
+  std::cout << kills << " kills; revision index after each run:" << progress << '\n';
   EXPECT_GE(kills, kKills / 2);
 
   Outcome finish = run_migrate({"--url", url, "--lock-wait", "30s", "upgrade", "head"});
