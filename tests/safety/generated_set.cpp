@@ -31,6 +31,7 @@ struct Storage {
     const std::string modified = env("SAFETY_MODIFIED");
     const std::string failing = env("SAFETY_NONTX_FAIL");
     const std::string slow = env("SAFETY_SLOW");
+    const std::string concurrent_index = env("SAFETY_CONCURRENT_INDEX");
     migrations.reserve(static_cast<std::size_t>(size));
     for (int i = 0; i < size; ++i) {
       const std::string id = generated_id(i);
@@ -45,6 +46,7 @@ struct Storage {
       if (id == failing) add(up, "INSERT INTO no_such_table (id) VALUES (1)");
       add(up, fmt::format("ALTER TABLE t_{} ADD COLUMN note VARCHAR(20)", id));
       add(up, fmt::format("INSERT INTO applied_log (revision) VALUES ('{}')", id));
+      if (id == concurrent_index) add(up, fmt::format("CREATE INDEX CONCURRENTLY ix_t_{0}_prev ON t_{0} (prev)", id));
       auto& down = statements.emplace_back();
       add(down, fmt::format("DELETE FROM applied_log WHERE revision = '{}'", id));
       add(down, fmt::format("DROP TABLE t_{}", id));
@@ -57,7 +59,7 @@ struct Storage {
       m.source_path = keep(fmt::format("/safety/migrations/{}_step.sql", id));
       m.source_line = 1;
       m.checksum = keep(fmt::format("sha256:{:064}{}", i, id == modified ? "-edited" : ""));
-      m.transactional = id != failing;
+      m.transactional = id != failing && id != concurrent_index;
       m.upgrade_sql = up;
       m.downgrade_sql = down;
       migrations.push_back(m);

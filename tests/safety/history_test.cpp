@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <retort/retort.hpp>
+
 #include "generated_set.hpp"
 #include "safety_support.hpp"
 #include "test_support.hpp"
@@ -165,6 +167,25 @@ TEST_P(History, TakeoverWithoutHistoryCreatesItAndHasNothingToCompare) {
   EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM retort_history WHERE version_table = 'alembic_version'"), 3);
 }
 
+// The startup API applies the same checks as the command line.
+TEST_P(History, StartupApiRefusesChangedMigrationsUnlessAllowed) {
+  const Registry& set = generated_set();  // this process has no SAFETY_* settings: 200 revisions
+  UpgradeOptions options;
+  ASSERT_EQ(upgrade(set, url_, "s004", options).applied.size(), 5u);
+  auto db = open_database(url_);
+  db->execute("UPDATE retort_history SET checksum = 'sha256:before-the-edit' WHERE revision = 's001'");
+  try {
+    upgrade(set, url_, "head", options);
+    ADD_FAILURE() << "a changed migration was not refused";
+  } catch (const MigrationError& e) {
+    EXPECT_TRUE(contains(e.what(), "/safety/migrations/s001_step.sql:1: revision s001 was applied at")) << e.what();
+  }
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s004"});
+  options.safety.allow_modified = true;
+  EXPECT_EQ(upgrade(set, url_, "s009", options).applied.size(), 5u);
+  EXPECT_EQ(generated_tables(*db), expected_tables(9));
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, History, ::testing::Values("postgresql", "sqlite"),
                          [](const auto& info) { return info.param; });
 
@@ -233,6 +254,28 @@ TEST_F(Timeouts, StatementTimeoutRollsBackAndSaysSo) {
   // Off by default: the same migration completes.
   Outcome default_run = migrate({"upgrade", "head"}, {{"SAFETY_SLOW", "s001"}});
   EXPECT_EQ(default_run.exit_code, 0) << default_run.output;
+}
+
+// CREATE INDEX CONCURRENTLY waits for every transaction open anywhere in the
+// database: it completes only if neither the migrations' connection nor the
+// lock (its connection, or the lease) keeps one open. The statement timeout
+// turns a hang into a failure.
+TEST_F(Timeouts, NonTransactionalMigrationRunsWithNoTransactionOpen) {
+  int runs = 0;
+  for (const char* mode : {"session", "lease"}) {
+    SCOPED_TRACE(mode);
+    ++runs;
+    Outcome out = migrate({"--lock-mode", mode, "--statement-timeout", "20s", "upgrade", "head"},
+                          {{"SAFETY_CONCURRENT_INDEX", "s003"}});
+    EXPECT_EQ(out.exit_code, 0) << out.output;
+    auto db = open_database(url_);
+    EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'ix_t_s003_prev'"), 1);
+    EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM retort_history WHERE revision = 's003' AND operation = 'upgrade' "
+                         "AND success AND NOT transactional"),
+              runs);
+    db.reset();
+    ASSERT_EQ(migrate({"downgrade", "base"}).exit_code, 0);
+  }
 }
 
 TEST_F(Timeouts, BadDurationsAreUsageErrors) {
