@@ -2,9 +2,11 @@
 // rounds, on PostgreSQL (session advisory lock and lease) and SQLite
 // (lease under BEGIN IMMEDIATE): all succeed, every migration runs once.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <thread>
 #include <fmt/format.h>
 
 #include "generated_set.hpp"
@@ -58,6 +60,21 @@ void race(const std::string& url, const std::vector<std::string>& extra_args, in
   EXPECT_GE(ran_something, 1);
 }
 
+// Waits until a process holds the migration lock of the database at `url`.
+void wait_for_advisory_lock(const std::string& url) {
+  auto db = open_database(url);
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    if (count(*db, "SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+                   "WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()") > 0) {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  FAIL() << "no process took the migration lock within 15 s";
+}
+
+bool still_running(pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == 0; }
+
 TEST(Concurrency, SixteenProcessesPostgresSessionLock) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
   TempDir dir;
@@ -99,17 +116,17 @@ TEST(Concurrency, SetsWithTheirOwnVersionTablesDoNotBlockEachOther) {
   std::string url = create_postgres_database("two_sets");
   auto db = open_database(url);
   db->execute("CREATE SCHEMA other");
-  Env slow{{"SAFETY_SET_SIZE", "3"}, {"SAFETY_SLOW", "s000"}};
+  Env slow{{"SAFETY_SET_SIZE", "3"}, {"SAFETY_SLOW", "s000"}, {"SAFETY_SLOW_SECONDS", "8"}};
   TempDir dir;
   pid_t holder = spawn_migrate({"--url", url, "upgrade", "head"}, slow, dir / "holder.log");
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // inside its 2 s first migration
-  auto started = std::chrono::steady_clock::now();
-  // The same set in another schema, with its own version table: no waiting.
+  wait_for_advisory_lock(url);  // now inside its 8 s first migration
+  // The same set in another schema, with its own version table: it would
+  // fail after 1 s if it waited for the holder's lock.
   Outcome other = run_migrate({"--url", url + "?options=-csearch_path%3Dother", "--version-table-schema", "other",
                                "--lock-wait", "1s", "upgrade", "head"},
                               {{"SAFETY_SET_SIZE", "3"}});
   EXPECT_EQ(other.exit_code, 0) << other.output;
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1500));
+  EXPECT_TRUE(still_running(holder));
   Outcome first = wait_for(holder, dir / "holder.log");
   EXPECT_EQ(first.exit_code, 0) << first.output;
   drop_postgres_database(url);
@@ -119,9 +136,10 @@ TEST(Concurrency, WaitDeadlineNamesTheSessionHoldingTheLock) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
   std::string url = create_postgres_database("lock_holder");
   TempDir dir;
-  pid_t holder = spawn_migrate({"--url", url, "upgrade", "head"}, {{"SAFETY_SET_SIZE", "2"}, {"SAFETY_SLOW", "s000"}},
+  pid_t holder = spawn_migrate({"--url", url, "upgrade", "head"},
+                               {{"SAFETY_SET_SIZE", "2"}, {"SAFETY_SLOW", "s000"}, {"SAFETY_SLOW_SECONDS", "8"}},
                                dir / "holder.log");
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  wait_for_advisory_lock(url);
   Outcome waiter = run_migrate({"--url", url, "--lock-wait", "300ms", "upgrade", "head"}, {{"SAFETY_SET_SIZE", "2"}});
   EXPECT_EQ(waiter.exit_code, 1) << waiter.output;
   EXPECT_NE(waiter.output.find("waited 300 ms for the migration lock of retort_version"), std::string::npos)

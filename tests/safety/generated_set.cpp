@@ -31,6 +31,7 @@ struct Storage {
     const std::string modified = env("SAFETY_MODIFIED");
     const std::string failing = env("SAFETY_NONTX_FAIL");
     const std::string slow = env("SAFETY_SLOW");
+    const std::string slow_seconds = env("SAFETY_SLOW_SECONDS");
     const std::string concurrent_index = env("SAFETY_CONCURRENT_INDEX");
     migrations.reserve(static_cast<std::size_t>(size));
     for (int i = 0; i < size; ++i) {
@@ -38,7 +39,7 @@ struct Storage {
       auto& up = statements.emplace_back();
       unsigned line = 3;
       auto add = [&](std::vector<SqlStatement>& into, std::string sql) { into.push_back({keep(std::move(sql)), line++}); };
-      if (id == slow) add(up, "SELECT pg_sleep(2)");
+      if (id == slow) add(up, fmt::format("SELECT pg_sleep({})", slow_seconds.empty() ? "2" : slow_seconds));
       if (i == 0) add(up, "CREATE TABLE applied_log (revision VARCHAR(32) NOT NULL)");
       add(up, i == 0 ? fmt::format("CREATE TABLE t_{} (id INTEGER PRIMARY KEY, prev INTEGER)", id)
                      : fmt::format("CREATE TABLE t_{} (id INTEGER PRIMARY KEY, prev INTEGER REFERENCES t_{} (id))", id,

@@ -7,7 +7,7 @@
 //   SAFETY_SET_SIZE      number of revisions (default 200)
 //   SAFETY_MODIFIED      a revision whose checksum differs (its source "changed")
 //   SAFETY_NONTX_FAIL    a revision made non-transactional that fails after its first statement
-//   SAFETY_SLOW          a revision that sleeps 2 s first (PostgreSQL)
+//   SAFETY_SLOW          a revision that sleeps first (PostgreSQL), SAFETY_SLOW_SECONDS (default 2)
 //   SAFETY_CONCURRENT_INDEX  a revision made non-transactional that ends with
 //                        CREATE INDEX CONCURRENTLY (PostgreSQL)
 #pragma once
