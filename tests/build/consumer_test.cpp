@@ -14,8 +14,8 @@
 namespace retort::build_test {
 namespace {
 
-// Table names of an SQLite database, read from its catalog.
-std::set<std::string> sqlite_tables(const fs::path& database) {
+// Names of the tables or indexes (`type`) of an SQLite database, read from its catalog.
+std::set<std::string> sqlite_names(const fs::path& database, const char* type) {
   std::set<std::string> tables;
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
@@ -24,7 +24,8 @@ std::set<std::string> sqlite_tables(const fs::path& database) {
     return tables;
   }
   sqlite3_stmt* statement = nullptr;
-  sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &statement, nullptr);
+  sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = ?", -1, &statement, nullptr);
+  sqlite3_bind_text(statement, 1, type, -1, SQLITE_STATIC);
   while (sqlite3_step(statement) == SQLITE_ROW)
     tables.insert(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
   sqlite3_finalize(statement);
@@ -51,12 +52,14 @@ void build_and_migrate(const fs::path& source, const fs::path& build_dir, const 
   std::string url = shell_quote("sqlite:///" + database.string());
   CommandResult upgraded = run(migrate + " --url " + url + " upgrade head");
   ASSERT_EQ(upgraded.status, 0) << upgraded.output;
-  std::set<std::string> tables = sqlite_tables(database);
+  std::set<std::string> tables = sqlite_names(database, "table");
   EXPECT_TRUE(tables.count("customers") && tables.count("orders")) << upgraded.output;
+  // Named by the project's own header (INCLUDE_DIRECTORIES).
+  EXPECT_TRUE(sqlite_names(database, "index").count("ix_orders_customer_id")) << upgraded.output;
 
   CommandResult downgraded = run(migrate + " --url " + url + " downgrade base");
   ASSERT_EQ(downgraded.status, 0) << downgraded.output;
-  tables = sqlite_tables(database);
+  tables = sqlite_names(database, "table");
   EXPECT_FALSE(tables.count("customers") || tables.count("orders")) << downgraded.output;
 
   // `revision` reaches the retortc and the source directory the generated

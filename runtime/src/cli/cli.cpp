@@ -388,6 +388,7 @@ int forward_to_retortc(const Settings& settings, const std::string& verb, const 
   }
   std::vector<std::string> argv_storage{std::string(settings.retortc), verb, "--directory",
                                         std::string(settings.migrations_dir)};
+  argv_storage.insert(argv_storage.end(), settings.retortc_options.begin(), settings.retortc_options.end());
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& arg : argv_storage) argv.push_back(arg.data());

@@ -1,5 +1,7 @@
 #include <retort/migration.hpp>
 
+#include "shop/naming.hpp"
+
 constexpr retort::Revision revision{
     .id = "5e7a9b2c4d6f",
     .down_revision = "1c0ffee1d2e3",
@@ -17,10 +19,10 @@ static void create_orders_table(retort::Op& op) {
 
 void upgrade(retort::Op& op) {
   create_orders_table(op);
-  op.execute("CREATE INDEX ix_orders_customer_id ON orders (customer_id)");
+  op.create_index(shop::orders_customer_index, "orders", {"customer_id"});
 }
 
 void downgrade(retort::Op& op) {
-  op.execute("DROP INDEX ix_orders_customer_id");
+  op.drop_index(shop::orders_customer_index);
   op.execute("DROP TABLE orders");
 }
