@@ -24,8 +24,10 @@ bool truthy(const std::string& text) { return text == "t" || text == "true" || t
 }  // namespace
 
 std::string history_timestamp() {
-  auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", now);
+  auto now = std::chrono::system_clock::now();
+  auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(now);
+  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now - seconds).count();
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", seconds, millis);
 }
 
 std::string this_host() {
@@ -38,6 +40,7 @@ HistoryTable::HistoryTable(std::string name, std::string_view schema, const Vers
     : name_(std::move(name)), set_(version_table.qualified()) {
   if (name_.empty()) throw Error("the history table name is empty; give a name such as retort_history");
   qualified_ = schema.empty() ? quote_identifier(name_) : quote_identifier(schema) + "." + quote_identifier(name_);
+  display_ = schema.empty() ? name_ : fmt::format("{}.{}", schema, name_);
 }
 
 void HistoryTable::ensure_exists(Backend& db) const {

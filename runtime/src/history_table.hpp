@@ -37,7 +37,10 @@ class HistoryTable {
   // `name` is created in the version table's schema.
   HistoryTable(std::string name, std::string_view schema, const VersionTable& version_table);
 
+  // Quoted, for SQL.
   const std::string& qualified() const { return qualified_; }
+  // schema.name as the user wrote it, for messages.
+  const std::string& display() const { return display_; }
 
   void ensure_exists(Backend& db) const;
   // Rows of this set, oldest first; empty when the table does not exist.
@@ -51,6 +54,7 @@ class HistoryTable {
  private:
   std::string name_;
   std::string qualified_;
+  std::string display_;
   std::string set_;  // the version table's qualified name
 };
 

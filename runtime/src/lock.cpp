@@ -1,6 +1,7 @@
 #include "lock.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -149,6 +150,7 @@ class LeaseLock final : public MigrationLock {
       : db_(db),
         table_(schema.empty() ? std::string("retort_lock")
                               : quote_identifier(schema) + "." + quote_identifier("retort_lock")),
+        display_(schema.empty() ? std::string("retort_lock") : fmt::format("{}.retort_lock", schema)),
         name_(lock_name(table)),
         owner_(fmt::format("{}:{}:{:x}", this_host(), getpid(), std::random_device{}())),
         duration_(options.lease_duration) {
@@ -161,7 +163,7 @@ class LeaseLock final : public MigrationLock {
             "migrating this database; nothing was run. Wait for it and run again, raise the wait (--lock-wait); "
             "a lease whose holder died expires by itself (--lease-duration), or delete its row from {} once you "
             "are sure that process is gone.",
-            options.lock_wait.count(), table.qualified(), db.url().display, table_, holder, table_));
+            options.lock_wait.count(), table.qualified(), db.url().display, display_, holder, display_));
       }
       backoff.wait();
     }
@@ -185,7 +187,7 @@ class LeaseLock final : public MigrationLock {
           "this process no longer holds the migration lease {} in {} (it expired after {} ms and another process "
           "took it); stopped before the next migration. Raise --lease-duration above the longest migration, "
           "then run `current` and run again.",
-          name_, table_, duration_.count()));
+          name_, display_, duration_.count()));
     }
   }
 
@@ -238,6 +240,7 @@ class LeaseLock final : public MigrationLock {
 
   Backend& db_;
   std::string table_;
+  std::string display_;
   std::string name_;
   std::string owner_;
   milliseconds duration_;
@@ -288,7 +291,7 @@ void Safeguard::prepare(GuardedCommand command,
   const bool runs_migrations = command == GuardedCommand::upgrade || command == GuardedCommand::downgrade;
   auto refuse = [&] {
     if (!runs_migrations) return;
-    std::string why = refusal(report(), migrator_, history_.qualified(),
+    std::string why = refusal(report(), migrator_, history_.display(),
                               options_.allow_modified || command == GuardedCommand::downgrade);
     if (!why.empty()) throw MigrationError(why);
   };
@@ -365,6 +368,12 @@ std::string Safeguard::failed(Backend& db, const Migration& migration, const Mig
   std::string note = db.dialect() == Dialect::postgresql
                          ? timeout_note(timeouts_for(options_, migration.id), migration.id, error)
                          : "";
+  if (!migration.transactional) {
+    note += fmt::format(
+        "\n  The history table {} records this step as failed, so the next run refuses to start until you have "
+        "looked: `stamp {}` if you completed it by hand, `repair` if you undid it.",
+        history_.display(), step.heads_after.empty() ? "base" : fmt::format("{}", fmt::join(step.heads_after, " ")));
+  }
   auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - step_started_);
   try {
     if (!migration.transactional && step_row_ != 0) {

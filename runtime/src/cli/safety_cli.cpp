@@ -98,7 +98,7 @@ int run_verify(detail::Backend& db, const detail::Migrator& migrator, const Safe
                const std::string& schema, const std::string& format) {
   detail::Safeguard guard(db, migrator, options, schema);
   detail::HistoryReport report = guard.report();
-  std::string problem = detail::refusal(report, migrator, guard.history().qualified(), false);
+  std::string problem = detail::refusal(report, migrator, guard.history().display(), false);
   if (format == "json") {
     nlohmann::json modified = nlohmann::json::array();
     for (const detail::ModifiedMigration& m : report.modified) {
@@ -109,7 +109,7 @@ int run_verify(detail::Backend& db, const detail::Migrator& migrator, const Safe
                           {"applied_at", m.recorded_at},
                           {"checksum", std::string(m.migration->checksum)}});
     }
-    nlohmann::json out{{"history_table", guard.history().qualified()},
+    nlohmann::json out{{"history_table", guard.history().display()},
                        {"checked", report.checked},
                        {"modified", modified},
                        {"unrecorded", report.unrecorded},
@@ -150,7 +150,7 @@ int run_repair(detail::Backend& db, const detail::Migrator& migrator, const Safe
 void check_history(detail::Backend& db, const detail::Migrator& migrator, const SafetyOptions& options,
                    const std::string& schema) {
   detail::Safeguard guard(db, migrator, options, schema);
-  std::string problem = detail::refusal(guard.report(), migrator, guard.history().qualified(), options.allow_modified);
+  std::string problem = detail::refusal(guard.report(), migrator, guard.history().display(), options.allow_modified);
   if (!problem.empty()) throw Error(problem);
 }
 
