@@ -2,9 +2,13 @@
 // migrations and interrupted non-transactional steps refused with a message
 // that names the file and what to do; `verify`, `repair`, `--allow-modified`.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <thread>
 
 #include <retort/retort.hpp>
 
@@ -169,6 +173,14 @@ TEST_P(History, TakeoverWithoutHistoryCreatesItAndHasNothingToCompare) {
   EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM retort_history WHERE version_table = 'alembic_version'"), 3);
 }
 
+// One transaction for the whole run: the history rows commit with it.
+TEST_P(History, SingleTransactionRunRecordsEveryStep) {
+  ASSERT_EQ(migrate({"upgrade", "head", "--single-transaction"}).exit_code, 0);
+  auto db = open_database(url_);
+  EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM retort_history WHERE operation = 'upgrade' AND success"), 5);
+  EXPECT_EQ(migrate({"verify"}).exit_code, 0);
+}
+
 // The startup API applies the same checks as the command line.
 TEST_P(History, StartupApiRefusesChangedMigrationsUnlessAllowed) {
   const Registry& set = generated_set();  // this process has no SAFETY_* settings: 200 revisions
@@ -278,6 +290,34 @@ TEST_F(Timeouts, NonTransactionalMigrationRunsWithNoTransactionOpen) {
     db.reset();
     ASSERT_EQ(migrate({"downgrade", "base"}).exit_code, 0);
   }
+}
+
+// A process killed inside a non-transactional migration leaves its step
+// "started"; the next run refuses and says it never finished.
+TEST_F(Timeouts, KilledNonTransactionalStepIsRefusedAsNeverFinished) {
+  Env env{{"SAFETY_SET_SIZE", "5"}, {"SAFETY_CONCURRENT_INDEX", "s003"}, {"SAFETY_SLOW", "s003"},
+          {"SAFETY_SLOW_SECONDS", "30"}};
+  TempDir dir;
+  pid_t run = spawn_migrate({"--url", url_, "upgrade", "head"}, env, dir / "run.log");
+  auto db = open_database(url_);
+  bool started = false;
+  for (int attempt = 0; attempt < 300 && !started; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    try {
+      started = count(*db, "SELECT COUNT(*) FROM retort_history WHERE revision = 's003' AND success IS NULL") == 1;
+    } catch (const Error&) {
+      // the history table does not exist yet
+    }
+  }
+  ASSERT_TRUE(started);
+  kill(run, SIGKILL);
+  wait_for(run, dir / "run.log");
+  Outcome refused = migrate({"upgrade", "head"}, env);
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_TRUE(contains(refused.output, "the non-transactional upgrade of revision s003 started at 20")) << refused.output;
+  EXPECT_TRUE(contains(refused.output, "never finished (the process was killed or lost its connection)"))
+      << refused.output;
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s002"});
 }
 
 TEST_F(Timeouts, BadDurationsAreUsageErrors) {
