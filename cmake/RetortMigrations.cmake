@@ -91,10 +91,15 @@ function(retort_add_migrations name)
   # retortc parses the migrations with the same include path they compile with.
   set(include_dirs "")
   set(include_flags "-I${retort_include_dir}")
+  # Their headers re-run retortc when they change, as the migrations do.
+  set(user_headers "")
   foreach(dir IN LISTS arg_INCLUDE_DIRECTORIES)
     get_filename_component(dir "${dir}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
     list(APPEND include_dirs "${dir}")
     list(APPEND include_flags "-I${dir}")
+    file(GLOB_RECURSE headers CONFIGURE_DEPENDS LIST_DIRECTORIES false
+      "${dir}/*.h" "${dir}/*.hh" "${dir}/*.hpp" "${dir}/*.hxx" "${dir}/*.inc")
+    list(APPEND user_headers ${headers})
   endforeach()
 
   # Ninja re-runs a command when an input is newer than its outputs, not when
@@ -112,7 +117,7 @@ function(retort_add_migrations name)
       --output-dir ${out}
       --cache ${out}/retortc-cache
       ${include_flags}
-    DEPENDS ${migration_files} "${out}/migration-files.txt" ${runtime_headers} Retort::retortc
+    DEPENDS ${migration_files} "${out}/migration-files.txt" ${runtime_headers} ${user_headers} Retort::retortc
     COMMENT "Compiling migration set ${name} (${migration_count} files in ${migrations_dir})"
     VERBATIM)
 

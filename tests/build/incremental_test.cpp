@@ -78,6 +78,18 @@ TEST(Incremental, AddedEditedAndRemovedMigrationsArePickedUpByTheNextBuild) {
   EXPECT_NE(list_revisions(build_dir).find("5e7a9b2c4d6f 1c0ffee1d2e3 create orders and their index\n"),
             std::string::npos);
 
+  // A project header the migrations include (INCLUDE_DIRECTORIES) is an
+  // input of the check too.
+  fs::path header = source / "include" / "shop" / "naming.hpp";
+  std::string naming = read_file(header);
+  write_file(header, naming + "// reviewed\n");
+  CommandResult after_header = build(build_dir);
+  ASSERT_EQ(after_header.status, 0) << after_header.output;
+  EXPECT_NE(after_header.output.find("Compiling migration set shop_migrations"), std::string::npos)
+      << after_header.output;
+  EXPECT_TRUE(rebuilt(after_header, "5e7a9b2c4d6f_create_orders.cpp")) << after_header.output;
+  EXPECT_FALSE(rebuilt(after_header, "9a8b7c6d5e4f_add_order_notes.cpp")) << after_header.output;
+
   // Removed: gone from the registry at the next build.
   fs::remove(added);
   CommandResult after_remove = build(build_dir);
