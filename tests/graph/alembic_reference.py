@@ -148,17 +148,20 @@ class Project:
         self.config.set_main_option("script_location", directory)
         self.script = ScriptDirectory.from_config(self.config)
         self.config.attributes["script"] = self.script
+        # One in-memory database for all cases; each case rebuilds the table.
+        self.engine = sa.create_engine("sqlite://")
+        self.statements = []
 
-    def run(self, current, action):
-        engine = sa.create_engine("sqlite://")
-        steps = []
-        statements = []
-
-        @sa.event.listens_for(engine, "before_cursor_execute")
+        @sa.event.listens_for(self.engine, "before_cursor_execute")
         def record(conn, cursor, statement, parameters, context, executemany):
             change = version_change(statement)
             if change:
-                statements.append(change)
+                self.statements.append(change)
+
+    def run(self, current, action):
+        """Runs one command on a version table holding `current`."""
+        steps = []
+        self.statements = []
 
         def on_version_apply(ctx, step, heads, run_args):
             steps.append(
@@ -167,12 +170,13 @@ class Project:
                     "upgrade": bool(step.is_upgrade),
                     "stamp": bool(step.is_stamp),
                     "heads_after": sorted(heads),
-                    "changes": list(statements),
+                    "changes": self.statements,
                 }
             )
-            del statements[:]
+            self.statements = []
 
-        with engine.begin() as connection:
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
             if current:
                 connection.exec_driver_sql(
                     "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"
@@ -181,7 +185,12 @@ class Project:
                     connection.exec_driver_sql(
                         "INSERT INTO alembic_version VALUES (?)", (row,)
                     )
-            del statements[:]
+            # The order in which Alembic will read the rows (no ORDER BY).
+            self.read_order = [
+                row[0]
+                for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            ] if current else []
+            self.statements = []
             self.config.attributes["connection"] = connection
             self.config.attributes["on_version_apply"] = on_version_apply
             action()
@@ -196,16 +205,16 @@ class Project:
         current = case.get("current", [])
         if op == "upgrade":
             steps, final = self.run(current, lambda: command.upgrade(self.config, case["target"]))
-            return {"steps": steps, "final": final}
+            return {"steps": steps, "final": final, "read_order": self.read_order}
         if op == "downgrade":
             steps, final = self.run(current, lambda: command.downgrade(self.config, case["target"]))
-            return {"steps": steps, "final": final}
+            return {"steps": steps, "final": final, "read_order": self.read_order}
         if op == "stamp":
             purge = case.get("purge", False)
             _, final = self.run(
                 current, lambda: command.stamp(self.config, case["targets"], purge=purge)
             )
-            return {"final": final}
+            return {"final": final, "read_order": self.read_order}
         if op == "history":
             # command.history's endpoints: "current" is the version table,
             # an empty one meaning base (lower) or heads (upper).
@@ -249,11 +258,14 @@ def run_graph(graph):
             return {"refused": "%s: %s" % (type(error).__name__, error)}
         results = []
         for case in graph["cases"]:
+            project.read_order = None
             try:
                 result = project.case(case)
                 result["ok"] = True
             except Exception as error:
                 result = {"ok": False, "error": "%s: %s" % (type(error).__name__, error)}
+                if project.read_order is not None:
+                    result["read_order"] = project.read_order
             results.append(result)
         return {"facts": facts, "results": results}
 

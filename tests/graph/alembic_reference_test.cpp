@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 
 #include "retort/revision_map.hpp"
@@ -85,6 +87,38 @@ std::vector<GraphCase> accepted_graphs() {
   };
 }
 
+// Random graphs (fixed seeds, so failures reproduce): each revision follows
+// one or two earlier ones or starts a new base, some carry a branch label,
+// some depend on an earlier revision or label.
+std::vector<GraphCase> random_graphs() {
+  std::vector<GraphCase> graphs;
+  for (unsigned seed = 1; seed <= 12; ++seed) {
+    std::mt19937 random(seed);
+    auto chance = [&](int percent) { return static_cast<int>(random() % 100) < percent; };
+    auto pick = [&](std::size_t below) { return static_cast<std::size_t>(random() % below); };
+    GraphCase graph{fmt::format("random_{}", seed), {}};
+    const std::size_t count = 6 + seed % 4;
+    for (std::size_t i = 0; i < count; ++i) {
+      RevisionNode node = rev(fmt::format("{:02x}{:06x}{}", i * 16 + seed, (i + 1) * 40503u * seed % 0xffffff, "r"));
+      if (i > 0 && !chance(12)) {
+        node.down_revisions.push_back(graph.nodes[i - 1 - pick(std::min<std::size_t>(i, 3))].id);
+        if (i > 2 && chance(20)) {
+          const std::string& other = graph.nodes[pick(i)].id;
+          if (other != node.down_revisions.front()) node.down_revisions.push_back(other);
+        }
+      }
+      if (chance(20)) node.branch_labels.push_back(fmt::format("lab{}", i));
+      if (i > 1 && chance(20)) {
+        const RevisionNode& target = graph.nodes[pick(i)];
+        node.depends_on.push_back(!target.branch_labels.empty() && chance(50) ? target.branch_labels.front() : target.id);
+      }
+      graph.nodes.push_back(std::move(node));
+    }
+    graphs.push_back(std::move(graph));
+  }
+  return graphs;
+}
+
 // Graphs Alembic refuses to load (cycles, missing revisions, clashes).
 std::vector<GraphCase> refused_graphs() {
   return {
@@ -120,11 +154,14 @@ std::set<std::string> ancestors_of(const std::vector<RevisionNode>& nodes, const
   return seen;
 }
 
+// The empty table, each single revision, and up to 8 pairs of revisions on
+// different branches (the run time of the comparison grows with the states).
 std::vector<Rows> table_states(const std::vector<RevisionNode>& nodes) {
   std::vector<Rows> states{{}};
   for (const RevisionNode& node : nodes) states.push_back({node.id});
+  const std::size_t max_states = states.size() + 8;
   for (std::size_t i = 0; i < nodes.size(); ++i)
-    for (std::size_t j = i + 1; j < nodes.size(); ++j) {
+    for (std::size_t j = i + 1; j < nodes.size() && states.size() < max_states; ++j) {
       const std::string &a = nodes[i].id, &b = nodes[j].id;
       if (!ancestors_of(nodes, a).contains(b) && !ancestors_of(nodes, b).contains(a)) states.push_back({a, b});
     }
@@ -190,6 +227,24 @@ Rows sorted(Rows rows) {
 
 std::string describe(const json& c) { return c.dump(); }
 
+// Where a merge or unmerge happens while other branches' rows are present,
+// Alembic picks which row to UPDATE (and which to DELETE or INSERT) in
+// Python set order; any such choice is accepted: the same statement kinds
+// in the same order, over the same revisions.
+bool same_statements(const json& retort, const json& alembic) {
+  if (retort == alembic) return true;
+  if (retort.size() != alembic.size()) return false;
+  std::multiset<std::string> retort_from, retort_to, alembic_from, alembic_to;
+  for (std::size_t i = 0; i < retort.size(); ++i) {
+    if (retort[i]["kind"] != alembic[i]["kind"]) return false;
+    retort_from.insert(retort[i]["from"].get<std::string>());
+    retort_to.insert(retort[i]["to"].get<std::string>());
+    alembic_from.insert(alembic[i]["from"].get<std::string>());
+    alembic_to.insert(alembic[i]["to"].get<std::string>());
+  }
+  return retort_from == alembic_from && retort_to == alembic_to;
+}
+
 json changes_json(const std::vector<VersionTableChange>& changes) {
   json out = json::array();
   for (const VersionTableChange& change : changes) {
@@ -209,6 +264,9 @@ void expect_same_refusal(const json& alembic, const std::string& retort_message,
   // Alembic prints a list endpoint as a Python tuple, e.g. ('ae10ffee0001',).
   if (error.starts_with(prefix) && error.find("('") == std::string::npos) {
     std::string text = error.substr(prefix.size());
+    // Which two overlapping targets Alembic names follows the iteration order
+    // of a set of revision objects, which differs from run to run.
+    if (text.starts_with("Requested revision ")) text = "Requested revision ";
     EXPECT_TRUE(retort_message.starts_with(text))
         << "case " << describe(c) << "\n  alembic: " << text << "\n  retort:  " << retort_message;
   }
@@ -241,7 +299,8 @@ void AlembicReference::compare_graph(const GraphCase& graph, const json& cases, 
     const json& c = cases[i];
     const json& expected = results[i];
     const std::string op = c["op"];
-    Rows current = c.value("current", Rows{});
+    // Retort gets the rows in the order Alembic read them from its table.
+    Rows current = expected.contains("read_order") ? expected["read_order"].get<Rows>() : c.value("current", Rows{});
     try {
       if (op == "upgrade" || op == "downgrade") {
         std::vector<MigrationStep> steps = op == "upgrade" ? map.upgrade_steps(current, c["target"].get<std::string>())
@@ -262,8 +321,9 @@ void AlembicReference::compare_graph(const GraphCase& graph, const json& cases, 
             EXPECT_EQ(sorted(steps[s].heads_before), before) << "table before step " << s << " of " << describe(c);
             EXPECT_EQ(sorted(steps[s].heads_after), want[s]["heads_after"].get<Rows>())
                 << "table after step " << steps[s].revision << " of " << describe(c);
-            EXPECT_EQ(changes_json(steps[s].changes), want[s]["changes"])
-                << "version table statements of step " << steps[s].revision << " of " << describe(c);
+            EXPECT_TRUE(same_statements(changes_json(steps[s].changes), want[s]["changes"]))
+                << "version table statements of step " << steps[s].revision << " of " << describe(c)
+                << "\n  retort:  " << changes_json(steps[s].changes) << "\n  alembic: " << want[s]["changes"];
             before = sorted(steps[s].heads_after);
           }
           EXPECT_EQ(before, sorted(expected["final"].get<Rows>())) << describe(c);
@@ -360,6 +420,8 @@ TEST_P(AlembicReferenceGraph, StepsTablesAndRefusalsMatchAlembic) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Graphs, AlembicReferenceGraph, ::testing::ValuesIn(accepted_graphs()),
+                         [](const ::testing::TestParamInfo<GraphCase>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(RandomGraphs, AlembicReferenceGraph, ::testing::ValuesIn(random_graphs()),
                          [](const ::testing::TestParamInfo<GraphCase>& info) { return info.param.name; });
 
 TEST_F(AlembicReference, GraphsAlembicRefusesAreRefused) {

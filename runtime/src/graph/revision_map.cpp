@@ -135,7 +135,7 @@ std::vector<std::string> RevisionMap::resolve(std::string_view target, std::span
             "Revision target '{}' walks down to or past the base, which is not a revision; use a "
             "smaller step (see `history`)",
             target));
-      if (std::find(found.begin(), found.end(), r) == found.end()) found.push_back(r);
+      found.push_back(r);  // Alembic lists a revision twice when two heads walk down to it
     }
     return names(*graph_, found);
   });

@@ -331,6 +331,8 @@ int Walker::revision_for_ident(std::optional<std::string_view> ident, const std:
 
 bool Walker::shares_lineage(int target, std::span<const int> against, bool include_dependencies) const {
   if (against.empty()) return true;
+  // Alembic looks the marker up as the name "base", which no revision has.
+  if (target == kBaseMark) throw ResolutionFailure("No such revision or branch 'base'", "base");
   if (target < 0) throw RevisionError(kWalkedTooFar);
   const int self[] = {target};
   for (int r : descendants(self, include_dependencies))
