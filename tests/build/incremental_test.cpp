@@ -26,6 +26,8 @@ std::string list_revisions(const fs::path& build_dir) {
   return listed.output;
 }
 
+// Whether the build compiled an object of `object_of` (Ninja prints one
+// "Building CXX object ..." line per compilation).
 bool rebuilt(const CommandResult& build_result, std::string_view object_of) {
   std::size_t at = build_result.output.find("Building CXX object");
   while (at != std::string::npos) {
