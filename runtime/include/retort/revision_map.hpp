@@ -72,8 +72,9 @@ class RevisionMap {
   const RevisionNode& get(std::string_view id) const;  // exact id; throws if unknown
 
   // Heads: revisions no other revision names as down_revision (Alembic's
-  // `heads`, what `<name>-migrate heads` prints). Real heads also ignore
-  // depends_on links (`heads --resolve-dependencies`, the `heads` target).
+  // `heads`, what `<name>-migrate heads` prints). Real heads also count
+  // depends_on: a revision another one depends on is not a real head
+  // (`heads --resolve-dependencies`, and what the target "heads" means).
   std::vector<std::string> heads() const;
   std::vector<std::string> real_heads() const;
   std::vector<std::string> bases() const;  // revisions without down_revision
@@ -100,7 +101,10 @@ class RevisionMap {
                                    std::span<const std::string> current = {}) const;
 
   // Steps of `upgrade TARGET` / `downgrade TARGET` from the given version
-  // table contents, in Alembic's order. Refuses as Alembic refuses.
+  // table contents, in Alembic's order. Refuses as Alembic refuses. Pass
+  // the rows in the order the database returns them (`downgrade -1` with
+  // several rows starts from the first, as Alembic does); a row that is not
+  // a revision id of this map is refused before anything is computed.
   std::vector<MigrationStep> upgrade_steps(std::span<const std::string> current,
                                            std::string_view target) const;
   std::vector<MigrationStep> downgrade_steps(std::span<const std::string> current,

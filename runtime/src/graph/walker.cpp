@@ -2,6 +2,7 @@
 // HeadMaintainer (runtime/migration.py), over revision indices. Function
 // names follow Alembic's so the two can be read side by side.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <climits>
 #include <fmt/format.h>
