@@ -116,6 +116,27 @@ std::string lower(std::string_view text) {
 
 // ---------------------------------------------------------------- SQL text scanning
 
+// Reads the quoted name or literal opening at `sql[open]` ("name", `name`,
+// [name], 'text'), undoubling doubled quotes. Returns it and the offset of
+// its closing quote (sql.size() when unterminated).
+std::pair<std::string, std::size_t> read_quoted(std::string_view sql, std::size_t open) {
+  const char close = sql[open] == '[' ? ']' : sql[open];
+  std::string text;
+  std::size_t j = open + 1;
+  while (j < sql.size()) {
+    if (sql[j] == close) {
+      if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
+        text += close;
+        j += 2;
+        continue;
+      }
+      break;
+    }
+    text += sql[j++];
+  }
+  return {text, j};
+}
+
 // Calls `on_identifier(start, length, name, quoted)` for every identifier in `sql`
 // (bare words and "quoted", `quoted`, [quoted] names), skipping literals.
 template <class F>
@@ -130,20 +151,7 @@ void scan_identifiers(std::string_view sql, F&& on_identifier) {
       }
       i = j + 1;
     } else if (c == '"' || c == '`' || c == '[') {
-      char close = c == '[' ? ']' : c;
-      std::string name;
-      std::size_t j = i + 1;
-      while (j < sql.size()) {
-        if (sql[j] == close) {
-          if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
-            name += close;
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        name += sql[j++];
-      }
+      auto [name, j] = read_quoted(sql, i);
       on_identifier(i, std::min(j + 1, sql.size()) - i, name, true);
       i = j + 1;
     } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
@@ -250,20 +258,7 @@ std::vector<Token> tokens_of(std::string_view sql) {
       tokens.push_back({std::string(sql.substr(i, end - i + 1)), false, true, end + 1});
       i = end + 1;
     } else if (c == '"' || c == '`' || c == '[' || c == '\'') {
-      char close = c == '[' ? ']' : c;
-      std::string name;
-      std::size_t j = i + 1;
-      while (j < sql.size()) {
-        if (sql[j] == close) {
-          if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
-            name += close;
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        name += sql[j++];
-      }
+      auto [name, j] = read_quoted(sql, i);
       tokens.push_back({name, true, false, j + 1});
       i = j + 1;
     } else {
