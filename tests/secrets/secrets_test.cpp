@@ -153,6 +153,18 @@ TEST_P(Secrets, EveryCommandOnALiveDatabase) {
         "branches -v", "branches --format json", "show head", "show current", "show 4f2a", "check"}) {
     expect_status(migrate(url, via, args), 0);
   }
+  // Checksums: verify, a changed migration, repair.
+  expect_status(migrate(url, via, "verify"), 0);
+  expect_status(migrate(url, via, "verify --format json"), 0);
+  {
+    pqxx::connection admin(db.admin_url());
+    pqxx::nontransaction tx(admin);
+    tx.exec0("UPDATE retort_history SET checksum = 'sha256:0' WHERE revision = '3f6d2a8c91e0'");
+  }
+  expect_failure_mentioning(migrate(url, via, "verify"), "3f6d2a8c91e0");
+  expect_failure_mentioning(migrate(url, via, "check"), "3f6d2a8c91e0");
+  expect_status(migrate(url, via, "repair"), 0);
+  expect_status(migrate(url, via, "verify"), 0);
   expect_status(migrate(url, via, "downgrade -1"), 0);
   expect_status(migrate(url, via, "downgrade base --single-transaction"), 0);
   expect_status(migrate(url, via, "stamp heads"), 0);
