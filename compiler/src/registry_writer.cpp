@@ -27,16 +27,24 @@ bool write_if_changed(const fs::path& path, const std::string& content) {
   return true;
 }
 
+// A string_view constant with its length spelled out. From a bare literal,
+// g++ runs char_traits::length over every character during constant
+// evaluation, and a registry of ~10,000 migrations exceeds its default
+// -fconstexpr-ops-limit.
+std::string string_view_literal(const std::string& text) {
+  return "std::string_view{" + cpp_string_literal(text) + ", " + std::to_string(text.size()) + "}";
+}
+
 std::string string_list(const std::vector<LocatedText>& items) {
   std::string text = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) text += (i ? ", " : "") + cpp_string_literal(items[i].value);
+  for (std::size_t i = 0; i < items.size(); ++i) text += (i ? ", " : "") + string_view_literal(items[i].value);
   return text + "}";
 }
 
 std::string statement_list(const std::vector<StatementText>& statements) {
   std::string text = "{\n";
   for (const auto& statement : statements)
-    text += "    {" + cpp_string_literal(statement.text) + ", " + std::to_string(statement.line) + "},\n";
+    text += "    {" + string_view_literal(statement.text) + ", " + std::to_string(statement.line) + "},\n";
   return text + "}";
 }
 
@@ -129,14 +137,14 @@ std::string registry_source(const std::vector<MigrationSource>& sources, const s
     }
     const auto name = wrapper_namespace(source);
     table += "    {\n";
-    table += "        .id = " + cpp_string_literal(source.id.value) + ",\n";
+    table += "        .id = " + string_view_literal(source.id.value) + ",\n";
     table += "        .down_revisions = " + down + ",\n";
     table += "        .branch_labels = " + labels + ",\n";
     table += "        .depends_on = " + depends + ",\n";
-    table += "        .message = " + cpp_string_literal(source.message.value) + ",\n";
-    table += "        .source_path = " + cpp_string_literal(source.path) + ",\n";
+    table += "        .message = " + string_view_literal(source.message.value) + ",\n";
+    table += "        .source_path = " + string_view_literal(source.path) + ",\n";
     table += "        .source_line = " + std::to_string(source.revision_line) + ",\n";
-    table += "        .checksum = " + cpp_string_literal(source.checksum) + ",\n";
+    table += "        .checksum = " + string_view_literal(source.checksum) + ",\n";
     table += std::string("        .transactional = ") + (source.transactional ? "true" : "false") + ",\n";
     table += "        .upgrade = " + (sql ? std::string("nullptr") : "&" + name + "::upgrade") + ",\n";
     table += "        .downgrade = " + (sql ? std::string("nullptr") : "&" + name + "::downgrade") + ",\n";
@@ -150,8 +158,8 @@ std::string registry_source(const std::vector<MigrationSource>& sources, const s
     migrations = "migrations";
   }
   text += "\nconstexpr ::retort::Registry registry_table{\n";
-  text += "    .name = " + cpp_string_literal(target.name) + ",\n";
-  text += "    .source_directory = " + cpp_string_literal(target.source_directory) + ",\n";
+  text += "    .name = " + string_view_literal(target.name) + ",\n";
+  text += "    .source_directory = " + string_view_literal(target.source_directory) + ",\n";
   text += "    .migrations = " + migrations + ",\n};\n\n}  // namespace\n\n";
   text += "const ::retort::Registry& " + target.name + "::registry() { return registry_table; }\n";
   return text;

@@ -15,16 +15,17 @@ namespace fs = std::filesystem;
 
 std::vector<std::string> ids_in_order(const std::string& registry) {
   std::vector<std::string> ids;
-  const std::regex id_line(R"re(\.id = "([^"]*)")re");
+  const std::regex id_line(R"re(\.id = std::string_view\{"([^"]*)")re");
   for (auto it = std::sregex_iterator(registry.begin(), registry.end(), id_line); it != std::sregex_iterator(); ++it)
     ids.push_back((*it)[1]);
   return ids;
 }
 
 std::string checksum_of(const std::string& registry, const std::string& id) {
-  const auto at = registry.find(".id = \"" + id + "\"");
-  const auto checksum = registry.find(".checksum = \"", at);
-  return registry.substr(checksum + 13, registry.find('"', checksum + 13) - checksum - 13);
+  const std::string field = ".checksum = std::string_view{\"";
+  const auto at = registry.find(".id = std::string_view{\"" + id + "\"");
+  const auto checksum = registry.find(field, at) + field.size();
+  return registry.substr(checksum, registry.find('"', checksum) - checksum);
 }
 
 // A branchy set: base, two labelled branches (ids chosen so that name
@@ -44,10 +45,12 @@ TEST(Registry, TopologicalOrderBasesFirstTiesById) {
   ASSERT_EQ(result.status, 0) << result.output;
   const auto registry = read_file(dir / "out" / "testset_registry.cpp");
   EXPECT_EQ(ids_in_order(registry), (std::vector<std::string>{"m0", "aa", "bb", "zz", "cc"}));
-  EXPECT_THAT(registry, HasSubstr("{\"zz\", \"bb\"}"));
+  EXPECT_THAT(registry, HasSubstr("{std::string_view{\"zz\", 2}, std::string_view{\"bb\", 2}}"));
   EXPECT_THAT(registry, HasSubstr(".upgrade = &retort_migration_cc::upgrade,"));
-  EXPECT_THAT(registry, HasSubstr(".source_path = \"" + (dir / "aa_right.sql").string() + "\""));
-  EXPECT_THAT(registry, HasSubstr("{\"CREATE TABLE t (id int)\", 7},"));
+  const auto path = (dir / "aa_right.sql").string();
+  EXPECT_THAT(registry,
+              HasSubstr(".source_path = std::string_view{\"" + path + "\", " + std::to_string(path.size()) + "}"));
+  EXPECT_THAT(registry, HasSubstr("{std::string_view{\"CREATE TABLE t (id int)\", 23}, 7},"));
   EXPECT_THAT(registry, HasSubstr("const ::retort::Registry& testset::registry()"));
 
   // The same sources always give the same bytes.
@@ -136,6 +139,31 @@ TEST(Registry, GeneratedSourcesCompileAndTwoMigrationsLinkTogether) {
   ASSERT_EQ(run_command(compile, output), 0) << output;
   ASSERT_EQ(run_command((dir / "registry_main").string(), output), 0) << output;
   EXPECT_EQ(output, "a1 cpp 0\nb2 cpp 0\nc3 sql 1\n");
+}
+
+// Every string in the table carries its length, so constant evaluation does
+// not walk the text: a large registry compiles within a constant-evaluation
+// budget far below what the characters of its SQL alone would need.
+TEST(Registry, LargeRegistryCompilesWithoutWalkingItsStrings) {
+  TempDir dir;
+  const std::string long_statement = "CREATE TABLE t (" + std::string(4000, ' ') + "id int)";
+  std::string previous = "base";
+  for (int i = 0; i < 100; ++i) {
+    const std::string id = "r" + std::to_string(1000 + i);
+    write_file(dir / (id + "_step.sql"), "-- Revision ID: " + id + "\n-- Revises: " + previous +
+                                             "\n-- Message: step\n\n-- retort:upgrade\n" + long_statement +
+                                             ";\n\n-- retort:downgrade\nDROP TABLE t;\n");
+    previous = id;
+  }
+  ASSERT_EQ(compile_set(dir).status, 0);
+  const std::string compiler = RETORT_TEST_CXX_COMPILER;
+  const std::string budget = compiler.find("clang") != std::string::npos ? " -fconstexpr-steps=100000"
+                                                                          : " -fconstexpr-ops-limit=100000";
+  std::string output;
+  const std::string command = compiler + " -std=c++20 -fsyntax-only" + budget + " -I" +
+                              (dir / "out" / "include").string() + " -I" + RETORT_TEST_RUNTIME_INCLUDE_DIR + " " +
+                              (dir / "out" / "testset_registry.cpp").string();
+  EXPECT_EQ(run_command(command, output), 0) << output;  // 400,000 characters of SQL
 }
 
 TEST(Registry, RewritesOnlyChangedFilesAndRemovesStaleWrappers) {
