@@ -34,6 +34,21 @@ class Backend {
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual bool in_transaction() const = 0;
+
+  // BEGIN followed by `then` (statements separated by ';', may be empty).
+  // PostgreSQL sends both as one simple query: one round trip. When `then`
+  // fails the transaction is open (and aborted): roll it back.
+  virtual void begin_with(std::string_view then) {
+    begin();
+    if (!then.empty()) execute(then);
+  }
+  // `first` (statements separated by ';', may be empty) followed by COMMIT;
+  // PostgreSQL sends both as one simple query. When `first` fails nothing is
+  // committed and the transaction is still open: roll it back.
+  virtual void commit_with(std::string_view first) {
+    if (!first.empty()) execute(first);
+    commit();
+  }
 };
 
 // A statement named a table (or schema) that does not exist. Lets the version

@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "retort/error.hpp"
@@ -65,6 +66,23 @@ void HistoryTable::ensure_exists(Backend& db) const {
       pg ? "TIMESTAMP WITH TIME ZONE" : "TEXT"));
 }
 
+namespace {
+
+HistoryRow history_row(const std::vector<std::optional<std::string>>& row, std::size_t first) {
+  HistoryRow h;
+  h.id = std::stoll(row.at(first).value_or("0"));
+  h.revision = row.at(first + 1).value_or("");
+  h.operation = row.at(first + 2).value_or("");
+  h.checksum = row.at(first + 3).value_or("");
+  h.transactional = truthy(row.at(first + 4).value_or("1"));
+  if (row.at(first + 5)) h.success = truthy(*row[first + 5]);
+  h.started_at = row.at(first + 6).value_or("");
+  h.error = row.at(first + 7).value_or("");
+  return h;
+}
+
+}  // namespace
+
 std::vector<HistoryRow> HistoryTable::read(Backend& db) const {
   Rows rows;
   std::vector<Value> params{set_};
@@ -77,19 +95,49 @@ std::vector<HistoryRow> HistoryTable::read(Backend& db) const {
     return {};
   }
   std::vector<HistoryRow> out;
-  for (const auto& row : rows.rows) {
-    HistoryRow h;
-    h.id = std::stoll(row.at(0).value_or("0"));
-    h.revision = row.at(1).value_or("");
-    h.operation = row.at(2).value_or("");
-    h.checksum = row.at(3).value_or("");
-    h.transactional = truthy(row.at(4).value_or("1"));
-    if (row.at(5)) h.success = truthy(*row[5]);
-    h.started_at = row.at(6).value_or("");
-    h.error = row.at(7).value_or("");
-    out.push_back(std::move(h));
-  }
+  for (const auto& row : rows.rows) out.push_back(history_row(row, 0));
   return out;
+}
+
+std::optional<HistoryTable::State> HistoryTable::read_state(Backend& db, const VersionTable& version_table) const {
+  // compare_history() replays the rows in order: a successful downgrade
+  // clears a revision's checksum, a successful other row with a checksum sets
+  // it; a non-transactional upgrade/downgrade that did not succeed is
+  // interrupted until a later successful stamp or repair (any revision) or a
+  // later success of the same revision. The two history parts below are
+  // exactly the rows that decide that outcome.
+  const std::string columns = "id, revision, operation, checksum, transactional, success, started_at, error";
+  std::string sql = fmt::format(
+      "SELECT 'v', NULL, version_num, NULL, NULL, NULL, NULL, NULL, NULL FROM {version}\n"
+      "UNION ALL\n"
+      "SELECT 'h', {columns} FROM {history} WHERE id IN (\n"
+      "  SELECT max(id) FROM {history} WHERE version_table = ? AND success AND "
+      "(operation = 'downgrade' OR (checksum IS NOT NULL AND checksum <> '')) GROUP BY revision)\n"
+      "UNION ALL\n"
+      "SELECT 'h', {columns} FROM {history} x WHERE x.id = (\n"
+      "  SELECT max(id) FROM {history} WHERE version_table = ? AND (success IS NULL OR NOT success) AND NOT "
+      "transactional AND operation IN ('upgrade', 'downgrade'))\n"
+      "  AND NOT EXISTS (SELECT 1 FROM {history} y WHERE y.version_table = x.version_table AND y.id > x.id AND "
+      "y.success AND (y.operation IN ('stamp', 'repair') OR y.revision = x.revision))",
+      fmt::arg("version", version_table.qualified()), fmt::arg("history", qualified_), fmt::arg("columns", columns));
+  std::vector<Value> params{set_, set_};
+  Rows rows;
+  try {
+    rows = db.query(sql, params);
+  } catch (const DatabaseError&) {
+    return std::nullopt;  // a table is missing (first run) or unreadable: the callers' reads say which
+  }
+  State state;
+  for (const auto& row : rows.rows) {
+    if (row.at(0).value_or("") == "v") {
+      if (row.at(2)) state.heads.push_back(*row[2]);
+    } else {
+      state.rows.push_back(history_row(row, 1));
+    }
+  }
+  std::sort(state.rows.begin(), state.rows.end(),
+            [](const HistoryRow& a, const HistoryRow& b) { return a.id < b.id; });
+  return state;
 }
 
 long long HistoryTable::record(Backend& db, const HistoryRow& row) const {
@@ -117,6 +165,28 @@ long long HistoryTable::record(Backend& db, const HistoryRow& row) const {
     throw DatabaseError(fmt::format("inserting into the history table {} returned no id", qualified_));
   }
   return std::stoll(*inserted.rows[0][0]);
+}
+
+std::string HistoryTable::succeeded_sql(Dialect dialect, const HistoryRow& row, const std::string& started_at,
+                                        std::chrono::milliseconds duration) const {
+  const bool pg = dialect == Dialect::postgresql;
+  std::vector<Value> params{set_,
+                            row.revision,
+                            row.operation,
+                            row.checksum.empty() ? Value(nullptr) : Value(row.checksum),
+                            row.transactional,
+                            true,
+                            started_at,
+                            history_timestamp(),
+                            static_cast<std::int64_t>(duration.count()),
+                            this_host(),
+                            Value(nullptr)};
+  if (!pg) params.insert(params.begin() + 9, os_user());
+  return inline_parameters(
+      fmt::format("INSERT INTO {} (version_table, revision, operation, checksum, transactional, success, started_at, "
+                  "finished_at, duration_ms, db_user, client_host, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {}, ?, ?)",
+                  qualified_, pg ? "current_user" : "?"),
+      params, dialect);
 }
 
 void HistoryTable::finish(Backend& db, long long id, bool success, std::chrono::milliseconds duration,

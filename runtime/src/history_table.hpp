@@ -46,10 +46,27 @@ class HistoryTable {
   // Rows of this set, oldest first; empty when the table does not exist.
   std::vector<HistoryRow> read(Backend& db) const;
 
+  // One query: the version table's rows and, of this set's history, only the
+  // rows compare_history() needs (oldest first): per revision the newest
+  // successful row that sets or clears its checksum, and the newest
+  // non-transactional step that did not succeed if no row resolved it since.
+  // compare_history() gives the same report from these as from read().
+  // Empty when either table is missing or the query fails: read them apart.
+  struct State {
+    std::vector<std::string> heads;
+    std::vector<HistoryRow> rows;
+  };
+  std::optional<State> read_state(Backend& db, const VersionTable& version_table) const;
+
   // Inserts a row (finished unless `success` is empty) and returns its id.
   long long record(Backend& db, const HistoryRow& row) const;
   void finish(Backend& db, long long id, bool success, std::chrono::milliseconds duration,
               const std::string& error) const;
+  // The INSERT of a finished, successful row (parameters inlined), for a
+  // transactional step: written once, after its statements, in the batch that
+  // commits it. `started_at` from history_timestamp() when the step began.
+  std::string succeeded_sql(Dialect dialect, const HistoryRow& row, const std::string& started_at,
+                            std::chrono::milliseconds duration) const;
 
  private:
   std::string name_;
@@ -62,11 +79,16 @@ class HistoryTable {
 class StepObserver {
  public:
   virtual ~StepObserver() = default;
+  // Before a transactional step's BEGIN: statements to run right after it,
+  // sent with BEGIN as one query (PostgreSQL); empty for none.
+  virtual std::string prologue(Backend& db, const Migration& migration, const MigrationStep& step) = 0;
   // After the step's transaction is open (or, for a non-transactional
   // migration, with none open), before its first statement.
   virtual void starting(Backend& db, const Migration& migration, const MigrationStep& step) = 0;
   // After its statements and version-table changes, before its commit.
-  virtual void finished(Backend& db, const Migration& migration, const MigrationStep& step) = 0;
+  // Returns statements to run in its transaction before the commit (sent
+  // with the COMMIT as one query on PostgreSQL); empty for none.
+  virtual std::string finished(Backend& db, const Migration& migration, const MigrationStep& step) = 0;
   // After the rollback of a failed step; returns text to add to the error.
   virtual std::string failed(Backend& db, const Migration& migration, const MigrationStep& step,
                              const std::string& error) = 0;

@@ -286,20 +286,21 @@ Safeguard::~Safeguard() {
   lock_.reset();
 }
 
-void Safeguard::prepare(GuardedCommand command,
-                        const std::function<bool(const std::vector<std::string>&)>& has_work) {
+std::optional<std::vector<std::string>> Safeguard::prepare(
+    GuardedCommand command, const std::function<bool(const std::vector<std::string>&)>& has_work) {
   const bool runs_migrations = command == GuardedCommand::upgrade || command == GuardedCommand::downgrade;
-  auto refuse = [&] {
-    if (!runs_migrations) return;
-    std::string why = refusal(report(), migrator_, history_.display(),
+  auto refuse = [&](const HistoryReport& found) {
+    std::string why = refusal(found, migrator_, history_.display(),
                               options_.allow_modified || command == GuardedCommand::downgrade);
     if (!why.empty()) throw MigrationError(why);
   };
-  std::vector<std::string> heads = migrator_.current(db_);
-  // Unknown rows: the migrator refuses them itself, with its own message.
-  if (runs_migrations && migrator_.unknown(heads).empty() && !has_work(heads)) {
-    refuse();
-    return;
+  if (runs_migrations) {
+    auto [heads, found] = snapshot();
+    // Unknown rows: the migrator refuses them itself, with its own message.
+    if (migrator_.unknown(heads).empty() && !has_work(heads)) {
+      refuse(found);
+      return heads;
+    }
   }
   lock_ = acquire_migration_lock(db_, migrator_.table(), schema_, options_);
   try {
@@ -307,8 +308,20 @@ void Safeguard::prepare(GuardedCommand command,
   } catch (const DatabaseError&) {
     history_.ensure_exists(db_);  // another set created it at the same moment
   }
-  refuse();  // again, under the lock: the database may have moved while we waited
   migrator_.observe(this);
+  if (!runs_migrations) return std::nullopt;
+  // Again, under the lock: the database may have moved while we waited.
+  auto [heads, found] = snapshot();
+  refuse(found);
+  return heads;
+}
+
+std::pair<std::vector<std::string>, HistoryReport> Safeguard::snapshot() {
+  if (auto state = history_.read_state(db_, migrator_.table())) {
+    return {state->heads, compare_history(migrator_, state->heads, state->rows)};
+  }
+  std::vector<std::string> heads = migrator_.current(db_);
+  return {heads, compare_history(migrator_, heads, history_.read(db_))};
 }
 
 HistoryReport Safeguard::report() { return compare_history(migrator_, migrator_.current(db_), history_.read(db_)); }
@@ -345,22 +358,48 @@ std::vector<std::string> Safeguard::repair() {
   return lines;
 }
 
-void Safeguard::starting(Backend& db, const Migration& migration, const MigrationStep& step) {
+std::string Safeguard::prologue(Backend& db, const Migration& migration, const MigrationStep&) {
   step_row_ = 0;
   step_started_ = Clock::now();
+  step_started_at_ = history_timestamp();
+  if (db.dialect() != Dialect::postgresql || !migration.transactional) return {};
+  return set_timeouts_sql(timeouts_for(options_, migration.id), true);
+}
+
+void Safeguard::starting(Backend& db, const Migration& migration, const MigrationStep& step) {
+  // Every step, inside its transaction when it has one (a lease is renewed
+  // there): no step runs without the lock.
   if (lock_) lock_->confirm(db);
+  if (migration.transactional) {
+    // Its history row is written once by finished(), in the batch that
+    // commits; a rollback leaves no row, and failed() records the failure.
+    return;
+  }
+  step_started_ = Clock::now();
   if (db.dialect() == Dialect::postgresql) {
     db.execute(set_timeouts_sql(timeouts_for(options_, migration.id), db.in_transaction()));
   }
+  // Committed before the first statement: a step interrupted half-way stays
+  // "started", which the next run refuses.
   step_row_ = history_.record(db, HistoryRow{.revision = step.revision,
                                              .operation = step.upgrade ? "upgrade" : "downgrade",
                                              .checksum = std::string(migration.checksum),
                                              .transactional = migration.transactional});
 }
 
-void Safeguard::finished(Backend& db, const Migration& migration, const MigrationStep&) {
-  history_.finish(db, step_row_, true, std::chrono::duration_cast<milliseconds>(Clock::now() - step_started_), "");
-  if (db.dialect() == Dialect::postgresql && !migration.transactional) db.execute(kResetTimeoutsSql);
+std::string Safeguard::finished(Backend& db, const Migration& migration, const MigrationStep& step) {
+  auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - step_started_);
+  if (migration.transactional) {
+    return history_.succeeded_sql(db.dialect(),
+                                  HistoryRow{.revision = step.revision,
+                                             .operation = step.upgrade ? "upgrade" : "downgrade",
+                                             .checksum = std::string(migration.checksum),
+                                             .transactional = true},
+                                  step_started_at_, took);
+  }
+  history_.finish(db, step_row_, true, took, "");
+  if (db.dialect() == Dialect::postgresql) db.execute(kResetTimeoutsSql);
+  return {};
 }
 
 std::string Safeguard::failed(Backend& db, const Migration& migration, const MigrationStep& step,

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -50,7 +52,13 @@ class Safeguard final : public StepObserver {
   // `has_work(heads)`: whether the command would change anything from these
   // version-table rows. Without work no lock is taken (replicas that start
   // at head do not queue), but the checks still apply.
-  void prepare(GuardedCommand command, const std::function<bool(const std::vector<std::string>&)>& has_work);
+  // For upgrade and downgrade, returns the version table's rows the run must
+  // start from (read under the lock when there is work), so that the
+  // migrator does not read them again; empty for stamp and repair.
+  // At head this is one query: the version table and the history rows the
+  // checks need are read together.
+  std::optional<std::vector<std::string>> prepare(
+      GuardedCommand command, const std::function<bool(const std::vector<std::string>&)>& has_work);
 
   // Read-only comparison of history and registry (`verify`, `check`).
   HistoryReport report();
@@ -61,13 +69,18 @@ class Safeguard final : public StepObserver {
 
   const HistoryTable& history() const { return history_; }
 
+  std::string prologue(Backend& db, const Migration& migration, const MigrationStep& step) override;
   void starting(Backend& db, const Migration& migration, const MigrationStep& step) override;
-  void finished(Backend& db, const Migration& migration, const MigrationStep& step) override;
+  std::string finished(Backend& db, const Migration& migration, const MigrationStep& step) override;
   std::string failed(Backend& db, const Migration& migration, const MigrationStep& step,
                      const std::string& error) override;
   void stamped(Backend& db, const VersionTableChange& change) override;
 
  private:
+  // The version table's rows and the report, read in one query when both
+  // tables exist.
+  std::pair<std::vector<std::string>, HistoryReport> snapshot();
+
   Backend& db_;
   const Migrator& migrator_;
   const SafetyOptions& options_;
@@ -76,6 +89,7 @@ class Safeguard final : public StepObserver {
   std::unique_ptr<MigrationLock> lock_;
   long long step_row_ = 0;
   std::chrono::steady_clock::time_point step_started_;
+  std::string step_started_at_;  // history_timestamp() when the step began
 };
 
 }  // namespace retort::detail

@@ -112,14 +112,22 @@ void Migrator::run_body(const MigrationStep& step, StatementSink& sink) const {
 
 UpgradeResult Migrator::upgrade(Backend& db, std::string_view target, TransactionMode mode,
                                 const LogFn& log) const {
-  std::vector<std::string> heads = table_.read(db);
-  refuse_unknown(heads, db);
-  return run_online(db, heads, map_.upgrade_steps(heads, target), mode, log);
+  return upgrade(db, table_.read(db), target, mode, log);
 }
 
 UpgradeResult Migrator::downgrade(Backend& db, std::string_view target, TransactionMode mode,
                                   const LogFn& log) const {
-  std::vector<std::string> heads = table_.read(db);
+  return downgrade(db, table_.read(db), target, mode, log);
+}
+
+UpgradeResult Migrator::upgrade(Backend& db, const std::vector<std::string>& heads, std::string_view target,
+                                TransactionMode mode, const LogFn& log) const {
+  refuse_unknown(heads, db);
+  return run_online(db, heads, map_.upgrade_steps(heads, target), mode, log);
+}
+
+UpgradeResult Migrator::downgrade(Backend& db, const std::vector<std::string>& heads, std::string_view target,
+                                  TransactionMode mode, const LogFn& log) const {
   refuse_unknown(heads, db);
   return run_online(db, heads, map_.downgrade_steps(heads, target), mode, log);
 }
@@ -143,13 +151,45 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
     auto started = std::chrono::steady_clock::now();
     try {
       if (!m.transactional && db.in_transaction()) db.commit();  // nothing may stay open (CONCURRENTLY)
-      if (m.transactional && !db.in_transaction()) db.begin();
+      // BEGIN and the step's settings in one round trip (PostgreSQL).
+      std::string prologue = observer_ ? observer_->prologue(db, m, step) : std::string();
+      if (m.transactional && !db.in_transaction()) {
+        db.begin_with(prologue);
+      } else if (!prologue.empty()) {
+        db.execute(prologue);
+      }
       if (observer_) observer_->starting(db, m, step);
       OnlineSink sink(db);
       run_body(step, sink);
-      for (const VersionTableChange& change : step.changes) table_.apply(db, change);
-      if (observer_) observer_->finished(db, m, step);
-      if (!whole_run && db.in_transaction()) db.commit();
+      // A transactional step on PostgreSQL ends with one round trip: the
+      // version-table changes (each checked to match one row), the history
+      // row and COMMIT as one simple query. Elsewhere, one statement each.
+      const bool batch = m.transactional && db.dialect() == Dialect::postgresql;
+      std::string closing;
+      auto add = [&closing](const std::string& sql) {
+        if (sql.empty()) return;
+        if (!closing.empty()) closing += "; ";
+        closing += sql;
+      };
+      for (const VersionTableChange& change : step.changes) {
+        if (batch) {
+          add(table_.checked_change_sql(change));
+        } else {
+          table_.apply(db, change);
+        }
+      }
+      if (observer_) add(observer_->finished(db, m, step));
+      try {
+        if (!whole_run && db.in_transaction()) {
+          db.commit_with(closing);
+        } else if (!closing.empty()) {
+          db.execute(closing);
+        }
+      } catch (const DatabaseError& e) {
+        std::string mismatch = VersionTable::mismatch_message(e.what());
+        if (mismatch.empty()) throw;
+        throw DatabaseError(mismatch);
+      }
     } catch (const std::exception& e) {
       rollback_quietly(db);
       const auto* failure = dynamic_cast<const StatementFailure*>(&e);

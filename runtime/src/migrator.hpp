@@ -40,6 +40,12 @@ class Migrator {
   // Online. Refuse a database at an unknown revision before running anything.
   UpgradeResult upgrade(Backend& db, std::string_view target, TransactionMode mode, const LogFn& log) const;
   UpgradeResult downgrade(Backend& db, std::string_view target, TransactionMode mode, const LogFn& log) const;
+  // From version-table rows just read (Safeguard::prepare), without reading
+  // them again.
+  UpgradeResult upgrade(Backend& db, const std::vector<std::string>& heads, std::string_view target,
+                        TransactionMode mode, const LogFn& log) const;
+  UpgradeResult downgrade(Backend& db, const std::vector<std::string>& heads, std::string_view target,
+                          TransactionMode mode, const LogFn& log) const;
   // Returns the rows afterwards.
   std::vector<std::string> stamp(Backend& db, const std::vector<std::string>& targets, bool purge,
                                  const LogFn& log) const;

@@ -26,20 +26,20 @@ UpgradeResult upgrade(const Registry& registry, std::string_view url, std::strin
                       const UpgradeOptions& options) {
   Session session(registry, url, options);
   detail::Safeguard guard(*session.db, session.migrator, options.safety, options.version_table_schema);
-  guard.prepare(detail::GuardedCommand::upgrade, [&](const std::vector<std::string>& heads) {
+  auto start = guard.prepare(detail::GuardedCommand::upgrade, [&](const std::vector<std::string>& heads) {
     return !session.migrator.map().upgrade_steps(heads, target).empty();
   });
-  return session.migrator.upgrade(*session.db, target, options.transaction_mode, options.log);
+  return session.migrator.upgrade(*session.db, start.value(), target, options.transaction_mode, options.log);
 }
 
 UpgradeResult downgrade(const Registry& registry, std::string_view url, std::string_view target,
                         const UpgradeOptions& options) {
   Session session(registry, url, options);
   detail::Safeguard guard(*session.db, session.migrator, options.safety, options.version_table_schema);
-  guard.prepare(detail::GuardedCommand::downgrade, [&](const std::vector<std::string>& heads) {
+  auto start = guard.prepare(detail::GuardedCommand::downgrade, [&](const std::vector<std::string>& heads) {
     return !session.migrator.map().downgrade_steps(heads, target).empty();
   });
-  return session.migrator.downgrade(*session.db, target, options.transaction_mode, options.log);
+  return session.migrator.downgrade(*session.db, start.value(), target, options.transaction_mode, options.log);
 }
 
 std::string display_url(std::string_view url) { return detail::DatabaseUrl::parse(url).display; }

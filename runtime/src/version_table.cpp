@@ -87,15 +87,42 @@ void VersionTable::ensure_exists(Backend& db) const {
   }
 }
 
+namespace {
+
+constexpr std::string_view kMismatchStart = "expected to match one row of the version table ";
+constexpr std::string_view kMismatchEnd =
+    ": another process changed the table during this run. Run `current` to see where the database is, then retry.";
+
+}  // namespace
+
 void VersionTable::apply(Backend& db, const VersionTableChange& change) const {
   db.execute(change_sql(change));
   if (change.kind != VersionTableChange::Kind::insert && db.affected_rows() != 1) {
-    throw DatabaseError(fmt::format(
-        "expected to match one row of the version table {} when {} '{}', found {}: another process changed the "
-        "table during this run. Run `current` to see where the database is, then retry.",
-        qualified_, change.kind == VersionTableChange::Kind::update ? "updating" : "deleting", change.from,
-        db.affected_rows()));
+    throw DatabaseError(fmt::format("{}{} when {} '{}', found {}{}", kMismatchStart, qualified_,
+                                    change.kind == VersionTableChange::Kind::update ? "updating" : "deleting",
+                                    change.from, db.affected_rows(), kMismatchEnd));
   }
+}
+
+std::string VersionTable::checked_change_sql(const VersionTableChange& change) const {
+  if (change.kind == VersionTableChange::Kind::insert) return change_sql(change);
+  std::string before = fmt::format("{}{} when {} '{}', found ", kMismatchStart, qualified_,
+                                   change.kind == VersionTableChange::Kind::update ? "updating" : "deleting",
+                                   change.from);
+  // The cast of the message fails only when the count is wrong; the count
+  // makes the expression non-constant, so the planner does not fold it.
+  return fmt::format(
+      "WITH changed AS ({} RETURNING 1) SELECT CASE WHEN n = 1 THEN 0 ELSE ({} || n || {})::integer END "
+      "FROM (SELECT count(*) AS n FROM changed) AS counted",
+      change_sql(change), quote_literal(before), quote_literal(kMismatchEnd));
+}
+
+std::string VersionTable::mismatch_message(std::string_view database_message) {
+  std::size_t start = database_message.find(kMismatchStart);
+  if (start == std::string_view::npos) return {};
+  std::size_t end = database_message.find(kMismatchEnd, start);
+  if (end == std::string_view::npos) return {};
+  return std::string(database_message.substr(start, end + kMismatchEnd.size() - start));
 }
 
 }  // namespace retort::detail

@@ -29,6 +29,13 @@ class VersionTable {
   // Applies one change; an UPDATE or DELETE that matches no row means the
   // table changed under us, which is reported rather than ignored.
   void apply(Backend& db, const VersionTableChange& change) const;
+  // PostgreSQL: change_sql() as one statement that fails, with the message
+  // apply() gives, when an UPDATE or DELETE matches other than one row; for
+  // a batch sent as one simple query, where affected_rows() is not seen.
+  std::string checked_change_sql(const VersionTableChange& change) const;
+  // The message of a failed checked_change_sql(), from the database's error
+  // text; empty when the error is something else.
+  static std::string mismatch_message(std::string_view database_message);
 
  private:
   std::string name_;

@@ -83,6 +83,19 @@ class PostgresBackend final : public Backend {
   }
   bool in_transaction() const override { return in_transaction_; }
 
+  // A multi-statement simple query runs in one round trip; the statements
+  // after a failing one are skipped (so a failed batch never commits).
+  void begin_with(std::string_view then) override {
+    if (then.empty()) return begin();
+    in_transaction_ = true;  // also when `then` fails: BEGIN ran, the caller rolls back
+    execute(fmt::format("BEGIN; {}", then));
+  }
+  void commit_with(std::string_view first) override {
+    if (first.empty()) return commit();
+    execute(fmt::format("{}; COMMIT", first));
+    in_transaction_ = false;
+  }
+
  private:
   // libpq waits forever for a host that drops packets; a bounded attempt
   // lets connect() retry until its own deadline.

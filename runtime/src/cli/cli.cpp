@@ -239,15 +239,15 @@ int run_upgrade(Command& cmd, const Options& o, bool up) {
   Backend& db = cmd.db();
   SafetyOptions safety = o.safety.options();
   detail::Safeguard guard(db, cmd.migrator(), safety, o.version_table_schema);
-  guard.prepare(up ? detail::GuardedCommand::upgrade : detail::GuardedCommand::downgrade,
+  auto start = guard.prepare(up ? detail::GuardedCommand::upgrade : detail::GuardedCommand::downgrade,
                 [&](const std::vector<std::string>& heads) {
                   return !(up ? cmd.map().upgrade_steps(heads, o.target) : cmd.map().downgrade_steps(heads, o.target))
                               .empty();
                 });
   if (up) {
-    cmd.migrator().upgrade(db, o.target, cmd.mode(), log_info);
+    cmd.migrator().upgrade(db, start.value(), o.target, cmd.mode(), log_info);
   } else {
-    cmd.migrator().downgrade(db, o.target, cmd.mode(), log_info);
+    cmd.migrator().downgrade(db, start.value(), o.target, cmd.mode(), log_info);
   }
   return 0;
 }
