@@ -4,7 +4,11 @@
 // Counted with `log_statement = all` on a private server
 // started here (never on the shared test server), one log line per simple
 // query (however many statements it holds) or extended-protocol execute.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -53,15 +57,32 @@ const Migration kMismatch[] = {
 };
 const Registry kMismatchRegistry{.name = "mismatch", .source_directory = "/src", .migrations = kMismatch};
 
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
 class RoundTrips : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     std::filesystem::permissions(dir_->path(), std::filesystem::perms(0755));  // the server runs as postgres
     std::string output;
-    int port = 56000 + static_cast<int>(getpid() % 2000);
-    int status = run_command(fmt::format("{} start {} {}", SCRIPTS_POSTGRES, (dir_->path() / "pg").string(), port),
-                             output);
+    // A port the kernel says is free; another server (the suite's own, or a
+    // parallel test's) may still take it before ours binds, so retry.
+    int status = 1;
+    for (int attempt = 0; attempt < 5 && status != 0; ++attempt) {
+      run_command(fmt::format("{} stop {}", SCRIPTS_POSTGRES, (dir_->path() / "pg").string()), output);
+      status = run_command(
+          fmt::format("{} start {} {}", SCRIPTS_POSTGRES, (dir_->path() / "pg").string(), free_port()), output);
+    }
     if (status != 0) {
       start_error_ = "could not start a private PostgreSQL server: " + output;
       return;
