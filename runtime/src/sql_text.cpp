@@ -9,6 +9,21 @@
 
 namespace retort::detail {
 
+std::size_t closing_quote(std::string_view sql, std::size_t open) {
+  const char close = sql[open] == '[' ? ']' : sql[open];
+  std::size_t i = open + 1;
+  while (i < sql.size()) {
+    if (sql[i] != close) {
+      ++i;
+    } else if (close != ']' && i + 1 < sql.size() && sql[i + 1] == close) {
+      i += 2;  // a doubled quote stands for one
+    } else {
+      return i;
+    }
+  }
+  return sql.size();
+}
+
 namespace {
 
 // Walks `sql`, copying text through `emit` and calling `on_placeholder` for
@@ -24,18 +39,7 @@ void scan(std::string_view sql, const std::function<void(std::string_view)>& emi
   while (i < sql.size()) {
     char c = sql[i];
     if (c == '\'' || c == '"') {
-      std::size_t j = i + 1;
-      while (j < sql.size()) {
-        if (sql[j] == c) {
-          if (j + 1 < sql.size() && sql[j + 1] == c) {
-            j += 2;  // doubled quote inside the literal
-            continue;
-          }
-          break;
-        }
-        ++j;
-      }
-      copy_until(std::min(j + 1, sql.size()));
+      copy_until(std::min(closing_quote(sql, i) + 1, sql.size()));
     } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
       std::size_t end = sql.find('\n', i);
       copy_until(end == std::string_view::npos ? sql.size() : end);

@@ -10,6 +10,10 @@
 
 namespace retort::detail {
 
+// Offset of the quote that closes the one at `sql[open]` (' " ` or [...]),
+// stepping over doubled quotes inside; sql.size() when unterminated.
+std::size_t closing_quote(std::string_view sql, std::size_t open);
+
 // Number of `?` placeholders outside quotes and comments.
 std::size_t count_placeholders(std::string_view sql);
 

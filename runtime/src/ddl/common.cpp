@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "ddl/dialect.hpp"
+#include "sql_text.hpp"
 
 namespace retort::detail {
 
@@ -59,17 +60,7 @@ void check_sql_fragment(std::string_view fragment, std::string_view what) {
   for (std::size_t i = 0; i < fragment.size(); ++i) {
     char c = fragment[i];
     if (c == '\'' || c == '"') {
-      std::size_t end = i + 1;
-      while (end < fragment.size()) {
-        if (fragment[end] == c) {
-          if (end + 1 < fragment.size() && fragment[end + 1] == c) {
-            end += 2;
-            continue;
-          }
-          break;
-        }
-        ++end;
-      }
+      std::size_t end = closing_quote(fragment, i);
       if (end >= fragment.size()) refuse("has an unterminated quote");
       i = end;
     } else if (c == '(') {

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "operations/operations.hpp"
+#include "sql_text.hpp"
 
 namespace retort {
 
@@ -120,21 +121,14 @@ std::string lower(std::string_view text) {
 // [name], 'text'), undoubling doubled quotes. Returns it and the offset of
 // its closing quote (sql.size() when unterminated).
 std::pair<std::string, std::size_t> read_quoted(std::string_view sql, std::size_t open) {
-  const char close = sql[open] == '[' ? ']' : sql[open];
+  const char quote = sql[open] == '[' ? ']' : sql[open];
+  const std::size_t close = closing_quote(sql, open);
   std::string text;
-  std::size_t j = open + 1;
-  while (j < sql.size()) {
-    if (sql[j] == close) {
-      if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
-        text += close;
-        j += 2;
-        continue;
-      }
-      break;
-    }
-    text += sql[j++];
+  for (std::size_t j = open + 1; j < close; ++j) {
+    text += sql[j];
+    if (sql[j] == quote) ++j;  // before `close` a quote only comes doubled
   }
-  return {text, j};
+  return {text, close};
 }
 
 // Calls `on_identifier(start, length, name, quoted)` for every identifier in `sql`
@@ -145,11 +139,7 @@ void scan_identifiers(std::string_view sql, F&& on_identifier) {
   while (i < sql.size()) {
     char c = sql[i];
     if (c == '\'') {
-      std::size_t j = i + 1;
-      while (j < sql.size() && !(sql[j] == '\'' && (j + 1 >= sql.size() || sql[j + 1] != '\''))) {
-        j += sql[j] == '\'' ? 2 : 1;
-      }
-      i = j + 1;
+      i = closing_quote(sql, i) + 1;
     } else if (c == '"' || c == '`' || c == '[') {
       auto [name, j] = read_quoted(sql, i);
       on_identifier(i, std::min(j + 1, sql.size()) - i, name, true);
@@ -194,15 +184,10 @@ std::string rename_identifier(std::string_view sql, const std::string& from, con
 // The text inside the parentheses that open at `open`.
 std::size_t matching_paren(std::string_view sql, std::size_t open) {
   int depth = 0;
-  char quote = 0;
   for (std::size_t i = open; i < sql.size(); ++i) {
     char c = sql[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '\'' || c == '"' || c == '`') {
-      quote = c;
-    } else if (c == '[') {
-      quote = ']';
+    if (c == '\'' || c == '"' || c == '`' || c == '[') {
+      i = closing_quote(sql, i);
     } else if (c == '(') {
       ++depth;
     } else if (c == ')' && --depth == 0) {
@@ -215,16 +200,11 @@ std::size_t matching_paren(std::string_view sql, std::size_t open) {
 std::vector<std::string> split_top_level(std::string_view body) {
   std::vector<std::string> items;
   int depth = 0;
-  char quote = 0;
   std::size_t start = 0;
   for (std::size_t i = 0; i < body.size(); ++i) {
     char c = body[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '\'' || c == '"' || c == '`') {
-      quote = c;
-    } else if (c == '[') {
-      quote = ']';
+    if (c == '\'' || c == '"' || c == '`' || c == '[') {
+      i = closing_quote(body, i);
     } else if (c == '(') {
       ++depth;
     } else if (c == ')') {
