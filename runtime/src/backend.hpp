@@ -30,6 +30,18 @@ class Backend {
   // Rows changed by the last execute() (INSERT/UPDATE/DELETE).
   virtual long long affected_rows() const = 0;
 
+  // Sends `sql` (no parameters) and returns without waiting, so that it runs
+  // while the caller works on another connection; receive() waits for its
+  // rows. Anything else run on this connection first waits for the result
+  // and drops it. SQLite, in-process, runs it at once.
+  virtual void send(std::string_view sql) = 0;
+  virtual Rows receive() = 0;
+  // Whether the server may have ended this session since its last answer,
+  // found without a round trip: an idle session hears from the server
+  // unasked when it is terminated or shut down (or for a notice, so a query
+  // must confirm). SQLite has no server: never.
+  virtual bool may_have_ended() = 0;
+
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;

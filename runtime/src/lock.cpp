@@ -77,27 +77,58 @@ class SessionLock final : public MigrationLock {
     }
   }
 
-  void confirm(Backend&) override {
+  static constexpr std::string_view kStoppedBefore = "Stopped before the next migration.";
+  static constexpr std::string_view kRolledBack = "This migration was rolled back and nothing after it ran.";
+
+  void confirm(Backend& db) override {
+    confirm_begin(db);
+    check_session(kStoppedBefore);
+  }
+
+  // The check goes out on the lock's connection and the step runs meanwhile
+  // on its own: no round trip is waited for.
+  void confirm_begin(Backend&) override {
+    try {
+      connection_->send("SELECT pg_backend_pid()");
+      sent_ = true;
+    } catch (const Error& e) {
+      throw lost(e, kStoppedBefore);
+    }
+  }
+
+  void confirm_end() override {
+    if (sent_) check_session(kRolledBack);
+  }
+
+ private:
+  void check_session(std::string_view outcome) {
+    sent_ = false;
     std::string session;
     try {
-      session = first_value(connection_->query("SELECT pg_backend_pid()", {}));
+      session = first_value(connection_->receive());
+      // Answered at the step's start; the server may have ended the session
+      // while the step ran. Ask again only when it has said something since.
+      if (connection_->may_have_ended()) session = first_value(connection_->query("SELECT pg_backend_pid()", {}));
     } catch (const Error& e) {
-      throw LockError(fmt::format(
-          "the migration lock's connection to {} was lost ({}), so another process may be migrating now; "
-          "stopped before the next migration. Run `current` to see where the database is, then run again.",
-          connection_->url().display, e.what()));
+      throw lost(e, outcome);
     }
     if (session != server_session_) {
       throw LockError(fmt::format(
           "the migration lock's connection to {} now runs on another server session (process {}, the lock was "
           "taken by {}): a pooler in transaction mode, such as PgBouncer with pool_mode = transaction, is between "
-          "Retort and PostgreSQL, and a session advisory lock does not hold there. Stopped before the next "
-          "migration. Use --lock-mode lease (LockMode::lease), or connect past the pooler.",
-          connection_->url().display, session, server_session_));
+          "Retort and PostgreSQL, and a session advisory lock does not hold there. {} Use --lock-mode lease "
+          "(LockMode::lease), or connect past the pooler.",
+          connection_->url().display, session, server_session_, outcome));
     }
   }
 
- private:
+  LockError lost(const Error& e, std::string_view outcome) const {
+    return LockError(fmt::format(
+        "the migration lock's own connection was lost ({}), so another process may be migrating now. {} Run "
+        "`current` to see where the database is, then run again.",
+        e.what(), outcome));
+  }
+
   std::string holder_message(Backend& db, const VersionTable& table, const SafetyOptions& options) {
     std::vector<Value> key{key_};
     Rows holders = connection_->query(
@@ -126,6 +157,7 @@ class SessionLock final : public MigrationLock {
   std::unique_ptr<Backend> connection_;
   std::string key_;
   std::string server_session_;  // pg_backend_pid() that took the lock
+  bool sent_ = false;           // a check is on its way (confirm_begin)
 };
 
 // ---- lease: a row with an expiry in the lock table ----------------------------
@@ -368,8 +400,12 @@ std::string Safeguard::prologue(Backend& db, const Migration& migration, const M
 
 void Safeguard::starting(Backend& db, const Migration& migration, const MigrationStep& step) {
   // Every step, inside its transaction when it has one (a lease is renewed
-  // there): no step runs without the lock.
-  if (lock_) lock_->confirm(db);
+  // there): no step runs, or commits, without the lock.
+  if (lock_ && migration.transactional) {
+    lock_->confirm_begin(db);
+  } else if (lock_) {
+    lock_->confirm(db);
+  }
   if (migration.transactional) {
     // Its history row is written once by finished(), in the batch that
     // commits; a rollback leaves no row, and failed() records the failure.
@@ -390,6 +426,7 @@ void Safeguard::starting(Backend& db, const Migration& migration, const Migratio
 std::string Safeguard::finished(Backend& db, const Migration& migration, const MigrationStep& step) {
   auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - step_started_);
   if (migration.transactional) {
+    if (lock_) lock_->confirm_end();
     return history_.succeeded_sql(db.dialect(),
                                   HistoryRow{.revision = step.revision,
                                              .operation = step.upgrade ? "upgrade" : "downgrade",

@@ -23,9 +23,16 @@ class Migrator;
 class MigrationLock {
  public:
   virtual ~MigrationLock() = default;
-  // Before every migration, inside its transaction when it has one: fails
-  // when the lock was lost, so that no step runs without it.
+  // Before a step whose statements take effect as they run (a
+  // non-transactional migration, a stamp): fails when the lock was lost, so
+  // that no step runs without it.
   virtual void confirm(Backend& db) = 0;
+  // Around a transactional step, inside its transaction: confirm_begin() at
+  // its start may send the check to run alongside the step; confirm_end(),
+  // before the commit, fails the step when the lock was lost at its start or
+  // its session has ended since, so that nothing commits without it.
+  virtual void confirm_begin(Backend& db) { confirm(db); }
+  virtual void confirm_end() {}
 };
 
 // Waits up to options.lock_wait; throws LockError naming the holder.

@@ -155,6 +155,47 @@ TEST(Concurrency, WaitDeadlineNamesTheSessionHoldingTheLock) {
   drop_postgres_database(url);
 }
 
+// The lock's own connection ends while a migration runs (an operator
+// terminates it, a network cut): the server has released the lock, so that
+// migration must not commit, and the run stops there saying why.
+TEST(Concurrency, LostSessionLockRollsBackTheRunningMigration) {
+  RETORT_REQUIRE_POSTGRES_OR_SKIP();
+  std::string url = create_postgres_database("lock_lost");
+  TempDir dir;
+  Env env{{"SAFETY_SET_SIZE", "5"}, {"SAFETY_SLOW", "s002"}, {"SAFETY_SLOW_SECONDS", "3"}};
+  pid_t run = spawn_migrate({"--url", url, "upgrade", "head"}, env, dir / "run.log");
+  auto db = open_database(url);
+  long long terminated = 0;
+  for (int attempt = 0; attempt < 200 && terminated == 0; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // Once s002 sleeps inside its transaction, end the lock's session.
+    terminated = count(*db, "SELECT COUNT(pg_terminate_backend(lock.pid)) FROM pg_stat_activity lock "
+                            "WHERE lock.datname = current_database() "
+                            "AND lock.application_name LIKE 'retort migration lock on %' "
+                            "AND EXISTS (SELECT 1 FROM pg_stat_activity step WHERE step.datname = current_database() "
+                            "AND step.query = 'SELECT pg_sleep(3)' AND step.state = 'active')");
+  }
+  ASSERT_EQ(terminated, 1);
+  Outcome out = wait_for(run, dir / "run.log");
+  EXPECT_EQ(out.exit_code, 1) << out.output;
+  EXPECT_TRUE(contains(out.output, "upgrade of revision s002")) << out.output;
+  EXPECT_TRUE(contains(out.output, "the migration lock's own connection was lost")) << out.output;
+  EXPECT_TRUE(contains(out.output, "This migration was rolled back and nothing after it ran.")) << out.output;
+  EXPECT_FALSE(contains(out.output, "retort-test-secret")) << out.output;
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s001"});
+  EXPECT_EQ(generated_tables(*db), expected_tables(1));
+  EXPECT_EQ(applied_log(*db).count("s002"), 0u);
+  EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM retort_history WHERE revision = 's002' AND success = false"), 1);
+
+  // Nothing is left half-done: the next run applies the rest.
+  Outcome again = run_migrate({"--url", url, "upgrade", "head"}, {{"SAFETY_SET_SIZE", "5"}});
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s004"});
+  EXPECT_EQ(generated_tables(*db), expected_tables(4));
+  db.reset();
+  drop_postgres_database(url);
+}
+
 // A live lease of another host blocks until the deadline and is named; a
 // lease of a dead process on this host is taken over at once.
 TEST(Concurrency, SqliteLeaseHolderIsNamedAndDeadHoldersAreTakenOver) {

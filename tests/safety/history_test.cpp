@@ -19,8 +19,6 @@
 namespace retort::test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 class History : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {

@@ -37,6 +37,8 @@ std::map<std::string, std::set<std::string>> generated_tables(detail::Backend& d
 std::map<std::string, int> applied_log(detail::Backend& db);
 long long count(detail::Backend& db, const std::string& sql);
 
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 // The schema revision `index` must have, exactly: t_s000..t_s<index>, each
 // with id, prev and note (index -1: none).
 std::map<std::string, std::set<std::string>> expected_tables(int index);

@@ -4,6 +4,8 @@
 // non-transactional migration must run with no transaction open).
 #include <fmt/format.h>
 
+#include <poll.h>
+
 #include <pqxx/pqxx>
 #include <vector>
 
@@ -41,6 +43,7 @@ class PostgresBackend final : public Backend {
   explicit PostgresBackend(const DatabaseUrl& url) : url_(url), connection_(open(url)), notices_(*connection_) {
     session_ = std::make_unique<pqxx::nontransaction>(*connection_, "retort");
   }
+  ~PostgresBackend() override { settle(); }
 
   Dialect dialect() const override { return Dialect::postgresql; }
   const DatabaseUrl& url() const override { return url_; }
@@ -55,16 +58,31 @@ class PostgresBackend final : public Backend {
   }
 
   Rows query(std::string_view sql, std::span<const Value> params) override {
-    pqxx::result result = run([&] { return params.empty() ? session_->exec(std::string(sql)) : exec_with(sql, params); });
-    Rows rows;
-    for (pqxx::row::size_type c = 0; c < result.columns(); ++c) rows.columns.emplace_back(result.column_name(c));
-    for (const pqxx::row& row : result) {
-      auto& out = rows.rows.emplace_back();
-      for (const pqxx::field& field : row) {
-        out.push_back(field.is_null() ? std::nullopt : std::optional<std::string>(field.c_str()));
-      }
-    }
-    return rows;
+    return rows_of(run([&] { return params.empty() ? session_->exec(std::string(sql)) : exec_with(sql, params); }));
+  }
+
+  // A pqxx::pipeline with one query sends it at once (PQsendQuery) and holds
+  // the session until its result has been read.
+  void send(std::string_view sql) override {
+    run([&] {
+      sent_ = std::make_unique<pqxx::pipeline>(*session_);
+      sent_query_ = sent_->insert(std::string(sql));
+      return pqxx::result();
+    });
+  }
+  Rows receive() override {
+    if (!sent_) throw Error("receive() without send(): nothing is waiting for a result");
+    std::unique_ptr<pqxx::pipeline> sent = std::move(sent_);
+    return rows_of(run([&] {
+      pqxx::result result = sent->retrieve(sent_query_);
+      sent->complete();
+      return result;
+    }));
+  }
+  bool may_have_ended() override {
+    settle();
+    pollfd socket{.fd = connection_->sock(), .events = POLLIN | POLLRDHUP, .revents = 0};
+    return socket.fd < 0 || ::poll(&socket, 1, 0) != 0;
   }
 
   long long affected_rows() const override { return affected_rows_; }
@@ -133,8 +151,33 @@ class PostgresBackend final : public Backend {
     return session_->exec_params(number_placeholders(sql), pqxx::prepare::make_dynamic_params(pointers));
   }
 
+  static Rows rows_of(const pqxx::result& result) {
+    Rows rows;
+    for (pqxx::row::size_type c = 0; c < result.columns(); ++c) rows.columns.emplace_back(result.column_name(c));
+    for (const pqxx::row& row : result) {
+      auto& out = rows.rows.emplace_back();
+      for (const pqxx::field& field : row) {
+        out.push_back(field.is_null() ? std::nullopt : std::optional<std::string>(field.c_str()));
+      }
+    }
+    return rows;
+  }
+
+  // Waits for a sent query nobody collected (its step failed first) and drops
+  // its result, so that the session is free again.
+  void settle() noexcept {
+    if (!sent_) return;
+    try {
+      sent_->complete();
+    } catch (const std::exception&) {
+      // Its error belongs to a check that no longer matters.
+    }
+    sent_.reset();
+  }
+
   template <class Exec>
   pqxx::result run(Exec&& exec) {
+    settle();
     try {
       pqxx::result result = exec();
       affected_rows_ = result.affected_rows();
@@ -160,6 +203,8 @@ class PostgresBackend final : public Backend {
   std::unique_ptr<pqxx::connection> connection_;
   DiscardNotices notices_;
   std::unique_ptr<pqxx::nontransaction> session_;
+  std::unique_ptr<pqxx::pipeline> sent_;  // declared after session_: destroyed first
+  pqxx::pipeline::query_id sent_query_ = 0;
   bool in_transaction_ = false;
   long long affected_rows_ = 0;
 };

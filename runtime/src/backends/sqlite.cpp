@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <utility>
+
 #include "backend.hpp"
 #include "retort/error.hpp"
 
@@ -58,6 +60,10 @@ class SqliteBackend final : public Backend {
   }
 
   long long affected_rows() const override { return affected_rows_; }
+
+  void send(std::string_view sql) override { sent_ = query(sql, {}); }
+  Rows receive() override { return std::exchange(sent_, Rows{}); }
+  bool may_have_ended() override { return false; }
 
   void begin() override { execute("BEGIN"); }
   void commit() override { execute("COMMIT"); }
@@ -135,6 +141,7 @@ class SqliteBackend final : public Backend {
   DatabaseUrl url_;
   sqlite3* db_ = nullptr;
   long long affected_rows_ = 0;
+  Rows sent_;
 };
 
 }  // namespace
