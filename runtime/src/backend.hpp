@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "database_url.hpp"
@@ -12,6 +13,20 @@
 #include "statement_sink.hpp"
 
 namespace retort::detail {
+
+// A statement failed online: what ran, from which migration line, and the
+// database's own message. The migrator adds the revision.
+class StatementFailure : public DatabaseError {
+ public:
+  StatementFailure(std::string statement, unsigned line, std::string database_message)
+      : DatabaseError(database_message),
+        statement(std::move(statement)),
+        line(line),
+        database_message(std::move(database_message)) {}
+  std::string statement;
+  unsigned line;
+  std::string database_message;
+};
 
 class Backend {
  public:
@@ -46,6 +61,19 @@ class Backend {
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual bool in_transaction() const = 0;
+
+  // Deferred statements: from begin_deferred() to the next flush(), the
+  // transaction's BEGIN, its `settings` (statements separated by ';') and
+  // every statement given to defer() are queued instead of run, and go to
+  // the server together, in one round trip, at flush() or when anything else
+  // runs on this connection; rollback() drops them. A failing statement
+  // throws StatementFailure naming it, at that point; nothing after it ran.
+  // defer() takes one statement (no parameters) and returns false when it
+  // cannot queue it (outside the window, several statements, a backend
+  // without deferral such as SQLite): then the caller runs it itself.
+  virtual void begin_deferred(std::string_view settings) { begin_with(settings); }
+  virtual bool defer(std::string_view /*sql*/, unsigned /*line*/) { return false; }
+  virtual void flush() {}
 
   // BEGIN followed by `then` (statements separated by ';', may be empty).
   // PostgreSQL sends both as one simple query: one round trip. When `then`

@@ -77,9 +77,6 @@ class SessionLock final : public MigrationLock {
     }
   }
 
-  static constexpr std::string_view kStoppedBefore = "Stopped before the next migration.";
-  static constexpr std::string_view kRolledBack = "This migration was rolled back and nothing after it ran.";
-
   void confirm(Backend& db) override {
     confirm_begin(db);
     check_session(kStoppedBefore);
@@ -101,6 +98,9 @@ class SessionLock final : public MigrationLock {
   }
 
  private:
+  static constexpr std::string_view kStoppedBefore = "Stopped before the next migration.";
+  static constexpr std::string_view kRolledBack = "This migration was rolled back and nothing after it ran.";
+
   void check_session(std::string_view outcome) {
     sent_ = false;
     std::string session;

@@ -154,13 +154,20 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
       // BEGIN and the step's settings in one round trip (PostgreSQL).
       std::string prologue = observer_ ? observer_->prologue(db, m, step) : std::string();
       if (m.transactional && !db.in_transaction()) {
-        db.begin_with(prologue);
+        if (whole_run) {
+          db.begin_with(prologue);
+        } else {
+          // PostgreSQL queues BEGIN, the settings and the step's statements
+          // and sends them together at the flush() below: one round trip.
+          db.begin_deferred(prologue);
+        }
       } else if (!prologue.empty()) {
         db.execute(prologue);
       }
       if (observer_) observer_->starting(db, m, step);
       OnlineSink sink(db);
       run_body(step, sink);
+      db.flush();
       // A transactional step on PostgreSQL ends with one round trip: the
       // version-table changes (each checked to match one row), the history
       // row and COMMIT as one simple query. Elsewhere, one statement each.

@@ -7,6 +7,7 @@
 namespace retort::detail {
 
 void OnlineSink::run(std::string_view sql, unsigned line) {
+  if (db_.defer(sql, line)) return;
   try {
     db_.execute(sql);
   } catch (const DatabaseError& e) {

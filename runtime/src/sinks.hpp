@@ -9,20 +9,6 @@
 
 namespace retort::detail {
 
-// A statement failed online: what ran, from which migration line, and the
-// database's own message. The migrator adds the revision.
-class StatementFailure : public DatabaseError {
- public:
-  StatementFailure(std::string statement, unsigned line, std::string database_message)
-      : DatabaseError(database_message),
-        statement(std::move(statement)),
-        line(line),
-        database_message(std::move(database_message)) {}
-  std::string statement;
-  unsigned line;
-  std::string database_message;
-};
-
 class OnlineSink final : public StatementSink {
  public:
   explicit OnlineSink(Backend& db) : db_(db) {}

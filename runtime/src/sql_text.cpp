@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 #include <functional>
 
@@ -73,6 +74,39 @@ std::size_t count_placeholders(std::string_view sql) {
   std::size_t count = 0;
   scan(sql, [](std::string_view) {}, [&] { ++count; });
   return count;
+}
+
+std::vector<std::string_view> split_statements(std::string_view sql) {
+  std::vector<std::string_view> statements;
+  std::size_t start = 0, at = 0;
+  bool has_code = false;
+  auto end_statement = [&](std::size_t end) {
+    if (has_code) {
+      std::string_view piece = sql.substr(start, end - start);
+      while (!piece.empty() && std::isspace(static_cast<unsigned char>(piece.front()))) piece.remove_prefix(1);
+      while (!piece.empty() && std::isspace(static_cast<unsigned char>(piece.back()))) piece.remove_suffix(1);
+      statements.push_back(piece);
+    }
+    start = end + 1;
+    has_code = false;
+  };
+  scan(
+      sql,
+      [&](std::string_view piece) {
+        if (piece == ";") {
+          end_statement(at);
+        } else if (!piece.starts_with("--") && !piece.starts_with("/*") &&
+                   !(piece.size() == 1 && std::isspace(static_cast<unsigned char>(piece[0])))) {
+          has_code = true;
+        }
+        at += piece.size();
+      },
+      [&] {
+        has_code = true;
+        ++at;
+      });
+  end_statement(sql.size());
+  return statements;
 }
 
 std::string number_placeholders(std::string_view sql) {

@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "statement_sink.hpp"
 
@@ -16,6 +17,12 @@ std::size_t closing_quote(std::string_view sql, std::size_t open);
 
 // Number of `?` placeholders outside quotes and comments.
 std::size_t count_placeholders(std::string_view sql);
+
+// The statements of `sql`, split at the semicolons outside quotes, comments
+// and dollar-quoted bodies; pieces with nothing but blanks and comments are
+// left out. Semicolons inside parentheses split too (CREATE RULE ... (a; b)),
+// so a caller that must not cut a statement apart only trusts a result of one.
+std::vector<std::string_view> split_statements(std::string_view sql);
 
 // `?` placeholders rewritten as PostgreSQL's $1, $2, ...
 std::string number_placeholders(std::string_view sql);

@@ -220,6 +220,32 @@ TEST_P(Upgrade, FailingSqlStatementIsNamedByItsOwnLine) {
   EXPECT_EQ(version_rows(), Strings{"r1"});
 }
 
+TEST_P(Upgrade, StatementsSentTogetherKeepTheirOrderAndASyntaxErrorIsNamedByItsOwnLine) {
+  upgrade(kSentTogetherRegistry, url(), "s1", quick());
+  detail::Rows ids = db().query("SELECT id FROM t_s1 ORDER BY id");
+  ASSERT_EQ(ids.rows.size(), 3u);
+  EXPECT_EQ(ids.rows[2][0].value_or(""), "3");
+  try {
+    upgrade(kSentTogetherRegistry, url(), "head", quick());
+    FAIL() << "s2 succeeded with a typo";
+  } catch (const MigrationError& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("/src/migrations/s2_typo.sql:6: error: upgrade of revision s2"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("syntax error"), std::string::npos) << message;
+    EXPECT_NE(message.find("statement: INSRT INTO t_s2"), std::string::npos) << message;
+    // The server's context shows the statement alone, not the text it was sent in.
+    if (postgres()) EXPECT_NE(message.find("LINE 1: INSRT INTO t_s2"), std::string::npos) << message;
+    EXPECT_EQ(message.find("; INSRT"), std::string::npos) << message;
+    EXPECT_EQ(message.find("t_s2_after"), std::string::npos) << message;
+    EXPECT_NE(message.find("is at s1"), std::string::npos) << message;
+  }
+  EXPECT_EQ(version_rows(), Strings{"s1"});
+  EXPECT_TRUE(db().query(postgres() ? "SELECT 1 FROM pg_tables WHERE tablename IN ('t_s2', 't_s2_after')"
+                                     : "SELECT 1 FROM sqlite_master WHERE name IN ('t_s2', 't_s2_after')")
+                  .rows.empty());
+}
+
 TEST_P(Upgrade, SingleTransactionRunRollsBackEverything) {
   UpgradeOptions options = quick();
   options.transaction_mode = TransactionMode::whole_run;

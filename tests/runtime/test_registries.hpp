@@ -59,6 +59,34 @@ inline constexpr Migration kFailing[] = {
 };
 inline constexpr Registry kFailingRegistry{"failing", "/src/migrations", kFailing};
 
+// ---- statements PostgreSQL receives together (one round trip per step) -----
+// s1 mixes a statement ending in a comment, a semicolon-separated pair in one
+// execute() and a plain one; s2's third statement has a syntax error, which
+// the server reports for the whole text it was sent in.
+
+inline void up_s1(retort::Op& op) {
+  op.execute("CREATE TABLE t_s1 (id INTEGER PRIMARY KEY) -- the comment must not swallow what follows");
+  op.execute("INSERT INTO t_s1 (id) VALUES (1)");
+  op.execute("INSERT INTO t_s1 (id) VALUES (2); INSERT INTO t_s1 (id) VALUES (3);");
+}
+inline void down_s1(retort::Op& op) { op.execute("DROP TABLE t_s1"); }
+inline constexpr std::string_view kS1Id[] = {"s1"};
+inline constexpr SqlStatement kS2Up[] = {
+    {"CREATE TABLE t_s2 (id INTEGER PRIMARY KEY)", 3},
+    {"INSERT INTO t_s2 (id) VALUES (1)", 4},
+    {"INSRT INTO t_s2 (id) VALUES (2)", 6},
+    {"CREATE TABLE t_s2_after (id INTEGER)", 8},
+};
+inline constexpr SqlStatement kS2Down[] = {{"DROP TABLE t_s2", 11}};
+
+inline constexpr Migration kSentTogether[] = {
+    {.id = "s1", .message = "several statements", .source_path = __FILE__, .source_line = 1, .transactional = true,
+     .upgrade = up_s1, .downgrade = down_s1},
+    {.id = "s2", .down_revisions = kS1Id, .message = "a typo", .source_path = "/src/migrations/s2_typo.sql",
+     .source_line = 1, .transactional = true, .upgrade_sql = kS2Up, .downgrade_sql = kS2Down},
+};
+inline constexpr Registry kSentTogetherRegistry{"sent_together", "/src/migrations", kSentTogether};
+
 // ---- branches, a merge, a labelled independent branch and depends_on --------
 //
 //        +-- b1 --+

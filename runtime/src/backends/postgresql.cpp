@@ -6,6 +6,8 @@
 
 #include <poll.h>
 
+#include <algorithm>
+#include <exception>
 #include <pqxx/pqxx>
 #include <vector>
 
@@ -96,6 +98,8 @@ class PostgresBackend final : public Backend {
     execute("COMMIT");
   }
   void rollback() override {
+    deferred_.clear();  // never sent: nothing to undo
+    deferring_ = false;
     in_transaction_ = false;
     execute("ROLLBACK");
   }
@@ -113,6 +117,64 @@ class PostgresBackend final : public Backend {
     execute(fmt::format("{}; COMMIT", first));
     in_transaction_ = false;
   }
+
+  void begin_deferred(std::string_view settings) override {
+    flush();
+    deferring_ = true;
+    in_transaction_ = true;  // the caller rolls back whatever happens
+    deferred_.push_back({"BEGIN", 0, false});
+    for (std::string_view setting : split_statements(settings)) deferred_.push_back({std::string(setting), 0, false});
+  }
+
+  bool defer(std::string_view sql, unsigned line) override {
+    if (!deferring_ || split_statements(sql).size() != 1) return false;
+    deferred_.push_back({std::string(sql), line, true});
+    return true;
+  }
+
+  // The queue goes out as one simple query through a pqxx::pipeline, which
+  // reads one result per statement and so knows which one failed.
+  void flush() override {
+    deferring_ = false;
+    if (deferred_.empty()) return;
+    std::vector<Deferred> queue = std::move(deferred_);
+    deferred_.clear();
+    settle();
+    std::size_t failed = 0;
+    std::exception_ptr failure;
+    {
+      pqxx::pipeline pipeline(*session_);
+      try {
+        pipeline.retain(static_cast<int>(queue.size()));
+        std::vector<pqxx::pipeline::query_id> ids;
+        // The newline ends a trailing `--` comment before the pipeline's `;`.
+        for (const Deferred& item : queue) ids.push_back(pipeline.insert(item.sql + "\n"));
+        pipeline.resume();
+        for (; failed < ids.size(); ++failed) pipeline.retrieve(ids[failed]);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      try {
+        pipeline.flush();  // detaches; the server skipped what followed an error
+      } catch (const std::exception&) {
+        // the connection is gone; the failure above says so
+      }
+    }
+    if (!failure) return;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const pqxx::sql_error& e) {
+      // A syntax error stops the parse of the whole text before anything
+      // runs (pqxx then sends the statements one at a time to learn which
+      // one it was), and the server's message quotes the text as sent. Run
+      // the queue again from its BEGIN for the statement's own message.
+      if (e.sqlstate() == "42601" && queue.size() > 1 && queue.front().sql == "BEGIN") replay(queue);
+      fail(queue[failed]);
+    } catch (const std::exception&) {
+      fail(queue[std::min(failed, queue.size() - 1)]);
+    }
+  }
+
 
  private:
   // libpq waits forever for a host that drops packets; a bounded attempt
@@ -175,13 +237,55 @@ class PostgresBackend final : public Backend {
     sent_.reset();
   }
 
+  struct Deferred {
+    std::string sql;
+    unsigned line;
+    bool from_migration;  // a migration's statement, not BEGIN or a setting
+  };
+
+  // In a catch block: the statement that failed, as a StatementFailure (or
+  // the database error itself for BEGIN and the settings).
+  [[noreturn]] void fail(const Deferred& item) {
+    try {
+      rethrow_as_database_error();
+    } catch (const DatabaseError& e) {
+      if (!item.from_migration) throw;
+      throw StatementFailure(item.sql, item.line, e.what());
+    }
+  }
+
+  [[noreturn]] void replay(const std::vector<Deferred>& queue) {
+    execute("ROLLBACK");
+    in_transaction_ = true;
+    for (const Deferred& item : queue) {
+      try {
+        session_->exec(item.sql);
+      } catch (const std::exception&) {
+        fail(item);
+      }
+    }
+    throw DatabaseError(fmt::format(
+        "the statements sent together failed with a syntax error, which none of them raised when run one at a "
+        "time; the migration was rolled back"));
+  }
+
   template <class Exec>
   pqxx::result run(Exec&& exec) {
     settle();
+    flush();
     try {
       pqxx::result result = exec();
       affected_rows_ = result.affected_rows();
       return result;
+    } catch (const std::exception&) {
+      rethrow_as_database_error();
+    }
+  }
+
+  // In a catch block: the exception in flight as Retort's DatabaseError.
+  [[noreturn]] void rethrow_as_database_error() {
+    try {
+      throw;
     } catch (const pqxx::broken_connection& e) {
       in_transaction_ = false;
       throw DatabaseError(fmt::format("the connection to {} was lost: {}", url_.display, url_.redact(trimmed(e.what()))));
@@ -205,6 +309,8 @@ class PostgresBackend final : public Backend {
   std::unique_ptr<pqxx::nontransaction> session_;
   std::unique_ptr<pqxx::pipeline> sent_;  // declared after session_: destroyed first
   pqxx::pipeline::query_id sent_query_ = 0;
+  std::vector<Deferred> deferred_;
+  bool deferring_ = false;  // between begin_deferred() and flush()
   bool in_transaction_ = false;
   long long affected_rows_ = 0;
 };
