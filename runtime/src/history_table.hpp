@@ -94,6 +94,10 @@ class StepObserver {
                              const std::string& error) = 0;
   // Inside a stamp's transaction, once per version-table change.
   virtual void stamped(Backend& db, const VersionTableChange& change) = 0;
+  // Around an autocommit block inside a transactional step: before the
+  // commit of what came before it, and once the next transaction is open.
+  virtual void leaving_transaction(Backend& db) = 0;
+  virtual void reentered_transaction(Backend& db) = 0;
 };
 
 }  // namespace retort::detail

@@ -400,7 +400,8 @@ std::string Safeguard::prologue(Backend& db, const Migration& migration, const M
 
 void Safeguard::starting(Backend& db, const Migration& migration, const MigrationStep& step) {
   // Every step, inside its transaction when it has one (a lease is renewed
-  // there): no step runs, or commits, without the lock.
+  // there). A non-transactional step waits for the answer before its first
+  // statement; a transactional one reads it before its commit (finished()).
   if (lock_ && migration.transactional) {
     lock_->confirm_begin(db);
   } else if (lock_) {
@@ -469,6 +470,17 @@ std::string Safeguard::failed(Backend& db, const Migration& migration, const Mig
   }
   step_row_ = 0;
   return note;
+}
+
+// An autocommit block commits the step's statements so far and runs its own
+// outside any transaction: the lock is confirmed before that commit, and a
+// new check goes out for the transaction that follows.
+void Safeguard::leaving_transaction(Backend&) {
+  if (lock_) lock_->confirm_end();
+}
+
+void Safeguard::reentered_transaction(Backend& db) {
+  if (lock_) lock_->confirm_begin(db);
 }
 
 void Safeguard::stamped(Backend& db, const VersionTableChange& change) {

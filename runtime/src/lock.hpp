@@ -27,10 +27,10 @@ class MigrationLock {
   // non-transactional migration, a stamp): fails when the lock was lost, so
   // that no step runs without it.
   virtual void confirm(Backend& db) = 0;
-  // Around a transactional step, inside its transaction: confirm_begin() at
-  // its start may send the check to run alongside the step; confirm_end(),
-  // before the commit, fails the step when the lock was lost at its start or
-  // its session has ended since, so that nothing commits without it.
+  // Around a transaction of a step, inside it: confirm_begin() at its start
+  // may send the check to run alongside the statements; confirm_end(), before
+  // its commit, fails the step when the lock was lost at the start or its
+  // session has ended since, so that nothing commits without it.
   virtual void confirm_begin(Backend& db) { confirm(db); }
   virtual void confirm_end() {}
 };
@@ -82,6 +82,8 @@ class Safeguard final : public StepObserver {
   std::string failed(Backend& db, const Migration& migration, const MigrationStep& step,
                      const std::string& error) override;
   void stamped(Backend& db, const VersionTableChange& change) override;
+  void leaving_transaction(Backend& db) override;
+  void reentered_transaction(Backend& db) override;
 
  private:
   // The version table's rows and the report, read in one query when both

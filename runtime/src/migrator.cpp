@@ -165,7 +165,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
         db.execute(prologue);
       }
       if (observer_) observer_->starting(db, m, step);
-      OnlineSink sink(db);
+      OnlineSink sink(db, m.transactional ? observer_ : nullptr);
       run_body(step, sink);
       db.flush();
       // A transactional step on PostgreSQL ends with one round trip: the

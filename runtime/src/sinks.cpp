@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "history_table.hpp"
 #include "sql_text.hpp"
 
 namespace retort::detail {
 
 void OnlineSink::run(std::string_view sql, unsigned line) {
   if (db_.defer(sql, line)) return;
+  db_.flush();  // a queued statement that fails is named itself, not this one
   try {
     db_.execute(sql);
   } catch (const DatabaseError& e) {
@@ -16,6 +18,7 @@ void OnlineSink::run(std::string_view sql, unsigned line) {
 }
 
 void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsigned line) {
+  db_.flush();
   try {
     db_.execute(sql, params);
   } catch (const DatabaseError& e) {
@@ -30,6 +33,7 @@ void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsign
 }
 
 Rows OnlineSink::query(std::string_view sql, std::span<const Value> params, unsigned line) {
+  db_.flush();
   try {
     return db_.query(sql, params);
   } catch (const DatabaseError& e) {
@@ -38,13 +42,18 @@ Rows OnlineSink::query(std::string_view sql, std::span<const Value> params, unsi
 }
 
 void OnlineSink::begin_autocommit_block() {
+  db_.flush();
   reopen_after_block_ = db_.in_transaction();
-  if (reopen_after_block_) db_.commit();
+  if (!reopen_after_block_) return;
+  if (observer_) observer_->leaving_transaction(db_);
+  db_.commit();
 }
 
 void OnlineSink::end_autocommit_block() {
-  if (reopen_after_block_) db_.begin();
+  if (!reopen_after_block_) return;
   reopen_after_block_ = false;
+  db_.begin();
+  if (observer_) observer_->reentered_transaction(db_);
 }
 
 void OfflineSink::run(std::string_view sql, unsigned) {

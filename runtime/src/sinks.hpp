@@ -9,9 +9,13 @@
 
 namespace retort::detail {
 
+class StepObserver;  // history_table.hpp
+
 class OnlineSink final : public StatementSink {
  public:
-  explicit OnlineSink(Backend& db) : db_(db) {}
+  // `observer`, when given, hears of the commit and the new transaction
+  // around an autocommit block inside a transactional step.
+  explicit OnlineSink(Backend& db, StepObserver* observer = nullptr) : db_(db), observer_(observer) {}
 
   Dialect dialect() const override { return db_.dialect(); }
   bool offline() const override { return false; }
@@ -23,6 +27,7 @@ class OnlineSink final : public StatementSink {
 
  private:
   Backend& db_;
+  StepObserver* observer_;
   bool reopen_after_block_ = false;
 };
 

@@ -47,6 +47,8 @@ void scan(std::string_view sql, const std::function<void(std::string_view)>& emi
     } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
       std::size_t end = sql.find("*/", i + 2);
       copy_until(end == std::string_view::npos ? sql.size() : end + 2);
+    } else if (c == '$' && i > 0 && (std::isalnum(static_cast<unsigned char>(sql[i - 1])) || sql[i - 1] == '_')) {
+      copy_until(i + 1);  // part of an identifier such as a$b
     } else if (c == '$') {
       // $tag$ ... $tag$ (PostgreSQL function bodies); `$1` is not a tag.
       std::size_t j = i + 1;

@@ -87,6 +87,32 @@ inline constexpr Migration kSentTogether[] = {
 };
 inline constexpr Registry kSentTogetherRegistry{"sent_together", "/src/migrations", kSentTogether};
 
+// q1's second statement fails while it waits in the queue; the third, with a
+// parameter, sends the queue before it runs. The second must be named.
+inline void up_q1(retort::Op& op) {
+  op.execute("CREATE TABLE t_q1 (id INTEGER PRIMARY KEY)");
+  op.execute("INSERT INTO no_such_table_q1 (id) VALUES (1)");  // kQueuedFailureLine
+  op.execute("INSERT INTO t_q1 (id) VALUES (?)", {2});
+}
+inline constexpr unsigned kQueuedFailureLine = __LINE__ - 3;
+inline void down_q1(retort::Op& op) { op.execute("DROP TABLE t_q1"); }
+inline constexpr Migration kQueuedFailure[] = {
+    {.id = "q1", .message = "fails in the queue", .source_path = __FILE__, .source_line = 1, .transactional = true,
+     .upgrade = up_q1, .downgrade = down_q1},
+};
+inline constexpr Registry kQueuedFailureRegistry{"queued_failure", "/src/migrations", kQueuedFailure};
+
+inline void up_z1(retort::Op& op) {
+  op.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+  op.execute("CREATE TABLE t_z1 AS SELECT current_setting('transaction_isolation') AS level");
+}
+inline void down_z1(retort::Op& op) { op.execute("DROP TABLE t_z1"); }
+inline constexpr Migration kSerializable[] = {
+    {.id = "z1", .message = "serializable", .source_path = __FILE__, .source_line = 1, .transactional = true,
+     .upgrade = up_z1, .downgrade = down_z1},
+};
+inline constexpr Registry kSerializableRegistry{"serializable", "/src/migrations", kSerializable};
+
 // ---- branches, a merge, a labelled independent branch and depends_on --------
 //
 //        +-- b1 --+

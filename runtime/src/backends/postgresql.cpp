@@ -7,6 +7,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
 #include <pqxx/pqxx>
 #include <vector>
@@ -45,7 +46,7 @@ class PostgresBackend final : public Backend {
   explicit PostgresBackend(const DatabaseUrl& url) : url_(url), connection_(open(url)), notices_(*connection_) {
     session_ = std::make_unique<pqxx::nontransaction>(*connection_, "retort");
   }
-  ~PostgresBackend() override { settle(); }
+  ~PostgresBackend() override { drop_unread_result(); }
 
   Dialect dialect() const override { return Dialect::postgresql; }
   const DatabaseUrl& url() const override { return url_; }
@@ -67,22 +68,22 @@ class PostgresBackend final : public Backend {
   // the session until its result has been read.
   void send(std::string_view sql) override {
     run([&] {
-      sent_ = std::make_unique<pqxx::pipeline>(*session_);
-      sent_query_ = sent_->insert(std::string(sql));
+      unread_ = std::make_unique<pqxx::pipeline>(*session_);
+      unread_query_ = unread_->insert(std::string(sql));
       return pqxx::result();
     });
   }
   Rows receive() override {
-    if (!sent_) throw Error("receive() without send(): nothing is waiting for a result");
-    std::unique_ptr<pqxx::pipeline> sent = std::move(sent_);
+    if (!unread_) throw Error("receive() without send(): nothing is waiting for a result");
+    std::unique_ptr<pqxx::pipeline> sent = std::move(unread_);
     return rows_of(run([&] {
-      pqxx::result result = sent->retrieve(sent_query_);
+      pqxx::result result = sent->retrieve(unread_query_);
       sent->complete();
       return result;
     }));
   }
   bool may_have_ended() override {
-    settle();
+    drop_unread_result();
     pollfd socket{.fd = connection_->sock(), .events = POLLIN | POLLRDHUP, .revents = 0};
     return socket.fd < 0 || ::poll(&socket, 1, 0) != 0;
   }
@@ -94,6 +95,7 @@ class PostgresBackend final : public Backend {
     in_transaction_ = true;
   }
   void commit() override {
+    flush();  // a queued statement that fails leaves the transaction open, to roll back
     in_transaction_ = false;
     execute("COMMIT");
   }
@@ -127,19 +129,28 @@ class PostgresBackend final : public Backend {
   }
 
   bool defer(std::string_view sql, unsigned line) override {
-    if (!deferring_ || split_statements(sql).size() != 1) return false;
+    if (!deferring_ || !deferrable(sql)) return false;
     deferred_.push_back({std::string(sql), line, true});
     return true;
   }
 
-  // The queue goes out as one simple query through a pqxx::pipeline, which
-  // reads one result per statement and so knows which one failed.
+  // A queue holding migration statements goes out as one simple query through
+  // a pqxx::pipeline, which reads one result per statement and so knows which
+  // one failed; when the server cannot parse the text as a whole, pqxx sends
+  // the statements again one at a time to find out. Without migration
+  // statements (BEGIN and settings only) it is one plain query.
   void flush() override {
     deferring_ = false;
     if (deferred_.empty()) return;
     std::vector<Deferred> queue = std::move(deferred_);
     deferred_.clear();
-    settle();
+    drop_unread_result();
+    if (std::none_of(queue.begin(), queue.end(), [](const Deferred& item) { return item.from_migration; })) {
+      std::string text;
+      for (const Deferred& item : queue) text += (text.empty() ? "" : "; ") + item.sql;
+      run([&] { return session_->exec(text); });
+      return;
+    }
     std::size_t failed = 0;
     std::exception_ptr failure;
     {
@@ -163,18 +174,10 @@ class PostgresBackend final : public Backend {
     if (!failure) return;
     try {
       std::rethrow_exception(failure);
-    } catch (const pqxx::sql_error& e) {
-      // A syntax error stops the parse of the whole text before anything
-      // runs (pqxx then sends the statements one at a time to learn which
-      // one it was), and the server's message quotes the text as sent. Run
-      // the queue again from its BEGIN for the statement's own message.
-      if (e.sqlstate() == "42601" && queue.size() > 1 && queue.front().sql == "BEGIN") replay(queue);
-      fail(queue[failed]);
     } catch (const std::exception&) {
-      fail(queue[std::min(failed, queue.size() - 1)]);
+      throw_as_failure_of(queue[std::min(failed, queue.size() - 1)]);
     }
   }
-
 
  private:
   // libpq waits forever for a host that drops packets; a bounded attempt
@@ -225,16 +228,16 @@ class PostgresBackend final : public Backend {
     return rows;
   }
 
-  // Waits for a sent query nobody collected (its step failed first) and drops
-  // its result, so that the session is free again.
-  void settle() noexcept {
-    if (!sent_) return;
+  // Waits for the result of a send() nobody received (its step failed
+  // first) and drops it, so that the session is free again.
+  void drop_unread_result() noexcept {
+    if (!unread_) return;
     try {
-      sent_->complete();
+      unread_->complete();
     } catch (const std::exception&) {
       // Its error belongs to a check that no longer matters.
     }
-    sent_.reset();
+    unread_.reset();
   }
 
   struct Deferred {
@@ -243,35 +246,42 @@ class PostgresBackend final : public Backend {
     bool from_migration;  // a migration's statement, not BEGIN or a setting
   };
 
-  // In a catch block: the statement that failed, as a StatementFailure (or
-  // the database error itself for BEGIN and the settings).
-  [[noreturn]] void fail(const Deferred& item) {
+  // What defer() may queue: text the server reads as exactly one statement,
+  // or the pipeline would pair results with the wrong statements. The
+  // scanner does not follow backslash escapes (E'...') or nested /* */
+  // comments, so text with either runs on its own; so does SET TRANSACTION,
+  // which must come before any query and pqxx's pipeline starts with one.
+  static bool deferrable(std::string_view sql) {
+    if (sql.find('\\') != std::string_view::npos || sql.find("/*") != std::string_view::npos) return false;
+    std::vector<std::string_view> statements = split_statements(sql);
+    if (statements.size() != 1) return false;
+    std::string head;
+    for (char c : statements[0].substr(0, 16)) head += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return !head.starts_with("SET TRANSACTION");
+  }
+
+  // In a catch block: the failure of a queued statement as a StatementFailure
+  // naming it (the database error itself for BEGIN and the settings). The
+  // server's "LINE n:" excerpt is cut: it quotes the text the statement was
+  // sent in, not the statement.
+  [[noreturn]] void throw_as_failure_of(const Deferred& item) {
     try {
       rethrow_as_database_error();
     } catch (const DatabaseError& e) {
       if (!item.from_migration) throw;
-      throw StatementFailure(item.sql, item.line, e.what());
-    }
-  }
-
-  [[noreturn]] void replay(const std::vector<Deferred>& queue) {
-    execute("ROLLBACK");
-    in_transaction_ = true;
-    for (const Deferred& item : queue) {
-      try {
-        session_->exec(item.sql);
-      } catch (const std::exception&) {
-        fail(item);
+      std::string message = e.what();
+      if (std::size_t excerpt = message.find("\nLINE "); excerpt != std::string::npos) {
+        std::size_t caret_line = message.find('\n', excerpt + 1);
+        std::size_t after = caret_line == std::string::npos ? std::string::npos : message.find('\n', caret_line + 1);
+        message.erase(excerpt, after == std::string::npos ? std::string::npos : after - excerpt);
       }
+      throw StatementFailure(item.sql, item.line, message);
     }
-    throw DatabaseError(fmt::format(
-        "the statements sent together failed with a syntax error, which none of them raised when run one at a "
-        "time; the migration was rolled back"));
   }
 
   template <class Exec>
   pqxx::result run(Exec&& exec) {
-    settle();
+    drop_unread_result();
     flush();
     try {
       pqxx::result result = exec();
@@ -286,6 +296,8 @@ class PostgresBackend final : public Backend {
   [[noreturn]] void rethrow_as_database_error() {
     try {
       throw;
+    } catch (const Error&) {
+      throw;
     } catch (const pqxx::broken_connection& e) {
       in_transaction_ = false;
       throw DatabaseError(fmt::format("the connection to {} was lost: {}", url_.display, url_.redact(trimmed(e.what()))));
@@ -298,7 +310,8 @@ class PostgresBackend final : public Backend {
       message = url_.redact(trimmed(message) + state);
       if (e.sqlstate() == "42P01" || e.sqlstate() == "3F000") throw MissingTableError(message);
       throw DatabaseError(message);
-    } catch (const pqxx::failure& e) {
+    } catch (const std::exception& e) {
+      // pqxx::failure, and pqxx's own logic errors
       throw DatabaseError(url_.redact(trimmed(e.what())));
     }
   }
@@ -307,8 +320,8 @@ class PostgresBackend final : public Backend {
   std::unique_ptr<pqxx::connection> connection_;
   DiscardNotices notices_;
   std::unique_ptr<pqxx::nontransaction> session_;
-  std::unique_ptr<pqxx::pipeline> sent_;  // declared after session_: destroyed first
-  pqxx::pipeline::query_id sent_query_ = 0;
+  std::unique_ptr<pqxx::pipeline> unread_;  // a send() not yet received; declared after session_: destroyed first
+  pqxx::pipeline::query_id unread_query_ = 0;
   std::vector<Deferred> deferred_;
   bool deferring_ = false;  // between begin_deferred() and flush()
   bool in_transaction_ = false;
