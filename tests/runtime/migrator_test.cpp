@@ -21,6 +21,17 @@ UpgradeOptions quick() {
   return options;
 }
 
+// What the upgrade to `target` fails with; a test failure if it succeeds.
+std::string failure_of(const Registry& registry, const std::string& url, std::string_view target) {
+  try {
+    upgrade(registry, url, target, quick());
+  } catch (const MigrationError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "the upgrade of " << registry.name << " to " << target << " succeeded";
+  return {};
+}
+
 std::vector<std::string> ids(const UpgradeResult& result) {
   std::vector<std::string> out;
   for (const AppliedStep& step : result.applied) out.push_back(step.revision);
@@ -185,19 +196,14 @@ TEST_P(Upgrade, HeadWithSeveralHeadsIsRefusedAsAlembicRefuses) {
 
 TEST_P(Upgrade, FailingMigrationRollsBackAndNamesRevisionSourceStatementAndDatabaseMessage) {
   upgrade(kFailingRegistry, url(), "r2", quick());
-  try {
-    upgrade(kFailingRegistry, url(), "head", quick());
-    FAIL() << "the failing migration succeeded";
-  } catch (const MigrationError& e) {
-    std::string message = e.what();
-    EXPECT_NE(message.find(fmt::format("{}:{}: error: upgrade of revision r4 (\"add r4 then fail\") failed",
-                                       kRegistriesFile, kFailingLine)),
-              std::string::npos)
-        << message;
-    EXPECT_NE(message.find("no_such_table"), std::string::npos) << message;  // the database's message
-    EXPECT_NE(message.find("statement: INSERT INTO no_such_table (id) VALUES (1)"), std::string::npos) << message;
-    EXPECT_NE(message.find("rolled back; the version table retort_version is at r3"), std::string::npos) << message;
-  }
+  std::string message = failure_of(kFailingRegistry, url(), "head");
+  EXPECT_NE(message.find(fmt::format("{}:{}: error: upgrade of revision r4 (\"add r4 then fail\") failed",
+                                     kRegistriesFile, kFailingLine)),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("no_such_table"), std::string::npos) << message;  // the database's message
+  EXPECT_NE(message.find("statement: INSERT INTO no_such_table (id) VALUES (1)"), std::string::npos) << message;
+  EXPECT_NE(message.find("rolled back; the version table retort_version is at r3"), std::string::npos) << message;
   // r3 committed on its own; r4's half (its table) was rolled back.
   EXPECT_EQ(version_rows(), Strings{"r3"});
   EXPECT_EQ(revision_tables(), (Strings{"r1", "r2", "r3"}));
@@ -207,16 +213,11 @@ TEST_P(Upgrade, FailingSqlStatementIsNamedByItsOwnLine) {
   // r2's statement at line 9 fails when t_r2 already holds row 1.
   upgrade(kLinearRegistry, url(), "r1", quick());
   db().execute("CREATE TABLE t_r2 (id INTEGER PRIMARY KEY, note VARCHAR(20))");
-  try {
-    upgrade(kLinearRegistry, url(), "head", quick());
-    FAIL() << "r2 succeeded over an existing table";
-  } catch (const MigrationError& e) {
-    std::string message = e.what();
-    EXPECT_NE(message.find("/src/migrations/r2_create.sql:7: error: upgrade of revision r2"), std::string::npos)
-        << message;
-    EXPECT_NE(message.find("statement: CREATE TABLE t_r2"), std::string::npos) << message;
-    EXPECT_NE(message.find("is at r1"), std::string::npos) << message;
-  }
+  std::string message = failure_of(kLinearRegistry, url(), "head");
+  EXPECT_NE(message.find("/src/migrations/r2_create.sql:7: error: upgrade of revision r2"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("statement: CREATE TABLE t_r2"), std::string::npos) << message;
+  EXPECT_NE(message.find("is at r1"), std::string::npos) << message;
   EXPECT_EQ(version_rows(), Strings{"r1"});
 }
 
@@ -225,22 +226,16 @@ TEST_P(Upgrade, StatementsSentTogetherKeepTheirOrderAndASyntaxErrorIsNamedByItsO
   detail::Rows ids = db().query("SELECT id FROM t_s1 ORDER BY id");
   ASSERT_EQ(ids.rows.size(), 3u);
   EXPECT_EQ(ids.rows[2][0].value_or(""), "3");
-  try {
-    upgrade(kSentTogetherRegistry, url(), "head", quick());
-    FAIL() << "s2 succeeded with a typo";
-  } catch (const MigrationError& e) {
-    std::string message = e.what();
-    EXPECT_NE(message.find("/src/migrations/s2_typo.sql:6: error: upgrade of revision s2"), std::string::npos)
-        << message;
-    EXPECT_NE(message.find("syntax error"), std::string::npos) << message;
-    EXPECT_NE(message.find("statement: INSRT INTO t_s2"), std::string::npos) << message;
-    EXPECT_NE(message.find("syntax error"), std::string::npos) << message;
-    // No excerpt of the text the statement was sent in, whose lines are not the file's.
-    EXPECT_EQ(message.find("; INSRT"), std::string::npos) << message;
-    EXPECT_EQ(message.find("LINE "), std::string::npos) << message;
-    EXPECT_EQ(message.find("t_s2_after"), std::string::npos) << message;
-    EXPECT_NE(message.find("is at s1"), std::string::npos) << message;
-  }
+  std::string message = failure_of(kSentTogetherRegistry, url(), "head");
+  EXPECT_NE(message.find("/src/migrations/s2_typo.sql:6: error: upgrade of revision s2"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("syntax error"), std::string::npos) << message;
+  EXPECT_NE(message.find("statement: INSRT INTO t_s2"), std::string::npos) << message;
+  // No excerpt of the text the statement was sent in, whose lines are not the file's.
+  EXPECT_EQ(message.find("; INSRT"), std::string::npos) << message;
+  EXPECT_EQ(message.find("LINE "), std::string::npos) << message;
+  EXPECT_EQ(message.find("t_s2_after"), std::string::npos) << message;
+  EXPECT_NE(message.find("is at s1"), std::string::npos) << message;
   EXPECT_EQ(version_rows(), Strings{"s1"});
   EXPECT_TRUE(db().query(postgres() ? "SELECT 1 FROM pg_tables WHERE tablename IN ('t_s2', 't_s2_after')"
                                      : "SELECT 1 FROM sqlite_master WHERE name IN ('t_s2', 't_s2_after')")
@@ -248,18 +243,13 @@ TEST_P(Upgrade, StatementsSentTogetherKeepTheirOrderAndASyntaxErrorIsNamedByItsO
 }
 
 TEST_P(Upgrade, AQueuedStatementThatFailsIsNamedNotTheStatementAfterIt) {
-  try {
-    upgrade(kQueuedFailureRegistry, url(), "head", quick());
-    FAIL() << "q1 succeeded";
-  } catch (const MigrationError& e) {
-    std::string message = e.what();
-    EXPECT_NE(message.find(fmt::format("{}:{}: error: upgrade of revision q1", kRegistriesFile, kQueuedFailureLine)),
-              std::string::npos)
-        << message;
-    EXPECT_NE(message.find("statement: INSERT INTO no_such_table_q1"), std::string::npos) << message;
-    EXPECT_EQ(message.find("statement: INSERT INTO t_q1"), std::string::npos) << message;
-    EXPECT_NE(message.find("rolled back"), std::string::npos) << message;
-  }
+  std::string message = failure_of(kQueuedFailureRegistry, url(), "head");
+  EXPECT_NE(message.find(fmt::format("{}:{}: error: upgrade of revision q1", kRegistriesFile, kQueuedFailureLine)),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("statement: INSERT INTO no_such_table_q1"), std::string::npos) << message;
+  EXPECT_EQ(message.find("statement: INSERT INTO t_q1"), std::string::npos) << message;
+  EXPECT_NE(message.find("rolled back"), std::string::npos) << message;
   EXPECT_TRUE(version_rows().empty());
   EXPECT_TRUE(revision_tables().empty());
 }
@@ -392,15 +382,10 @@ TEST_P(Postgres, NonTransactionalMigrationRunsOutsideAnyTransaction) {
 
 TEST_P(Postgres, FailedNonTransactionalMigrationSaysWhatStayedApplied) {
   upgrade(kConcurrentRegistry, url(), "n2", quick());
-  try {
-    upgrade(kConcurrentRegistry, url(), "n3", quick());
-    FAIL() << "n3 succeeded";
-  } catch (const MigrationError& e) {
-    std::string message = e.what();
-    EXPECT_NE(message.find("not transactional"), std::string::npos) << message;
-    EXPECT_NE(message.find("stay applied"), std::string::npos) << message;
-    EXPECT_NE(message.find("is at n2"), std::string::npos) << message;
-  }
+  std::string message = failure_of(kConcurrentRegistry, url(), "n3");
+  EXPECT_NE(message.find("not transactional"), std::string::npos) << message;
+  EXPECT_NE(message.find("stay applied"), std::string::npos) << message;
+  EXPECT_NE(message.find("is at n2"), std::string::npos) << message;
   EXPECT_TRUE(index_exists("ix_n1_id_email"));  // the first statement ran, as the message says
   EXPECT_EQ(version_rows(), Strings{"n2"});
 }
