@@ -131,6 +131,21 @@ std::string inline_parameters(std::string_view sql, std::span<const Value> param
   return out;
 }
 
+std::string keyword_text(std::string_view text) {
+  std::string words;
+  bool space = false;
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = !words.empty();
+      continue;
+    }
+    if (space) words += ' ';
+    space = false;
+    words += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return words;
+}
+
 std::string quote_literal(std::string_view text) {
   std::string out = "'";
   for (char c : text) {

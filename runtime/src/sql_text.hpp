@@ -33,6 +33,10 @@ std::string number_placeholders(std::string_view sql);
 // scripts). Throws Error when the counts differ.
 std::string inline_parameters(std::string_view sql, std::span<const Value> params, Dialect dialect);
 
+// The words of `text` in upper case, one space apart: keywords compared
+// whatever their case and spacing ("set  null" -> "SET NULL").
+std::string keyword_text(std::string_view text);
+
 std::string quote_literal(const Value& value, Dialect dialect);
 std::string quote_literal(std::string_view text);
 std::string quote_identifier(std::string_view name);

@@ -173,7 +173,8 @@ TEST(Concurrency, LostSessionLockRollsBackTheRunningMigration) {
                             "WHERE lock.datname = current_database() "
                             "AND lock.application_name LIKE 'retort migration lock on %' "
                             "AND EXISTS (SELECT 1 FROM pg_stat_activity step WHERE step.datname = current_database() "
-                            "AND step.pid <> pg_backend_pid() AND step.query LIKE '%pg_sleep(3)%' AND step.state = 'active')");
+                            "AND step.pid <> pg_backend_pid() AND step.query LIKE '%pg_sleep(3)%' "
+                            "AND step.state = 'active')");
   }
   ASSERT_EQ(terminated, 1);
   Outcome out = wait_for(run, dir / "run.log");

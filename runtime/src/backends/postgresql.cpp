@@ -7,7 +7,6 @@
 #include <poll.h>
 
 #include <algorithm>
-#include <cctype>
 #include <exception>
 #include <pqxx/pqxx>
 #include <vector>
@@ -254,10 +253,7 @@ class PostgresBackend final : public Backend {
   static bool deferrable(std::string_view sql) {
     if (sql.find('\\') != std::string_view::npos || sql.find("/*") != std::string_view::npos) return false;
     std::vector<std::string_view> statements = split_statements(sql);
-    if (statements.size() != 1) return false;
-    std::string head;
-    for (char c : statements[0].substr(0, 16)) head += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return !head.starts_with("SET TRANSACTION");
+    return statements.size() == 1 && !keyword_text(statements[0].substr(0, 64)).starts_with("SET TRANSACTION");
   }
 
   // In a catch block: the failure of a queued statement as a StatementFailure

@@ -89,17 +89,7 @@ void check_sql_fragment(std::string_view fragment, std::string_view what) {
 }
 
 std::string foreign_key_action(std::string_view action, std::string_view clause) {
-  std::string upper;
-  bool space = false;
-  for (char c : action) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      space = !upper.empty();
-      continue;
-    }
-    if (space) upper += ' ';
-    space = false;
-    upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
+  std::string upper = keyword_text(action);
   static const char* const allowed[] = {"CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"};
   for (const char* a : allowed) {
     if (upper == a) return upper;
