@@ -76,6 +76,8 @@ function(retort_add_migrations name)
   file(GLOB migration_files CONFIGURE_DEPENDS
     LIST_DIRECTORIES false "${migrations_dir}/*.cpp" "${migrations_dir}/*.sql")
   list(SORT migration_files)
+  # retort.lock (the released revisions' checksums) re-runs retortc too.
+  file(GLOB released_file CONFIGURE_DEPENDS LIST_DIRECTORIES false "${migrations_dir}/retort.lock")
   file(GLOB runtime_headers CONFIGURE_DEPENDS "${retort_include_dir}/retort/*.hpp")
 
   set(header "${out}/include/${registry_name}.hpp")
@@ -117,7 +119,7 @@ function(retort_add_migrations name)
       --output-dir ${out}
       --cache ${out}/retortc-cache
       ${include_flags}
-    DEPENDS ${migration_files} "${out}/migration-files.txt" ${runtime_headers} ${user_headers} Retort::retortc
+    DEPENDS ${migration_files} ${released_file} "${out}/migration-files.txt" ${runtime_headers} ${user_headers} Retort::retortc
     COMMENT "Compiling migration set ${name} (${migration_count} files in ${migrations_dir})"
     VERBATIM)
 

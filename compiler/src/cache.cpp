@@ -18,14 +18,14 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Diagnostic, severity, path, line, column, mes
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LocatedText, value, line, column)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StatementText, text, line)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(IncludeDirective, spelled, angled, resolved)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MigrationSource, kind, path, checksum, has_revision, revision_line,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MigrationSource, kind, path, checksum, legacy_checksum, has_revision, revision_line,
                                    revision_column, id, down_revision_given, down_revision_field, down_revisions,
                                    message, branch_labels, depends_on, transactional, includes, dependencies, upgrade_sql,
                                    downgrade_sql, diagnostics)
 
 namespace {
 
-constexpr int cache_format = 2;
+constexpr int cache_format = 3;  // 3: v2 checksums
 
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

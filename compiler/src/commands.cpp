@@ -12,6 +12,7 @@
 
 #include "graph_check.hpp"
 #include "registry_writer.hpp"
+#include "released.hpp"
 
 namespace retort::compiler {
 namespace fs = std::filesystem;
@@ -44,6 +45,10 @@ std::optional<CheckedSet> load_checked(const MigrationSetOptions& options, const
   auto graph = check_migration_graph(checked.set.sources,
                                      {set_name, checked.set.directory, require_single_head});
   diagnostics.insert(diagnostics.end(), graph.diagnostics.begin(), graph.diagnostics.end());
+  if (print_warnings) {
+    auto released = check_released(checked.set, set_name);
+    diagnostics.insert(diagnostics.end(), released.begin(), released.end());
+  }
   const auto errors = count_errors(diagnostics);
   if (errors > 0 || print_warnings) print_diagnostics(diagnostics, err);
   if (errors > 0) {
@@ -242,6 +247,13 @@ int run_compile(const CompileRequest& request, std::ostream& out, std::ostream& 
   if (request.verbose)
     out << "retortc: " << request.name << ": wrote " << summary.written << " files, " << summary.unchanged
         << " unchanged, " << summary.removed << " removed\n";
+  return 0;
+}
+
+int run_lock(const MigrationSetOptions& set, std::ostream& out, std::ostream& err) {
+  auto checked = load_checked(set, "<name>", false, false, err);
+  if (!checked) return 1;
+  write_released(checked->set, out);
   return 0;
 }
 

@@ -41,6 +41,9 @@ struct MergeRequest {
 };
 int run_merge(const MergeRequest& request, std::ostream& out, std::ostream& err);
 
+// Records every revision's checksum in retort.lock (released.hpp).
+int run_lock(const MigrationSetOptions& set, std::ostream& out, std::ostream& err);
+
 int run_heads(const MigrationSetOptions& set, std::ostream& out, std::ostream& err);
 int run_branches(const MigrationSetOptions& set, std::ostream& out, std::ostream& err);
 // `range` is "[start]:[end]" as in `alembic history -r`; empty for all.

@@ -4,8 +4,6 @@
 
 #include <stdexcept>
 
-#include "sql_source.hpp"
-
 namespace retort::compiler {
 
 std::string sha256_hex(std::string_view data) {
@@ -21,10 +19,6 @@ std::string sha256_hex(std::string_view data) {
     hex.push_back(hex_digits[digest[i] & 0xf]);
   }
   return hex;
-}
-
-std::string migration_checksum(std::string_view content) {
-  return "sha256:" + sha256_hex(normalize_line_endings(content));
 }
 
 }  // namespace retort::compiler

@@ -1,4 +1,4 @@
-// SHA-256 (OpenSSL) for migration checksums and the parse cache.
+// SHA-256 (OpenSSL) for migration checksums (checksum.hpp) and the parse cache.
 #pragma once
 
 #include <string>
@@ -8,9 +8,5 @@ namespace retort::compiler {
 
 // Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
-
-// "sha256:<hex>" of the content with CRLF normalised to LF, so a checkout
-// with Windows line endings yields the same checksum.
-std::string migration_checksum(std::string_view content);
 
 }  // namespace retort::compiler

@@ -111,6 +111,10 @@ int main(int argc, char** argv) {
   merge_command->add_option("--rev-id", merge.rev_id, "use this id instead of a fresh random one");
   merge_command->add_flag("--sql", merge.sql, "write a .sql migration instead of C++");
 
+  auto* lock_command = app.add_subcommand(
+      "lock", "record every revision's checksum in retort.lock: the build then warns when a released one is edited");
+  flags.add_to(*lock_command);
+
   auto* heads_command = app.add_subcommand("heads", "list the heads of the migration set");
   flags.add_to(*heads_command);
   auto* branches_command = app.add_subcommand("branches", "list the branch points of the migration set");
@@ -146,6 +150,7 @@ int main(int argc, char** argv) {
       merge.set = flags.options();
       return run_merge(merge, std::cout, std::cerr);
     }
+    if (lock_command->parsed()) return run_lock(flags.options(), std::cout, std::cerr);
     if (heads_command->parsed()) return run_heads(flags.options(), std::cout, std::cerr);
     if (branches_command->parsed()) return run_branches(flags.options(), std::cout, std::cerr);
     if (history_command->parsed()) return run_history(flags.options(), range, std::cout, std::cerr);

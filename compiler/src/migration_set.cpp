@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "cache.hpp"
+#include "checksum.hpp"
 #include "hashing.hpp"
 #include "sql_source.hpp"
 
@@ -66,11 +67,9 @@ MigrationSet load_migration_set(const MigrationSetOptions& options) {
     present.insert(path);
     const std::string content = read_whole_file(files[i]);
     content_hashes[i] = sha256_hex(content);
-    const std::string checksum = migration_checksum(content);
     if (cache) {
       if (auto cached = cache->find(path, content_hashes[i])) {
         set.sources[i] = std::move(*cached);
-        set.sources[i].checksum = checksum;
         ++set.cached;
         continue;
       }
@@ -79,19 +78,21 @@ MigrationSet load_migration_set(const MigrationSetOptions& options) {
     fresh[i] = true;
     if (files[i].extension() == ".sql") {
       set.sources[i] = parse_sql_migration(content, path);
-      set.sources[i].checksum = checksum;
+      set.sources[i].checksum = sql_checksum(set.sources[i]);
     } else {
-      set.sources[i].checksum = checksum;
+      set.sources[i].checksum = cpp_checksum(content);
       cpp_to_parse.push_back(path);
       cpp_slots.push_back(i);
     }
+    set.sources[i].legacy_checksum = legacy_checksum(content);
   }
 
   auto parsed = extract_cpp_migrations(cpp_to_parse, options.cpp, options.jobs);
   for (std::size_t k = 0; k < parsed.size(); ++k) {
-    const auto checksum = set.sources[cpp_slots[k]].checksum;
-    set.sources[cpp_slots[k]] = std::move(parsed[k]);
-    set.sources[cpp_slots[k]].checksum = checksum;
+    MigrationSource& slot = set.sources[cpp_slots[k]];
+    parsed[k].checksum = std::move(slot.checksum);
+    parsed[k].legacy_checksum = std::move(slot.legacy_checksum);
+    slot = std::move(parsed[k]);
   }
 
   if (cache) {

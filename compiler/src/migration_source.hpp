@@ -18,6 +18,9 @@ struct LocatedText {
 struct StatementText {
   std::string text;
   unsigned line = 0;  // line of the statement's first character in the file
+  // The text without comments and with white space folded (what the
+  // checksum covers; see checksum.hpp). Not kept in the parse cache.
+  std::string canonical;
 };
 
 // An `#include` of a C++ migration, repeated by its wrapper translation unit.
@@ -32,7 +35,8 @@ enum class SourceKind { cpp, sql };
 struct MigrationSource {
   SourceKind kind = SourceKind::cpp;
   std::string path;  // absolute
-  std::string checksum;  // "sha256:<hex>" of the LF-normalised content
+  std::string checksum;         // "v2-sha256:<hex>" of what can change the schema (checksum.hpp)
+  std::string legacy_checksum;  // "sha256:<hex>" of the whole LF-normalised file, as Retort 0.1 recorded
 
   bool has_revision = false;   // a usable `revision` / header was found
   unsigned revision_line = 0;  // `revision` declaration / `-- Revision ID:` line

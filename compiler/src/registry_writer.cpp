@@ -150,6 +150,7 @@ std::string registry_source(const std::vector<MigrationSource>& sources, const s
     table += "        .downgrade = " + (sql ? std::string("nullptr") : "&" + name + "::downgrade") + ",\n";
     table += "        .upgrade_sql = " + upgrade_sql + ",\n";
     table += "        .downgrade_sql = " + downgrade_sql + ",\n";
+    table += "        .legacy_checksum = " + string_view_literal(source.legacy_checksum) + ",\n";
     table += "    },\n";
   }
   std::string migrations = "{}";

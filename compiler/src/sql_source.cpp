@@ -64,22 +64,55 @@ class Splitter {
 
   void step() {
     const char c = text_[pos_];
+    const std::size_t start = pos_;
     const bool after_word = pos_ > 0 && is_word_char(text_[pos_ - 1]);
     if (c == '-' && at(pos_ + 1) == '-') return skip_line_comment();
     if (c == '/' && at(pos_ + 1) == '*') return skip_block_comment();
-    if (c == '\'') return skip_quoted('\'', /*backslash_escapes=*/previous_word_is_escape_prefix());
-    if (c == '"') return skip_quoted('"', false);
-    if (c == '$' && !after_word) {
-      if (auto tag = dollar_tag()) return skip_dollar_quoted(*tag);
+    if (c == '\'') {
+      skip_quoted('\'', /*backslash_escapes=*/previous_word_is_escape_prefix());
+      return canonical_append(start);
     }
-    if (is_word_start(c) && !after_word) return read_word();
+    if (c == '"') {
+      skip_quoted('"', false);
+      return canonical_append(start);
+    }
+    if (c == '$' && !after_word) {
+      if (auto tag = dollar_tag()) {
+        skip_dollar_quoted(*tag);
+        return canonical_append(start);
+      }
+    }
+    if (is_word_start(c) && !after_word) {
+      read_word();
+      return canonical_append(start);
+    }
     if (c == ';' && body_depth_ == 0) {
       finish_statement(pos_);
       advance();
       return;
     }
-    if (!std::isspace(static_cast<unsigned char>(c))) mark_significant();
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      canonical_gap_ = true;
+      advance();
+      return;
+    }
+    mark_significant();
     advance();
+    canonical_append(start);
+  }
+
+  // The statement as the checksum sees it: comments dropped, every run of
+  // white space and comments folded to one space, and no space beside
+  // ( ) , ; (where SQL never needs one). Literals, quoted names and
+  // dollar-quoted bodies are kept byte for byte.
+  void canonical_append(std::size_t start) {
+    const std::string_view piece = text_.substr(start, pos_ - start);
+    if (piece.empty()) return;
+    auto tight = [](char c) { return c == '(' || c == ')' || c == ',' || c == ';'; };
+    if (canonical_gap_ && !canonical_.empty() && !tight(canonical_.back()) && !tight(piece.front()))
+      canonical_.push_back(' ');
+    canonical_gap_ = false;
+    canonical_.append(piece);
   }
 
   bool previous_word_is_escape_prefix() const {
@@ -88,10 +121,12 @@ class Splitter {
   }
 
   void skip_line_comment() {
+    canonical_gap_ = true;
     while (pos_ < text_.size() && text_[pos_] != '\n') advance();
   }
 
   void skip_block_comment() {
+    canonical_gap_ = true;
     const unsigned line = line_, column = column_;
     int depth = 0;
     while (pos_ < text_.size()) {
@@ -209,9 +244,11 @@ class Splitter {
               "trigger/function body opened here is never closed with END; add `END;`");
     if (statement_start_) {
       const std::size_t end = std::min(last_significant_end_, terminator);
-      result_.statements.push_back(
-          {std::string(trim(text_.substr(*statement_start_, end - *statement_start_))), statement_line_});
+      result_.statements.push_back({std::string(trim(text_.substr(*statement_start_, end - *statement_start_))),
+                                    statement_line_, std::move(canonical_)});
     }
+    canonical_.clear();
+    canonical_gap_ = false;
     statement_start_.reset();
     last_significant_end_ = 0;
     words_.clear();
@@ -235,6 +272,8 @@ class Splitter {
   std::string previous_word_;
   int body_depth_ = 0;
   int case_depth_ = 0;
+  std::string canonical_;
+  bool canonical_gap_ = false;
   unsigned body_line_ = 0, body_column_ = 0;
   SplitResult result_;
 };

@@ -51,7 +51,7 @@ HistoryReport compare_history(const Migrator& migrator, const std::vector<std::s
     const Migration& migration = migrator.migration(id);
     if (recorded == baseline.end()) {
       report.unrecorded.push_back(id);
-    } else if (recorded->second->checksum != migration.checksum) {
+    } else if (!migration.matches_checksum(recorded->second->checksum)) {
       report.modified.push_back({&migration, recorded->second->checksum, recorded->second->started_at});
     } else {
       report.checked.push_back(id);

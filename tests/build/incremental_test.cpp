@@ -114,5 +114,45 @@ TEST(Incremental, AddedEditedAndRemovedMigrationsArePickedUpByTheNextBuild) {
   EXPECT_EQ(after_fix.status, 0) << after_fix.output;
 }
 
+// retort.lock records released revisions: editing one warns at its file,
+// a comment-only edit does not (the checksum ignores comments and layout).
+TEST(Incremental, EditingAReleasedMigrationWarnsAtItsRevision) {
+  retort::test::TempDir dir;
+  fs::path source = dir / "project";
+  fs::path build_dir = dir / "build";
+  copy_tree(Paths::projects() / "consumer", source);
+  ASSERT_EQ(configure(source, build_dir).status, 0);
+  ASSERT_EQ(build(build_dir).status, 0);
+  CommandResult locked = run(shell_quote((build_dir / "shop_migrations-migrate").string()) + " lock");
+  ASSERT_EQ(locked.status, 0) << locked.output;
+  fs::path lock_file = source / "migrations" / "retort.lock";
+  EXPECT_NE(read_file(lock_file).find("5e7a9b2c4d6f v2-sha256:"), std::string::npos) << read_file(lock_file);
+
+  fs::path edited = source / "migrations" / "5e7a9b2c4d6f_create_orders.cpp";
+  const std::string original = read_file(edited);
+  write_file(edited, "// Orders belong to a customer.\n" + original + "\n/* reviewed */\n");
+  CommandResult commented = build(build_dir);
+  ASSERT_EQ(commented.status, 0) << commented.output;
+  EXPECT_EQ(commented.output.find("was released"), std::string::npos) << commented.output;
+
+  std::string changed = original;
+  changed.replace(changed.find("total_cents INTEGER"), 19, "total_cents BIGINT");
+  write_file(edited, changed);
+  CommandResult after_edit = build(build_dir);
+  ASSERT_EQ(after_edit.status, 0) << after_edit.output;
+  EXPECT_TRUE(has_diagnostic(after_edit.output, "warning", edited, {find_in_file(edited, "constexpr retort::Revision").line, 1},
+                             {"revision 5e7a9b2c4d6f was released", "new revision"}))
+      << after_edit.output;
+  EXPECT_TRUE(has_diagnostic(after_edit.output, "note", lock_file, {find_in_file(lock_file, "5e7a9b2c4d6f").line, 1},
+                             {"released with v2-sha256:"}))
+      << after_edit.output;
+
+  // Recorded as released again: the warning is gone.
+  ASSERT_EQ(run(shell_quote((build_dir / "shop_migrations-migrate").string()) + " lock").status, 0);
+  CommandResult relocked = build(build_dir);
+  ASSERT_EQ(relocked.status, 0) << relocked.output;
+  EXPECT_EQ(relocked.output.find("was released"), std::string::npos) << relocked.output;
+}
+
 }  // namespace
 }  // namespace retort::build_test

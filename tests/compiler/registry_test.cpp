@@ -65,19 +65,25 @@ TEST(Registry, TopologicalOrderBasesFirstTiesById) {
   EXPECT_EQ(relocated, registry);
 }
 
-TEST(Registry, ChecksumIgnoresLineEndingsAndTracksContent) {
+TEST(Registry, ChecksumIgnoresLineEndingsAndCommentsAndTracksContent) {
   TempDir lf, crlf, edited;
   const std::string content = cpp_migration("\"a1\"", "retort::base", "\"first\"");
   std::string windows;
   for (const char c : content) windows += c == '\n' ? std::string("\r\n") : std::string(1, c);
   write_file(lf / "a1_first.cpp", content);
   write_file(crlf / "a1_first.cpp", windows);
-  write_file(edited / "a1_first.cpp", content + "// edited\n");
-  for (const auto* dir : {&lf, &crlf, &edited}) ASSERT_EQ(compile_set(*dir).status, 0);
+  TempDir commented;
+  write_file(commented / "a1_first.cpp", content + "// a comment changes nothing the database sees\n");
+  write_file(edited / "a1_first.cpp", content + "static int edited = 1;\n");
+  for (const auto* dir : {&lf, &crlf, &commented, &edited}) ASSERT_EQ(compile_set(*dir).status, 0);
   const auto lf_sum = checksum_of(read_file(lf / "out" / "testset_registry.cpp"), "a1");
-  EXPECT_THAT(lf_sum, testing::MatchesRegex("sha256:[0-9a-f]{64}"));
+  EXPECT_THAT(lf_sum, testing::MatchesRegex("v2-sha256:[0-9a-f]{64}"));
   EXPECT_EQ(checksum_of(read_file(crlf / "out" / "testset_registry.cpp"), "a1"), lf_sum);
+  EXPECT_EQ(checksum_of(read_file(commented / "out" / "testset_registry.cpp"), "a1"), lf_sum);
   EXPECT_NE(checksum_of(read_file(edited / "out" / "testset_registry.cpp"), "a1"), lf_sum);
+  // The registry also carries the whole-file checksum older histories hold.
+  EXPECT_THAT(read_file(lf / "out" / "testset_registry.cpp"),
+              testing::ContainsRegex(R"re(\.legacy_checksum = std::string_view\{"sha256:[0-9a-f]{64}")re"));
 }
 
 TEST(Registry, WrapperRepeatsIncludesThenWrapsTheMigrationInItsNamespace) {

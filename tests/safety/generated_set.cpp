@@ -60,6 +60,7 @@ struct Storage {
       m.source_path = keep(fmt::format("/safety/migrations/{}_step.sql", id));
       m.source_line = 1;
       m.checksum = keep(fmt::format("sha256:{:064}{}", i, id == modified ? "-edited" : ""));
+      m.legacy_checksum = keep(fmt::format("sha256:legacy-{}", i));
       m.transactional = id != failing && id != concurrent_index;
       m.upgrade_sql = up;
       m.downgrade_sql = down;

@@ -198,6 +198,21 @@ TEST_P(History, StartupApiRefusesChangedMigrationsUnlessAllowed) {
   EXPECT_EQ(generated_tables(*db), expected_tables(9));
 }
 
+// Histories written before v2 checksums hold the whole file's checksum:
+// an unchanged file still matches it, a changed one is still refused.
+TEST_P(History, RecordsFromBeforeV2ChecksumsStillMatchUnchangedFiles) {
+  ASSERT_EQ(migrate({"upgrade", "s002"}).exit_code, 0);
+  auto db = open_database(url_);
+  db->execute("UPDATE retort_history SET checksum = 'sha256:legacy-' || substr(revision, 4, 1)");
+  Outcome verified = migrate({"verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_EQ(migrate({"upgrade", "s004"}).exit_code, 0);
+  db->execute("UPDATE retort_history SET checksum = 'sha256:legacy-9' WHERE revision = 's001'");
+  Outcome refused = migrate({"verify"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_TRUE(contains(refused.output, "s001")) << refused.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, History, ::testing::Values("postgresql", "sqlite"),
                          [](const auto& info) { return info.param; });
 

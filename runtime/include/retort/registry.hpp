@@ -25,13 +25,22 @@ struct Migration {
   std::string_view message;
   std::string_view source_path;  // absolute path of the migration file
   unsigned source_line;          // line of `revision` / `-- Revision ID:`
-  std::string_view checksum;     // "sha256:<hex>" of the content with LF line endings
+  // "v2-sha256:<hex>" of what can change the schema: a C++ file's tokens, a
+  // `.sql` file's header values and statements without comments, with white
+  // space outside literals folded (README: Applied history and checksums).
+  std::string_view checksum;
   bool transactional;
   MigrationFn upgrade;  // C++ migrations; null for SQL ones
   MigrationFn downgrade;
   std::span<const SqlStatement> upgrade_sql;  // SQL migrations; empty for C++ ones
   std::span<const SqlStatement> downgrade_sql;
+  // "sha256:<hex>" of the whole file with LF line endings: what Retort 0.1
+  // recorded. A history row holding it still matches an unchanged file.
+  std::string_view legacy_checksum = {};
 
+  bool matches_checksum(std::string_view recorded) const {
+    return recorded == checksum || (!legacy_checksum.empty() && recorded == legacy_checksum);
+  }
   bool is_sql() const { return upgrade == nullptr; }
 };
 

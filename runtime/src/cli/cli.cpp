@@ -476,7 +476,10 @@ int main(const Settings& settings, int argc, char** argv) {
                                          "arguments; `{} --help` shows its options)",
                                          std::string_view(verb) == "merge" ? "merge" : "new", verb, verb));
   }
-  if (argc > 1 && (std::string_view(argv[1]) == "revision" || std::string_view(argv[1]) == "merge")) {
+  app.add_subcommand("lock", "Record every revision's checksum in retort.lock as released (runs retortc lock): "
+                             "the build then warns when a released migration is edited");
+  const auto forwarded = [](std::string_view verb) { return verb == "revision" || verb == "merge" || verb == "lock"; };
+  if (argc > 1 && forwarded(argv[1])) {
     try {
       return forward_to_retortc(settings, argv[1], std::vector<std::string>(argv + 2, argv + argc));
     } catch (const std::exception& e) {
