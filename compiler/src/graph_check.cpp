@@ -278,17 +278,20 @@ class GraphChecker {
     }
     if (ends.size() < 2) return;
 
+    // Every end but one (the main line, which may predate the labelled
+    // branches: labelling it would edit applied migrations) needs a label
+    // no other end carries.
     std::vector<std::set<std::string>> labels;
     for (const auto i : ends) labels.push_back(carried_labels(i, heads));
-    bool all_distinct = true;
+    std::size_t without_own_label = 0;
     for (std::size_t a = 0; a < ends.size(); ++a) {
       std::set<std::string> own = labels[a];
       for (std::size_t b = 0; b < ends.size(); ++b)
         if (b != a)
           for (const auto& label : labels[b]) own.erase(label);
-      if (own.empty()) all_distinct = false;
+      if (own.empty()) ++without_own_label;
     }
-    if (all_distinct) return;
+    if (without_own_label <= 1) return;
 
     std::string ids;
     for (const auto i : ends) ids += (ids.empty() ? "" : ", ") + sources_[i].id.value;

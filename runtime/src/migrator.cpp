@@ -69,6 +69,25 @@ std::vector<std::string> Migrator::unknown(const std::vector<std::string>& heads
   return out;
 }
 
+std::string Migrator::upgrade_target(std::string_view target, const LogFn& log) const {
+  if (target != "head") return std::string(target);
+  std::vector<std::string> heads = map_.heads();
+  if (heads.size() < 2) return std::string(target);
+  // As the build's rule: every head but the main line's is labelled.
+  std::vector<std::string> branches;
+  std::size_t unlabelled = 0;
+  for (const std::string& head : heads) {
+    std::vector<std::string> labels = map_.branch_labels(head);
+    if (labels.empty() && ++unlabelled > 1) return std::string(target);  // unmerged: Alembic's refusal stands
+    branches.push_back(labels.empty() ? head : fmt::format("{} ({})", head, comma_list(labels)));
+  }
+  if (log) {
+    log(fmt::format("the set has {} heads on labelled branches, so `head` means every head: {}", heads.size(),
+                    comma_list(branches)));
+  }
+  return "heads";
+}
+
 void Migrator::refuse_unknown(const std::vector<std::string>& heads, const Backend& db) const {
   std::vector<std::string> strangers = unknown(heads);
   if (strangers.empty()) return;

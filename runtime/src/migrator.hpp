@@ -37,6 +37,12 @@ class Migrator {
   // Rows of `heads` this build has no migration for.
   std::vector<std::string> unknown(const std::vector<std::string>& heads) const;
 
+  // The upgrade target to use for `target`: "head" where the set has several
+  // heads, all but one on labelled branches (the only several heads the
+  // build accepts), means "heads", logged, so that the default target of the
+  // startup API and `upgrade head` work on such a set. Otherwise `target`.
+  std::string upgrade_target(std::string_view target, const LogFn& log) const;
+
   // Online. Refuse a database at an unknown revision before running anything.
   UpgradeResult upgrade(Backend& db, std::string_view target, TransactionMode mode, const LogFn& log) const;
   UpgradeResult downgrade(Backend& db, std::string_view target, TransactionMode mode, const LogFn& log) const;

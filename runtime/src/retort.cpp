@@ -22,9 +22,10 @@ struct Session {
 
 }  // namespace
 
-UpgradeResult upgrade(const Registry& registry, std::string_view url, std::string_view target,
+UpgradeResult upgrade(const Registry& registry, std::string_view url, std::string_view requested,
                       const UpgradeOptions& options) {
   Session session(registry, url, options);
+  const std::string target = session.migrator.upgrade_target(requested, options.log);
   detail::Safeguard guard(*session.db, session.migrator, options.safety, options.version_table_schema);
   auto start = guard.prepare(detail::GuardedCommand::upgrade, [&](const std::vector<std::string>& heads) {
     return !session.migrator.map().upgrade_steps(heads, target).empty();

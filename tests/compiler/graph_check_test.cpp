@@ -109,6 +109,23 @@ TEST(GraphCheck, HeadsOfDistinctLabelledBranchesAreAllowed) {
   EXPECT_EQ(result.status, 0) << result.output;
 }
 
+// The README's recipe: an existing, unlabelled line plus a new labelled
+// base (`revision --head base --branch-label billing`).
+TEST(GraphCheck, AnUnlabelledMainLineBesideLabelledBranchesIsAllowed) {
+  TempDir dir;
+  put(dir, "a1_base.cpp", cpp_migration("\"a1\"", "retort::base", "\"base\""));
+  put(dir, "b2_next.sql", sql_migration("b2", "a1", "next"));
+  put(dir, "c3_billing.cpp", cpp_migration("\"c3\"", "retort::base", "\"billing\"", "    .branch_labels = \"billing\",\n"));
+  const auto result = compile_set(dir);
+  EXPECT_EQ(result.status, 0) << result.output;
+
+  // A second unlabelled line is an unmerged branch again.
+  put(dir, "d4_stray.sql", sql_migration("d4", "a1", "stray"));
+  const auto stray = compile_set(dir);
+  EXPECT_EQ(stray.status, 1);
+  EXPECT_THAT(stray.output, HasSubstr("error: the migration set has 3 heads (b2, c3, d4)"));
+}
+
 TEST(GraphCheck, HeadsSharingOnlyAnAncestorLabelAreRejected) {
   TempDir dir;
   put(dir, "a1_base.cpp", cpp_migration("\"a1\"", "retort::base", "\"base\"", "    .branch_labels = \"main\",\n"));

@@ -226,9 +226,10 @@ struct Formatter {
 
 int run_upgrade(Command& cmd, const Options& o, bool up) {
   bool range = o.target.find(':') != std::string::npos;
+  const std::string target = up && !range ? cmd.migrator().upgrade_target(o.target, log_info) : o.target;
   if (o.sql) {
     Dialect dialect = cmd.offline_dialect();
-    std::cout << (up ? cmd.migrator().upgrade_sql(dialect, o.target, cmd.mode(), log_info)
+    std::cout << (up ? cmd.migrator().upgrade_sql(dialect, target, cmd.mode(), log_info)
                      : cmd.migrator().downgrade_sql(dialect, o.target, cmd.mode(), log_info));
     return 0;
   }
@@ -241,13 +242,13 @@ int run_upgrade(Command& cmd, const Options& o, bool up) {
   detail::Safeguard guard(db, cmd.migrator(), safety, o.version_table_schema);
   auto start = guard.prepare(up ? detail::GuardedCommand::upgrade : detail::GuardedCommand::downgrade,
                 [&](const std::vector<std::string>& heads) {
-                  return !(up ? cmd.map().upgrade_steps(heads, o.target) : cmd.map().downgrade_steps(heads, o.target))
+                  return !(up ? cmd.map().upgrade_steps(heads, target) : cmd.map().downgrade_steps(heads, target))
                               .empty();
                 });
   if (up) {
-    cmd.migrator().upgrade(db, start.value(), o.target, cmd.mode(), log_info);
+    cmd.migrator().upgrade(db, start.value(), target, cmd.mode(), log_info);
   } else {
-    cmd.migrator().downgrade(db, start.value(), o.target, cmd.mode(), log_info);
+    cmd.migrator().downgrade(db, start.value(), target, cmd.mode(), log_info);
   }
   return 0;
 }
