@@ -92,9 +92,9 @@ TEST(MigrateCli, RevisionAndMergeAreForwardedToRetortc) {
   // The test binaries name /bin/echo as retortc: its output is the argv.
   Outcome r = run(LINEAR_MIGRATE, "revision -m \"add orders\" --sql");
   EXPECT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(r.output, "revision --directory /src/migrations -m add orders --sql\n");
+  EXPECT_EQ(r.output, "revision --via linear-migrate --directory /src/migrations -m add orders --sql\n");
   Outcome m = run(LINEAR_MIGRATE, "merge heads -m merge --help");
-  EXPECT_EQ(m.output, "merge --directory /src/migrations heads -m merge --help\n");
+  EXPECT_EQ(m.output, "merge --via linear-migrate --directory /src/migrations heads -m merge --help\n");
 }
 
 TEST(MigrateCli, GraphCommandsNeedNoDatabaseAndSpeakJson) {
