@@ -88,7 +88,7 @@ class Command {
   Backend& db() {
     if (!db_) {
       auto retry = std::chrono::milliseconds(static_cast<long long>(options_.connect_timeout * 1000));
-      db_ = detail::connect(url(), detail::ConnectOptions{retry});
+      db_ = detail::connect(url(), detail::ConnectOptions{retry, "--connect-timeout SECONDS"});
     }
     return *db_;
   }
@@ -515,6 +515,9 @@ int main(const Settings& settings, int argc, char** argv) {
     if (app.got_subcommand("repair")) return run_repair(cmd.db(), cmd.migrator(), o.safety.options(), o.version_table_schema);
   } catch (const UsageError& e) {
     std::cerr << "ERROR: " << e.what() << "\nRun with --help for more information.\n";
+    return 2;
+  } catch (const UrlError& e) {  // a usage error too: nothing was tried
+    std::cerr << "ERROR: " << e.what() << '\n';
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "FAILED: " << e.what() << '\n';
