@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string via_option;
   app.add_option("--via", via_option, "the wrapper that runs retortc")->group("");
+  app.fallthrough();  // the wrapper passes --via after the command
 
   SetFlags flags;
   const bool wrapped = !via.empty();

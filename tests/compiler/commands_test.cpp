@@ -110,8 +110,9 @@ TEST_F(SourceCommands, IncludeFlagsTakeOneValueEach) {
   ASSERT_EQ(retortc("revision", "-m first --rev-id a1").status, 0);
   ASSERT_EQ(retortc("revision", "-m second --rev-id b2").status, 0);
   ASSERT_EQ(retortc("revision", "-m fork --rev-id c3 --head a1 --splice").status, 0);
-  auto result = retortc("merge", "-I" + dir.path().string() + " -I " + dir.path().string() +
-                                     " -DX=1 heads -m \"merge heads\" --rev-id d4");
+  auto result = run_retortc("merge --via shop-migrate --directory " + dir.path().string() + " -I" +
+                            dir.path().string() + " -I " + dir.path().string() +
+                            " -DX=1 heads -m \"merge heads\" --rev-id d4");
   ASSERT_EQ(result.status, 0) << result.output;
   EXPECT_EQ(retortc("heads").output, "d4 (head)\n");
 }
