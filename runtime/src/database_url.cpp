@@ -257,19 +257,20 @@ DatabaseUrl parse_sqlite(std::string_view scheme, std::string_view rest, std::st
   // Errors show the URL as a PostgreSQL one would be shown: a mistyped
   // sqlite://user:password@host/... must not echo the password.
   const std::string shown = shown_uri(scheme, rest);
-  if (rest.find('?') != std::string_view::npos) {
-    throw UrlError(fmt::format(
-        "invalid database URL '{}': SQLite URLs take no ?options here; remove the part from '?'", shown));
-  }
   if (rest.empty()) {
     url.target = ":memory:";
     return url;
   }
+  // Before the '?' check: a '?' after `sqlite://user:` may be the password's.
   if (rest.front() != '/') {
     throw UrlError(fmt::format(
         "invalid database URL '{}': a SQLite URL has three slashes before a relative path "
         "({}:///relative/file.db) and four before an absolute one ({}:////absolute/file.db)",
         shown, scheme, scheme));
+  }
+  if (rest.find('?') != std::string_view::npos) {
+    throw UrlError(fmt::format(
+        "invalid database URL '{}': SQLite URLs take no ?options here; remove the part from '?'", shown));
   }
   std::string_view path = rest.substr(1);  // "/rel.db" -> "rel.db", "//abs.db" -> "/abs.db"
   url.target = path.empty() || path == ":memory:" ? ":memory:" : percent_decode(path);
