@@ -155,8 +155,9 @@ std::string cpp_template(const NewRevision& revision) {
   if (!revision.branch_labels.empty()) text += "    .branch_labels = " + refs_initializer(revision.branch_labels) + ",\n";
   if (!revision.depends_on.empty()) text += "    .depends_on = " + refs_initializer(revision.depends_on) + ",\n";
   text += "};\n\n";
-  text += "void upgrade(retort::Op& op) {\n  // op.execute(\"...\");\n}\n\n";
-  text += "void downgrade(retort::Op& op) {\n  // op.execute(\"...\");\n}\n";
+  // [[maybe_unused]]: the bodies are to fill in, and must build with -Wextra meanwhile.
+  text += "void upgrade([[maybe_unused]] retort::Op& op) {\n  // op.execute(\"...\");\n}\n\n";
+  text += "void downgrade([[maybe_unused]] retort::Op& op) {\n  // op.execute(\"...\");\n}\n";
   return text;
 }
 

@@ -20,6 +20,7 @@
 #include <clang/Tooling/Tooling.h>
 #include <llvm/Support/thread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -323,6 +324,17 @@ class Extractor {
     return !pointee.isConstQualified() && !pointee.isVolatileQualified() && is_record_named(pointee, "retort::Op");
   }
 
+  static bool has_empty_body(const clang::FunctionDecl* function) {
+    const auto* body = llvm::dyn_cast_or_null<clang::CompoundStmt>(function->getBody());
+    return body && body->body_empty();
+  }
+
+  bool upgrade_does_nothing() const {
+    return std::any_of(upgrades_.begin(), upgrades_.end(), [](const clang::FunctionDecl* function) {
+      return function->doesThisDeclarationHaveABody() && has_empty_body(function);
+    });
+  }
+
   void check_entry_point(const std::string& name, const std::vector<const clang::FunctionDecl*>& candidates) {
     const std::string wanted = "void " + name + "(retort::Op& op)";
     const clang::FunctionDecl* definition = nullptr;
@@ -339,11 +351,10 @@ class Extractor {
       if (definition->getStorageClass() == clang::SC_Static)
         error(definition->getLocation(), "`" + name + "` is static; remove `static`: the generated registry calls "
                                          "it from another translation unit");
-      if (name == "downgrade")
-        if (const auto* body = llvm::dyn_cast_or_null<clang::CompoundStmt>(definition->getBody()))
-          if (body->body_empty())
-            report(Severity::warning, definition->getLocation(),
-                   "`downgrade` does nothing; downgrading past this revision will not undo its upgrade");
+      // An empty upgrade (a plain merge) leaves nothing to undo.
+      if (name == "downgrade" && has_empty_body(definition) && !upgrade_does_nothing())
+        report(Severity::warning, definition->getLocation(),
+               "`downgrade` does nothing; downgrading past this revision will not undo its upgrade");
       return;
     }
     if (wrong) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "edit_distance.hpp"
 #include "migration_source.hpp"
 
 namespace retort::compiler {
@@ -28,9 +29,6 @@ struct GraphCheckResult {
 // `sources` are the files of one set; files without a usable revision
 // (already diagnosed) are skipped.
 GraphCheckResult check_migration_graph(const std::vector<MigrationSource>& sources, const GraphContext& context);
-
-// Levenshtein distance, for "did you mean" suggestions.
-std::size_t edit_distance(const std::string& a, const std::string& b);
 
 bool is_valid_revision_id(const std::string& id);
 

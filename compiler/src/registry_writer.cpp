@@ -92,6 +92,8 @@ std::string wrapper_source(const MigrationSource& source) {
   }
   const auto name = wrapper_namespace(source);
   text += "\nnamespace " + name + " {\n#include \"" + source.path + "\"\n}  // namespace " + name + "\n\n";
+  // retortc read `revision`; nothing in the build refers to it (Clang's -Wunused-const-variable).
+  text += "[[maybe_unused]] static constexpr const auto* retort_revision_entry = &" + name + "::revision;\n";
   text += "// The registry calls these through `void (*)(retort::Op&)`.\n";
   text += "[[maybe_unused]] static constexpr void (*retort_upgrade_entry)(::retort::Op&) = &" + name + "::upgrade;\n";
   text += "[[maybe_unused]] static constexpr void (*retort_downgrade_entry)(::retort::Op&) = &" + name +

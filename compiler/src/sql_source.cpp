@@ -1,5 +1,7 @@
 #include "sql_source.hpp"
 
+#include "edit_distance.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -291,11 +293,59 @@ constexpr std::array<HeaderField, 6> header_fields{{
     {"Transactional", false},
 }};
 
+// Written by `revision` (as Alembic does) and read by people only.
+constexpr std::string_view informational_field = "Create Date";
+
+// A comment shaped `-- Name: value`, Name one to three words of letters
+// separated by single spaces and the colon followed by a space or the end:
+// the shape of a header field. Returns Name, or empty for ordinary prose
+// (`-- Adds the index concurrently: ...`, `-- https://...`, `-- 10:30`).
+std::string_view field_name(std::string_view comment) {
+  std::size_t i = 0, words = 0;
+  while (i < comment.size() && std::isalpha(static_cast<unsigned char>(comment[i]))) {
+    ++words;
+    while (i < comment.size() && std::isalpha(static_cast<unsigned char>(comment[i]))) ++i;
+    if (i < comment.size() && comment[i] == ' ' && i + 1 < comment.size() &&
+        std::isalpha(static_cast<unsigned char>(comment[i + 1])))
+      ++i;
+  }
+  std::size_t colon = i;
+  while (colon < comment.size() && (comment[colon] == ' ' || comment[colon] == '\t')) ++colon;
+  const bool colon_ends_name = colon < comment.size() && comment[colon] == ':' &&
+                               (colon + 1 == comment.size() || comment[colon + 1] == ' ' || comment[colon + 1] == '\t');
+  return words >= 1 && words <= 3 && colon_ends_name ? comment.substr(0, i) : std::string_view{};
+}
+
+std::string lower(std::string_view text) {
+  std::string result(text);
+  for (auto& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return result;
+}
+
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
+}
+
+// `-- Transaction: false` would otherwise be ignored and the migration run
+// inside a transaction: an unknown field is an error naming the nearest one.
+std::string unknown_field_message(std::string_view name) {
+  std::string best;
+  std::size_t best_distance = static_cast<std::size_t>(-1);
+  std::string all;
+  auto consider = [&](std::string_view field) {
+    const auto distance = edit_distance(lower(name), lower(field));
+    if (distance < best_distance) best = std::string(field), best_distance = distance;
+    all += (all.empty() ? "" : ", ") + std::string(field);
+  };
+  for (const auto& field : header_fields) consider(field.name);
+  consider(informational_field);
+  std::string message = "unknown header field `-- " + std::string(name) + ":`";
+  message += best_distance <= std::max<std::size_t>(2, name.size() / 3) ? "; did you mean `-- " + best + ":`?" : ".";
+  return message + " The header fields are " + all +
+         "; a comment before `-- retort:upgrade` that is not one of them must not start with `Word:`";
 }
 
 struct FoundField {
@@ -391,6 +441,11 @@ MigrationSource parse_sql_migration(std::string_view raw_content, const std::str
       }
     } else if (section == Section::header) {
       if (is_comment) {
+        const auto shaped = field_name(comment);
+        if (!shaped.empty() && !equals_ignoring_case(shaped, informational_field) &&
+            std::none_of(header_fields.begin(), header_fields.end(),
+                         [&](const HeaderField& field) { return equals_ignoring_case(shaped, field.name); }))
+          error(line_number, static_cast<unsigned>(shaped.data() - line.data()) + 1, unknown_field_message(shaped));
         const auto colon = comment.find(':');
         if (colon != std::string_view::npos) {
           const auto name = trim(comment.substr(0, colon));

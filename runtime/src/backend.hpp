@@ -101,8 +101,12 @@ class MissingTableError : public DatabaseError {
 struct ConnectOptions {
   // Services often start before their database: connection failures are
   // retried with exponential backoff until this much time has passed.
-  // Zero means one attempt. Authentication failures are never retried.
+  // Zero means one attempt. Only failures that can heal are retried (not
+  // authentication, a missing database, a bad option).
   std::chrono::milliseconds retry_for{0};
+  // How the caller's user sets retry_for, named in the advice after a
+  // failure that retrying may heal.
+  std::string_view retry_setting = "ConnectionOptions::retry_for";
 };
 
 // Opens a connection. Throws ConnectionError (redacted, with the database's

@@ -16,7 +16,7 @@ struct Session {
 
   Session(const Registry& registry, std::string_view text, const ConnectionOptions& options)
       : url(detail::DatabaseUrl::parse(text)),
-        db(detail::connect(url, detail::ConnectOptions{options.retry_for})),
+        db(detail::connect(url, detail::ConnectOptions{options.retry_for, "ConnectionOptions::retry_for"})),
         migrator(registry, detail::VersionTable(options.version_table, options.version_table_schema)) {}
 };
 

@@ -49,7 +49,7 @@ TEST(BrokenGraph, MigrateCheckVerifiesEverySetOfTheBuild) {
   for (const std::string set : {"unknown_down_revision", "unknown_revises", "duplicate_id", "cycle",
                                 "two_heads", "two_bases", "unknown_depends_on", "bad_id",
                                 "empty_message", "wrong_upgrade_signature", "sql_missing_header_field",
-                                "sql_missing_upgrade_section"}) {
+                                "sql_missing_upgrade_section", "sql_unknown_header_field"}) {
     bool reported = false;
     for (const Diagnostic& d : parse_diagnostics(result.output))
       reported = reported || (d.severity == "error" && d.path.find("/cases/" + set + "/") != std::string::npos);
@@ -168,6 +168,25 @@ TEST(BrokenGraph, SqlFileWithoutUpgradeSectionNamesTheMarker) {
                             d.message.find("retort:upgrade") != std::string::npos);
   }
   EXPECT_TRUE(reported) << result.output;
+}
+
+// A misspelled field would be ignored (the index then built inside a
+// transaction and the deploy failed): the build stops at each one.
+TEST(BrokenGraph, SqlFileWithAMisspelledHeaderFieldSuggestsTheRightOne) {
+  fs::path file = case_file("sql_unknown_header_field", "f8091a2b3c4d_index_account_emails.sql");
+  fs::path prose = case_file("sql_unknown_header_field", "e7f8091a2b3c_create_accounts.sql");
+  CommandResult result = check("sql_unknown_header_field");
+  EXPECT_TRUE(has_diagnostic(result.output, "error", file, find_in_file(file, "Transaction:"),
+                             {"unknown header field `-- Transaction:`", "did you mean `-- Transactional:`?"}))
+      << result.output;
+  EXPECT_TRUE(has_diagnostic(result.output, "error", file, find_in_file(file, "Depend On:"),
+                             {"unknown header field `-- Depend On:`", "did you mean `-- Depends On:`?"}))
+      << result.output;
+  // The other file's prose comments and `-- Create Date:` are not errors.
+  for (const Diagnostic& d : parse_diagnostics(result.output)) {
+    std::error_code ignored;
+    EXPECT_FALSE(fs::equivalent(d.path, prose, ignored)) << result.output;
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <regex>
 #include <set>
 #include <vector>
 
@@ -76,6 +77,31 @@ void build_and_migrate(const fs::path& source, const fs::path& build_dir, const 
   CommandResult relisted = run(shell_quote((build_dir / "list_revisions").string()));
   EXPECT_EQ(relisted.output, "1c0ffee1d2e3 base create customers\n5e7a9b2c4d6f 1c0ffee1d2e3 create orders\n" +
                                  new_id + " 5e7a9b2c4d6f add refunds\n");
+
+  // The help of the forwarded commands shows what the user types, not the
+  // flags the wrapper supplies.
+  CommandResult help = run(migrate + " revision --help");
+  EXPECT_EQ(help.status, 0) << help.output;
+  EXPECT_NE(help.output.find("shop_migrations-migrate revision"), std::string::npos) << help.output;
+  EXPECT_EQ(help.output.find("--directory"), std::string::npos) << help.output;
+
+  // A second head fails the build with the command that merges them; that
+  // very command, run as printed, makes the build pass again.
+  CommandResult forked = run(migrate + " revision -m 'add coupons' --head 5e7a9b2c4d6f --splice");
+  ASSERT_EQ(forked.status, 0) << forked.output;
+  CommandResult two_heads = build(build_dir);
+  ASSERT_NE(two_heads.status, 0) << two_heads.output;
+  std::smatch printed;
+  ASSERT_TRUE(std::regex_search(two_heads.output, printed, std::regex("\\(or `(shop_migrations-migrate merge[^`]*)`\\)")))
+      << two_heads.output;
+  CommandResult merged = run("cd " + shell_quote(build_dir.string()) + " && PATH=.:$PATH " + printed[1].str());
+  ASSERT_EQ(merged.status, 0) << printed[1].str() << "\n" << merged.output;
+  CommandResult merged_build = build(build_dir);
+  ASSERT_EQ(merged_build.status, 0) << merged_build.output;
+  CommandResult merged_heads = run(migrate + " heads -v");
+  EXPECT_EQ(merged_heads.output.find("Rev: "), merged_heads.output.rfind("Rev: ")) << "not one head:\n"
+                                                                                   << merged_heads.output;
+  EXPECT_NE(merged_heads.output.find("(mergepoint)"), std::string::npos) << merged_heads.output;
 }
 
 TEST(Consumer, FindPackageAfterInstall) {

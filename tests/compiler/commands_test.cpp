@@ -104,6 +104,44 @@ TEST_F(SourceCommands, HeadsBranchesHistoryAndMerge) {
   EXPECT_TRUE(std::regex_match(result.output, expected)) << result.output;
 }
 
+// `<name>-migrate merge heads -m ...` reaches retortc as below: the -I the
+// wrapper adds before the user's words takes one value, not `heads` too.
+TEST_F(SourceCommands, IncludeFlagsTakeOneValueEach) {
+  ASSERT_EQ(retortc("revision", "-m first --rev-id a1").status, 0);
+  ASSERT_EQ(retortc("revision", "-m second --rev-id b2").status, 0);
+  ASSERT_EQ(retortc("revision", "-m fork --rev-id c3 --head a1 --splice").status, 0);
+  auto result = run_retortc("merge --via shop-migrate --directory " + dir.path().string() + " -I" +
+                            dir.path().string() + " -I " + dir.path().string() +
+                            " -DX=1 heads -m \"merge heads\" --rev-id d4");
+  ASSERT_EQ(result.status, 0) << result.output;
+  EXPECT_EQ(retortc("heads").output, "d4 (head)\n");
+}
+
+// Run by a wrapper (`--via NAME`), the help names it and hides the flags it supplies.
+TEST_F(SourceCommands, HelpThroughAWrapperShowsOnlyTheUsersOptions) {
+  auto result = run_retortc("revision --via shop-migrate --directory " + dir.path().string() + " -I/x --help");
+  ASSERT_EQ(result.status, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("shop-migrate revision"));
+  EXPECT_THAT(result.output, HasSubstr("--message"));
+  EXPECT_THAT(result.output, testing::Not(HasSubstr("--directory")));
+  EXPECT_THAT(result.output, testing::Not(HasSubstr("--include")));
+  EXPECT_THAT(result.output, testing::Not(HasSubstr("--via")));
+  // Without a wrapper, retortc's own help lists them.
+  EXPECT_THAT(run_retortc("revision --help").output, HasSubstr("--directory"));
+}
+
+TEST_F(SourceCommands, AutogenerateSaysToWriteTheMigrationByHand) {
+  for (const std::string arguments : {"--autogenerate -m \"add users\"", "--autogenerate"}) {
+    auto result = run_retortc("revision --via shop-migrate --directory " + dir.path().string() + " " + arguments);
+    EXPECT_EQ(result.status, 2) << result.output;
+    EXPECT_THAT(result.output, HasSubstr("--autogenerate is not supported yet"));
+    EXPECT_THAT(result.output, HasSubstr("planned"));
+    EXPECT_THAT(result.output, HasSubstr("`shop-migrate revision -m \"what it does\"`"));
+    EXPECT_THAT(result.output, testing::Not(HasSubstr("not expected")));
+    EXPECT_TRUE(migration_files().empty());
+  }
+}
+
 TEST_F(SourceCommands, MergeNeedsTwoRevisions) {
   ASSERT_EQ(retortc("revision", "-m first --rev-id a1").status, 0);
   const auto result = retortc("merge", "-m nothing heads");

@@ -178,6 +178,19 @@ TEST(CppExtraction, WarnsAboutADowngradeThatDoesNothing) {
                 ": warning: `downgrade` does nothing; downgrading past this revision will not undo its upgrade");
 }
 
+// What `merge` writes: both bodies empty, nothing to undo, nothing to warn about.
+TEST(CppExtraction, AnEmptyDowngradeAfterAnEmptyUpgradeIsNotWarnedAbout) {
+  TempDir dir;
+  const std::string content =
+      "#include <retort/migration.hpp>\n"
+      "constexpr retort::Revision revision{.id = \"m1\", .down_revision = {\"a1\", \"b1\"}, .message = \"merge\"};\n"
+      "void upgrade([[maybe_unused]] retort::Op& op) {\n  // op.execute(\"...\");\n}\n"
+      "void downgrade([[maybe_unused]] retort::Op& op) {\n  // op.execute(\"...\");\n}\n";
+  write_file(dir / "m1_merge.cpp", content);
+  const auto source = extract(dir / "m1_merge.cpp");
+  EXPECT_TRUE(source.diagnostics.empty()) << format_diagnostic(source.diagnostics.at(0));
+}
+
 TEST(CppExtraction, ParsesManyFilesInParallelInOrder) {
   TempDir dir;
   std::vector<std::string> paths;

@@ -1,4 +1,5 @@
 // The SQL migration header parser and statement splitter (retort_sqlsource).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -121,6 +122,52 @@ TEST(SqlSplit, SurvivesArbitraryInput) {
     }
     for (const auto& problem : result.problems) EXPECT_LE(problem.line, line_count);
   }
+}
+
+TEST(SqlMigration, AnUnknownHeaderFieldIsAnErrorWithTheNearestField) {
+  const std::string content =
+      "-- Revision ID: 4f2a9c1d7e3b\n"
+      "-- Revises: base\n"
+      "-- Message: add index\n"
+      "--   transaction : false\n"
+      "-- Dependencies: b80c16c4db24\n"
+      "-- retort:upgrade\n"
+      "CREATE INDEX CONCURRENTLY ix ON t (id);\n"
+      "-- retort:downgrade\n"
+      "DROP INDEX ix;\n";
+  const auto source = parse_sql_migration(content, "/m/4f2a9c1d7e3b_add.sql");
+  std::vector<std::string> errors;
+  for (const auto& d : source.diagnostics)
+    if (d.severity == Severity::error) errors.push_back(format_diagnostic(d));
+  ASSERT_EQ(errors.size(), 2u) << testing::PrintToString(errors);
+  EXPECT_THAT(errors[0], testing::StartsWith("/m/4f2a9c1d7e3b_add.sql:4:6: error: unknown header field "
+                                             "`-- transaction:`; did you mean `-- Transactional:`? The header "
+                                             "fields are Revision ID, Revises, Message, Branch Labels, Depends On, "
+                                             "Transactional, Create Date;"));
+  // Far from every field: no guess, the list.
+  EXPECT_THAT(errors[1], testing::StartsWith("/m/4f2a9c1d7e3b_add.sql:5:4: error: unknown header field "
+                                             "`-- Dependencies:`. The header fields are"));
+  EXPECT_TRUE(source.transactional);  // the misspelled value was not taken
+}
+
+TEST(SqlMigration, ProseCommentsInTheHeaderAreNotFields) {
+  const std::string content =
+      "-- Revision ID: 4f2a9c1d7e3b\n"
+      "-- Revises: base\n"
+      "-- Message: add index\n"
+      "-- Create Date: 2026-01-01 10:00:00 UTC\n"
+      "--\n"
+      "-- Builds the index without blocking writes: see below.\n"
+      "-- https://www.postgresql.org/docs/current/sql-createindex.html\n"
+      "-- 2026-01-02: reviewed\n"
+      "-- a:b\n"
+      "\n"
+      "-- retort:upgrade\n"
+      "CREATE INDEX ix ON t (id);\n"
+      "-- retort:downgrade\n"
+      "DROP INDEX ix;\n";
+  const auto source = parse_sql_migration(content, "/m/4f2a9c1d7e3b_add.sql");
+  EXPECT_TRUE(source.diagnostics.empty()) << format_diagnostic(source.diagnostics.at(0));
 }
 
 TEST(SqlMigration, ReadsHeaderFieldsWithLocations) {

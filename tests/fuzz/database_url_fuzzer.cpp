@@ -41,10 +41,14 @@ struct Span {
 // `password=VALUE` pair is, found independently of the parser.
 std::optional<Span> written_password(std::string_view input) {
   if (auto scheme_end = input.find("://"); scheme_end != std::string_view::npos) {
+    // The documented rule: the user info runs to the last '@' when a ':' or
+    // '@' comes before any '/', '?' or '#'; the password from its first ':'.
     const std::size_t rest = scheme_end + 3;
-    const std::size_t authority_end = std::min(input.find_first_of("/?", rest), input.size());
-    const std::size_t at = input.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
-    if (at == std::string_view::npos || at < rest) return std::nullopt;
+    const std::size_t first = input.find_first_of(":@/?#", rest);
+    const std::size_t at = input.rfind('@');
+    if (first == std::string_view::npos || at == std::string_view::npos || at < rest ||
+        (input[first] != ':' && input[first] != '@'))
+      return std::nullopt;
     const std::size_t colon = input.find(':', rest);
     if (colon >= at) return std::nullopt;
     return Span{colon + 1, at - colon - 1};

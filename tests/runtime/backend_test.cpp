@@ -25,6 +25,51 @@ TEST(DatabaseUrl, PostgresUriKeepsTheUrlForLibpqAndRedactsThePassword) {
   EXPECT_EQ(url.redact("error for s3cr@t and s3cr%40t"), "error for *** and ***");
 }
 
+// Passwords copied raw from alembic.ini: the user info ends at the last '@',
+// and libpq gets it percent-encoded.
+TEST(DatabaseUrl, RawPasswordsWithUrlDelimiters) {
+  DatabaseUrl url = DatabaseUrl::parse("postgresql://app2:Sp3c!@l:/#%?pw&x@db.example:5433/orders?sslmode=disable");
+  EXPECT_EQ(url.target, "postgresql://app2:Sp3c%21%40l%3A%2F%23%25%3Fpw%26x@db.example:5433/orders?sslmode=disable");
+  EXPECT_EQ(url.display, "postgresql://app2:***@db.example:5433/orders?sslmode=disable");
+  EXPECT_EQ(url.redact("a Sp3c!@l:/#%?pw&x b Sp3c%21%40l%3A%2F%23%25%3Fpw%26x"), "a *** b ***");
+
+  EXPECT_EQ(DatabaseUrl::parse("postgresql://app3:Ab3/xY+9kQ==@127.0.0.1:5432/pm").target,
+            "postgresql://app3:Ab3%2FxY%2B9kQ%3D%3D@127.0.0.1:5432/pm");
+  url = DatabaseUrl::parse("postgresql://app:p@ss1234@127.0.0.1/pm");
+  EXPECT_EQ(url.target, "postgresql://app:p%40ss1234@127.0.0.1/pm");
+  EXPECT_EQ(url.display, "postgresql://app:***@127.0.0.1/pm");
+
+  // Without user info, an '@' after the first '/' is the database's.
+  EXPECT_EQ(DatabaseUrl::parse("postgresql://h/my@db").target, "postgresql://h/my@db");
+  EXPECT_EQ(DatabaseUrl::parse("postgresql://[::1]:5432,h2/db").target, "postgresql://[::1]:5432,h2/db");
+  EXPECT_EQ(DatabaseUrl::parse("postgresql:///db?host=/run/postgresql").target,
+            "postgresql:///db?host=/run/postgresql");
+}
+
+// What cannot be read is masked whole: the password may be anywhere in it.
+TEST(DatabaseUrl, UnreadableUrlsAreMaskedWhole) {
+  for (const char* text : {"postgresql://app:Secret/xyz", "postgresql://app:Secret", "postgresql://u:pw@h:54x2/db",
+                           "postgresql://u:pw@[::1/db", "postgresql://app: Secret@h b/db"}) {
+    try {
+      DatabaseUrl::parse(text);
+      ADD_FAILURE() << text << " accepted";
+    } catch (const UrlError& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find("'postgresql://***'"), std::string::npos) << message;
+      EXPECT_EQ(message.find("Secret"), std::string::npos) << message;
+      EXPECT_EQ(message.find("pw"), std::string::npos) << message;
+    }
+  }
+  try {
+    DatabaseUrl::parse("host=h password=abc defSECRET dbname=x");
+    ADD_FAILURE() << "an unquoted password with a space accepted";
+  } catch (const UrlError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.find("SECRET"), std::string::npos) << message;
+    EXPECT_NE(message.find("after password="), std::string::npos) << message;
+  }
+}
+
 TEST(DatabaseUrl, DriverSuffixAndPostgresSchemeAreAccepted) {
   DatabaseUrl psycopg = DatabaseUrl::parse("postgresql+psycopg2://postgres:postgres@localhost:5432/project_manager");
   EXPECT_EQ(psycopg.target, "postgresql://postgres:postgres@localhost:5432/project_manager");
@@ -187,8 +232,28 @@ TEST(PostgresBackend, UnreachableServerIsRetriedUntilTheDeadlineWithoutLeakingTh
     EXPECT_EQ(message.find("UnreachablePass99"), std::string::npos) << message;
     EXPECT_NE(message.find("postgresql://svc:***@127.0.0.1:1/app"), std::string::npos) << message;
     EXPECT_NE(message.find("attempts"), std::string::npos) << message;
+    EXPECT_NE(message.find("raise ConnectionOptions::retry_for"), std::string::npos) << message;
   }
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(700));
+}
+
+// A missing database does not appear by waiting: one attempt, and what to do.
+TEST(PostgresBackend, MissingDatabaseFailsAtOnceAndSaysToCreateIt) {
+  RETORT_REQUIRE_POSTGRES_OR_SKIP();
+  const std::string server = retort::test::postgres_server_url();
+  const std::string missing = server.substr(0, server.rfind('/') + 1) + "retort_no_such_database";
+  auto start = std::chrono::steady_clock::now();
+  try {
+    connect(DatabaseUrl::parse(missing), ConnectOptions{std::chrono::seconds(20)});
+    FAIL() << "connected to a database that does not exist";
+  } catch (const ConnectionError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("database \"retort_no_such_database\" does not exist"), std::string::npos) << message;
+    EXPECT_NE(message.find("Create the database (CREATE DATABASE"), std::string::npos) << message;
+    EXPECT_EQ(message.find("attempts"), std::string::npos) << message;
+    EXPECT_EQ(message.find("retry"), std::string::npos) << message;
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST(PostgresBackend, WrongPasswordFailsAtOnceWithoutEchoingIt) {

@@ -88,13 +88,24 @@ TEST(MigrateCli, WithoutAUrlItSaysHowToGiveOne) {
   EXPECT_EQ(run_command(fmt::format("DATABASE_URL={} {} check", url, LINEAR_MIGRATE), out), 0) << out;
 }
 
+// What retrying may heal names the flag that sets the deadline; a malformed
+// URL is a usage error.
+TEST(MigrateCli, ConnectionAdviceNamesTheFlagAndAMalformedUrlExitsTwo) {
+  Outcome refused = run(LINEAR_MIGRATE, "--url postgresql://svc@127.0.0.1:1/app current");
+  EXPECT_EQ(refused.status, 1) << refused.output;
+  EXPECT_NE(refused.output.find("set --connect-timeout SECONDS"), std::string::npos) << refused.output;
+  Outcome malformed = run(LINEAR_MIGRATE, "--url postgresql://svc:pw@127.0.0.1:54x2/app --connect-timeout 30 current");
+  EXPECT_EQ(malformed.status, 2) << malformed.output;
+  EXPECT_NE(malformed.output.find("not a number"), std::string::npos) << malformed.output;
+}
+
 TEST(MigrateCli, RevisionAndMergeAreForwardedToRetortc) {
   // The test binaries name /bin/echo as retortc: its output is the argv.
   Outcome r = run(LINEAR_MIGRATE, "revision -m \"add orders\" --sql");
   EXPECT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(r.output, "revision --directory /src/migrations -m add orders --sql\n");
+  EXPECT_EQ(r.output, "revision --via linear-migrate --directory /src/migrations -m add orders --sql\n");
   Outcome m = run(LINEAR_MIGRATE, "merge heads -m merge --help");
-  EXPECT_EQ(m.output, "merge --directory /src/migrations heads -m merge --help\n");
+  EXPECT_EQ(m.output, "merge --via linear-migrate --directory /src/migrations heads -m merge --help\n");
 }
 
 TEST(MigrateCli, GraphCommandsNeedNoDatabaseAndSpeakJson) {

@@ -8,6 +8,7 @@
 
 #include <app_migrations.hpp>
 #include <pqxx/pqxx>
+#include <random>
 #include <retort/retort.hpp>
 #include <string>
 #include <unistd.h>
@@ -50,13 +51,14 @@ Server test_server() {
 // A login role with kPassword that owns a fresh database, dropped afterwards.
 class SecretDatabase {
  public:
-  SecretDatabase() : role_(fmt::format("retort_secret_{}", getpid())) {
+  explicit SecretDatabase(const std::string& password = kPassword)
+      : role_(fmt::format("retort_secret_{}", getpid())) {
     admin_url_ = retort::test::create_postgres_database("secrets");
     database_ = admin_url_.substr(admin_url_.rfind('/') + 1);
     pqxx::connection connection(retort::test::postgres_server_url());
     pqxx::nontransaction tx(connection);
     tx.exec0("DROP ROLE IF EXISTS " + tx.quote_name(role_));
-    tx.exec0(fmt::format("CREATE ROLE {} LOGIN PASSWORD {}", tx.quote_name(role_), tx.quote(kPassword)));
+    tx.exec0(fmt::format("CREATE ROLE {} LOGIN PASSWORD {}", tx.quote_name(role_), tx.quote(password)));
     tx.exec0(fmt::format("ALTER DATABASE {} OWNER TO {}", tx.quote_name(database_), tx.quote_name(role_)));
     pqxx::connection in_database(admin_url_);
     pqxx::nontransaction grant(in_database);
@@ -73,11 +75,17 @@ class SecretDatabase {
     }
   }
 
-  // postgresql://ROLE:PASSWORD@host:port/DATABASE (PASSWORD percent-encoded).
-  std::string url(const std::string& encoded_password = kEncodedPassword, const std::string& port = "") const {
+  // postgresql://ROLE:PASSWORD@host:port/DATABASE (PASSWORD as written: encoded or raw).
+  std::string url(const std::string& encoded_password = kEncodedPassword, const std::string& port = "",
+                  const std::string& database = "") const {
     const Server server = test_server();
     return fmt::format("postgresql://{}:{}@{}:{}/{}", role_, encoded_password, server.host,
-                       port.empty() ? server.port : port, database_);
+                       port.empty() ? server.port : port, database.empty() ? database_ : database);
+  }
+  void set_password(const std::string& password) const {
+    pqxx::connection connection(retort::test::postgres_server_url());
+    pqxx::nontransaction tx(connection);
+    tx.exec0(fmt::format("ALTER ROLE {} PASSWORD {}", tx.quote_name(role_), tx.quote(password)));
   }
   std::string keyword_url() const {
     const Server server = test_server();
@@ -251,6 +259,79 @@ TEST_P(Secrets, MalformedUrls) {
   }
 }
 
+// Passwords copied raw into URLs, as users copy them from alembic.ini: the
+// real ones of issue 13, and passwords built from every URL delimiter. Each
+// is the role's password: the raw URL connects, and no piece of the
+// password is shown, also when the connection then fails.
+struct RawPassword {
+  std::string text;
+  std::vector<std::string> pieces;  // fragments that must never be shown
+};
+
+std::vector<RawPassword> raw_passwords() {
+  std::vector<RawPassword> passwords = {{"Ab3/xY+9kQ==", {"Ab3", "xY+9kQ"}},
+                                        {"Sp3c!@l:/#%?pw&x", {"Sp3c", "l:/#", "pw&x"}},
+                                        {"p@ss1234", {"ss1234"}}};
+  // Chunks start with g-z: a '%' before one is never a valid %XX escape,
+  // so the role's password is the text as written.
+  const std::string delimiters = ":/?#[]@!$&'()*+,;=% ";
+  std::mt19937 random(13);
+  auto chunk = [&] {
+    std::string text(1, static_cast<char>('g' + random() % 20));
+    for (int i = 0; i < 5; ++i) text += "ghjkmnpqrstuvwxyz0123456789"[random() % 27];
+    return text;
+  };
+  for (int n = 0; n < 8; ++n) {
+    RawPassword password;
+    for (int part = 0; part < 4; ++part) {
+      password.pieces.push_back(chunk());
+      password.text += password.pieces.back();
+      // The first password holds every delimiter; the others a few at random.
+      const std::string between = n == 0 ? delimiters.substr(part * 5, 5)
+                                         : std::string(1, delimiters[random() % delimiters.size()]) +
+                                               delimiters[random() % delimiters.size()];
+      password.text += between;
+    }
+    passwords.push_back(password);
+  }
+  return passwords;
+}
+
+void expect_no_piece(const std::string& what, const std::string& text, const RawPassword& password) {
+  EXPECT_EQ(text.find(password.text), std::string::npos) << what << " shows the password:\n" << text;
+  for (const std::string& piece : password.pieces)
+    EXPECT_EQ(text.find(piece), std::string::npos) << what << " shows '" << piece << "':\n" << text;
+}
+
+TEST_P(Secrets, RawPasswordsWithUrlDelimitersConnectAndNeverShow) {
+  const SecretDatabase db;
+  const UrlVia via = GetParam();
+  for (const RawPassword& password : raw_passwords()) {
+    db.set_password(password.text);
+    const CommandRun ok = migrate(db.url(password.text), via, "current");
+    EXPECT_EQ(ok.status, 0) << ok.command << "\n" << ok.output;
+    expect_no_piece(ok.command, ok.output, password);
+
+    const CommandRun missing = migrate(db.url(password.text, "", "retort_no_such_db"), via, "current");
+    EXPECT_EQ(missing.status, 1) << missing.command << "\n" << missing.output;
+    EXPECT_NE(missing.output.find("does not exist"), std::string::npos) << missing.output;
+    expect_no_piece(missing.command, missing.output, password);
+
+    const CommandRun wrong_host =
+        migrate(fmt::format("postgresql://someone:{}@no-such-host.invalid/app", password.text), via, "current");
+    EXPECT_EQ(wrong_host.status, 1) << wrong_host.command << "\n" << wrong_host.output;
+    expect_no_piece(wrong_host.command, wrong_host.output, password);
+
+    // A port that is not a number: unreadable, so masked whole; a usage
+    // error, not retried.
+    const CommandRun bad_port = migrate(fmt::format("postgresql://someone:{}@localhost:54x2/app", password.text), via,
+                                        "--connect-timeout 30 current");
+    EXPECT_EQ(bad_port.status, 2) << bad_port.command << "\n" << bad_port.output;
+    EXPECT_NE(bad_port.output.find("'postgresql://***'"), std::string::npos) << bad_port.output;
+    expect_no_piece(bad_port.command, bad_port.output, password);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(UrlIn, Secrets, ::testing::Values(UrlVia::option, UrlVia::environment),
                          [](const auto& info) { return info.param == UrlVia::option ? "UrlOption" : "DatabaseUrl"; });
 
@@ -298,6 +379,30 @@ TEST(SecretsStartupApi, ResultsLogsAndExceptions) {
   tx.exec0("CREATE TABLE channels (id INTEGER)");
   expect_clean_error("a failing migration", [&] { retort::upgrade(registry, db.url(), "head", options); });
   expect_no_password("the startup log", logged);
+}
+
+// With the default retry deadline: raw passwords connect; what retrying
+// cannot heal (an unreadable URL, a missing database) fails at once.
+TEST(SecretsStartupApi, RawPasswordsAndFailuresThatAreNotRetried) {
+  RETORT_REQUIRE_POSTGRES_OR_SKIP();
+  const SecretDatabase db;
+  const auto& registry = app_migrations::registry();
+  const retort::ConnectionOptions options;  // retry_for 30 s
+  for (const RawPassword& password : raw_passwords()) {
+    db.set_password(password.text);
+    EXPECT_FALSE(retort::status(registry, db.url(password.text), options).at_head);
+    for (const std::string& url : {db.url(password.text, "", "retort_no_such_db"),
+                                   fmt::format("postgresql://someone:{}@localhost:54x2/app", password.text)}) {
+      const auto start = std::chrono::steady_clock::now();
+      try {
+        retort::status(registry, url, options);
+        ADD_FAILURE() << "connected";
+      } catch (const retort::Error& error) {
+        expect_no_piece("the startup API", error.what(), password);
+      }
+      EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5)) << "retried";
+    }
+  }
 }
 
 }  // namespace

@@ -28,12 +28,15 @@ struct RevisionRefs {
   }
 };
 
+// Every member has a default initializer, so that leaving fields out of the
+// designated initializer does not warn under GCC's -Wextra
+// (-Wmissing-field-initializers).
 struct Revision {
   const char* id = nullptr;
-  RevisionRefs down_revision;
+  RevisionRefs down_revision = {};
   const char* message = nullptr;
-  RevisionRefs branch_labels;
-  RevisionRefs depends_on;
+  RevisionRefs branch_labels = {};
+  RevisionRefs depends_on = {};
   bool transactional = true;
 };
 

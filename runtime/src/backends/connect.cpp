@@ -26,9 +26,10 @@ std::unique_ptr<Backend> connect(const DatabaseUrl& url, const ConnectOptions& o
                 ? fmt::format(" (gave up after {} attempts over {} ms)", attempts, options.retry_for.count())
                 : "";
         throw ConnectionError(fmt::format(
-            "{}{}\nCheck that the server is running and reachable at that address; to wait longer for a "
-            "server that is still starting, raise the connection retry deadline.",
-            e.what(), waited));
+            "{}{}\nCheck that the server is running and reachable at that address; to wait {} for a server "
+            "that is still starting, {} {}.",
+            e.what(), waited, options.retry_for.count() > 0 ? "longer" : "a while",
+            options.retry_for.count() > 0 ? "raise" : "set", options.retry_setting));
       }
       std::this_thread::sleep_for(std::min<Clock::duration>(delay, deadline - now));
       delay = std::min(delay * 2, std::chrono::milliseconds(5000));

@@ -27,12 +27,33 @@ class DiscardNotices : public pqxx::errorhandler {
   bool operator()(const char[]) noexcept override { return false; }
 };
 
-bool is_permanent_failure(std::string_view message) {
-  return message.find("authentication failed") != std::string_view::npos ||
-         message.find("no pg_hba.conf entry") != std::string_view::npos ||
-         message.find("invalid connection option") != std::string_view::npos ||
-         message.find("invalid URI") != std::string_view::npos ||
-         message.find("invalid sslmode") != std::string_view::npos;
+// Connection failures that heal by themselves: the server is not up yet,
+// starting, restarting or full, or its name does not resolve yet. Anything
+// else (authentication, a missing database or role, a bad option) needs
+// someone to act, and is never retried.
+bool can_heal(std::string_view message) {
+  auto has = [&](std::string_view text) { return message.find(text) != std::string_view::npos; };
+  const bool unreachable = has("Connection refused") || has("timeout expired") || has("Connection timed out") ||
+                           has("No route to host") || has("Network is unreachable") ||
+                           has("could not translate host name") || has("Connection reset by peer") ||
+                           has("server closed the connection unexpectedly") ||
+                           has("could not receive data from server") || has("could not send data to server");
+  // A Unix socket that is not there yet (not a missing certificate file).
+  const bool no_socket = has("No such file or directory") && (has("on socket") || has("could not connect to server"));
+  const bool server_not_ready = has("the database system is starting up") ||
+                                has("the database system is shutting down") ||
+                                has("the database system is in recovery mode") ||
+                                has("not yet accepting connections") || has("too many clients already") ||
+                                has("remaining connection slots are reserved") ||
+                                has("pgbouncer cannot connect to server") || has("no more connections allowed");
+  return unreachable || no_socket || server_not_ready;
+}
+
+// What to do about a failure that retrying will not heal.
+std::string advice_for(std::string_view message) {
+  if (message.find("database \"") != std::string_view::npos && message.find("does not exist") != std::string_view::npos)
+    return "Create the database (CREATE DATABASE name, or createdb name), or fix the database name in the URL.";
+  return "Check the user, password, database name and options in the URL.";
 }
 
 std::string trimmed(std::string text) {
@@ -193,9 +214,7 @@ class PostgresBackend final : public Backend {
     } catch (const std::exception& e) {
       std::string message = url.redact(trimmed(e.what()));
       std::string text = fmt::format("could not connect to {}: {}", url.display, message);
-      if (is_permanent_failure(message)) {
-        throw ConnectionError(text + "\nCheck the user, password and database name in the URL.");
-      }
+      if (!can_heal(message)) throw ConnectionError(text + "\n" + advice_for(message));
       throw TransientConnectionError(text);
     }
   }

@@ -88,7 +88,7 @@ class Command {
   Backend& db() {
     if (!db_) {
       auto retry = std::chrono::milliseconds(static_cast<long long>(options_.connect_timeout * 1000));
-      db_ = detail::connect(url(), detail::ConnectOptions{retry});
+      db_ = detail::connect(url(), detail::ConnectOptions{retry, "--connect-timeout SECONDS"});
     }
     return *db_;
   }
@@ -380,6 +380,10 @@ int run_check(Command& cmd) {
                           rows.empty() ? "base" : comma_list(rows), ids.size(), comma_list(ids)));
 }
 
+std::string program_name(const Settings& settings) {
+  return settings.registry.name.empty() ? "retort" : std::string(settings.registry.name) + "-migrate";
+}
+
 // `revision` and `merge` write source files: retortc does that.
 int forward_to_retortc(const Settings& settings, const std::string& verb, const std::vector<std::string>& args) {
   if (settings.retortc.empty()) {
@@ -387,8 +391,9 @@ int forward_to_retortc(const Settings& settings, const std::string& verb, const 
                             "--directory {}` yourself",
                             verb, verb, settings.migrations_dir));
   }
-  std::vector<std::string> argv_storage{std::string(settings.retortc), verb, "--directory",
-                                        std::string(settings.migrations_dir)};
+  // --via: retortc's help then names this command and hides the flags below.
+  std::vector<std::string> argv_storage{std::string(settings.retortc), verb, "--via", program_name(settings),
+                                        "--directory", std::string(settings.migrations_dir)};
   argv_storage.insert(argv_storage.end(), settings.retortc_options.begin(), settings.retortc_options.end());
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -404,7 +409,7 @@ int forward_to_retortc(const Settings& settings, const std::string& verb, const 
 
 int main(const Settings& settings, int argc, char** argv) {
   Options o;
-  std::string name = settings.registry.name.empty() ? "retort" : std::string(settings.registry.name) + "-migrate";
+  const std::string name = program_name(settings);
   CLI::App app{fmt::format("Migrates a database with the '{}' migration set (Alembic's commands).",
                            settings.registry.name),
                name};
@@ -514,6 +519,9 @@ int main(const Settings& settings, int argc, char** argv) {
     if (app.got_subcommand("repair")) return run_repair(cmd.db(), cmd.migrator(), o.safety.options(), o.version_table_schema);
   } catch (const UsageError& e) {
     std::cerr << "ERROR: " << e.what() << "\nRun with --help for more information.\n";
+    return 2;
+  } catch (const UrlError& e) {  // a usage error too: nothing was tried
+    std::cerr << "ERROR: " << e.what() << '\n';
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "FAILED: " << e.what() << '\n';
