@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -25,13 +26,40 @@ std::vector<std::string> applied_revisions(const RevisionMap& map, const std::ve
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> overlapping_rows(const RevisionMap& map,
+                                                                  const std::vector<std::string>& heads) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& head : heads) {
+    if (!map.contains(head)) continue;
+    for (const std::string& ancestor : applied_revisions(map, {head})) {
+      if (ancestor != head && std::find(heads.begin(), heads.end(), ancestor) != heads.end()) {
+        out.emplace_back(head, ancestor);
+      }
+    }
+  }
+  return out;
+}
+
+std::string overlap_message(const std::string& version_table, const std::pair<std::string, std::string>& rows) {
+  const auto& [head, ancestor] = rows;
+  return fmt::format(
+      "the version table {} has the rows {} and {}, but {} is an ancestor of {}: the table holds one row per "
+      "branch, so one of them was written by hand or by a broken tool. Nothing was run. If the database is at {}, "
+      "`stamp --purge {}` to keep only that row.",
+      version_table, head, ancestor, ancestor, head, head, head);
+}
+
 HistoryReport compare_history(const Migrator& migrator, const std::vector<std::string>& heads,
                               const std::vector<HistoryRow>& rows) {
   std::map<std::string, const HistoryRow*, std::less<>> baseline;
+  std::map<std::string, const HistoryRow*, std::less<>> last_change;  // per revision, as read_state() keeps
+  long long last_resolved = 0;
   std::optional<HistoryRow> interrupted;
   for (const HistoryRow& row : rows) {
     const bool succeeded = row.success.value_or(false);
     const bool resolves = row.operation == "stamp" || row.operation == "repair";
+    if (succeeded && (row.operation == "downgrade" || !row.checksum.empty())) last_change[row.revision] = &row;
+    if (succeeded && resolves && !row.checksum.empty()) last_resolved = row.id;
     if (succeeded) {
       if (row.operation == "downgrade") {
         baseline.erase(row.revision);
@@ -46,7 +74,27 @@ HistoryReport compare_history(const Migrator& migrator, const std::vector<std::s
 
   HistoryReport report;
   report.interrupted = std::move(interrupted);
-  for (const std::string& id : applied_revisions(migrator.map(), heads)) {
+  report.unknown = migrator.unknown(heads);
+  if (heads.empty()) {
+    std::vector<const HistoryRow*> ahead;
+    for (const auto& [id, row] : last_change) {
+      if (row->operation == "upgrade" && row->id > last_resolved) ahead.push_back(row);
+    }
+    std::sort(ahead.begin(), ahead.end(), [](const HistoryRow* a, const HistoryRow* b) { return a->id < b->id; });
+    for (const HistoryRow* row : ahead) report.only_in_history.push_back(row->revision);
+    if (!ahead.empty()) report.last_applied_at = ahead.back()->started_at;
+  }
+  std::vector<std::string> applied = applied_revisions(migrator.map(), heads);
+  report.overlapping = overlapping_rows(migrator.map(), heads);
+  if (!report.unknown.empty()) {
+    // The unknown row hides its ancestors: check those the history records.
+    for (const auto& [id, row] : baseline) {
+      if (migrator.map().contains(id) && std::find(applied.begin(), applied.end(), id) == applied.end()) {
+        applied.push_back(id);
+      }
+    }
+  }
+  for (const std::string& id : applied) {
     auto recorded = baseline.find(id);
     const Migration& migration = migrator.migration(id);
     if (recorded == baseline.end()) {
@@ -79,6 +127,19 @@ std::string refusal(const HistoryReport& report, const Migrator& migrator, const
         row.id, row.error.empty() ? "" : fmt::format(": {}", row.error),
         row.operation == "upgrade" ? row.revision : "<the revision the database is at now>");
   }
+  if (!report.only_in_history.empty()) {
+    const std::string& last = report.only_in_history.back();
+    return fmt::format(
+        "the version table {} is empty, but the history table {} records {} revision(s) as applied since the last "
+        "stamp or repair: {} (the last at {}). Nothing was run: from an empty version table every migration would "
+        "run again on a schema that may already have them. The version table was probably emptied by hand.\n"
+        "  - If the schema has those migrations, `stamp {}` to restore the version table.\n"
+        "  - If the schema really is empty (its objects were dropped), `stamp {}` then `stamp base`: the history "
+        "then records that the database is at base, and the next upgrade applies everything.",
+        migrator.table().qualified(), history_table, report.only_in_history.size(),
+        comma_list(report.only_in_history), report.last_applied_at, last, last);
+  }
+  if (!report.overlapping.empty()) return overlap_message(migrator.table().qualified(), report.overlapping.front());
   if (report.modified.empty() || allow_modified) return {};
   std::string text = fmt::format("{} applied migration(s) changed since they were applied; nothing was run:",
                                  report.modified.size());

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "history_table.hpp"
@@ -30,10 +31,26 @@ struct HistoryReport {
   // A non-transactional step that started and did not succeed, with no
   // stamp or repair after it.
   std::optional<HistoryRow> interrupted;
+  // Version table rows this build has no migration for (a file deleted or
+  // not yet pulled).
+  std::vector<std::string> unknown;
+  // The version table is empty, but the history records these revisions as
+  // applied since the last stamp or repair (oldest first): the table was
+  // emptied by hand, and running would apply them again.
+  std::vector<std::string> only_in_history;
+  std::string last_applied_at;  // of the newest of only_in_history
+  // Pairs of version table rows where the second is an ancestor of the
+  // first: the table holds one row per branch.
+  std::vector<std::pair<std::string, std::string>> overlapping;
 };
 
 // Every revision the version table rows imply is applied.
 std::vector<std::string> applied_revisions(const RevisionMap& map, const std::vector<std::string>& heads);
+
+// Pairs (row, its ancestor) of version table rows.
+std::vector<std::pair<std::string, std::string>> overlapping_rows(const RevisionMap& map,
+                                                                  const std::vector<std::string>& heads);
+std::string overlap_message(const std::string& version_table, const std::pair<std::string, std::string>& rows);
 
 HistoryReport compare_history(const Migrator& migrator, const std::vector<std::string>& heads,
                               const std::vector<HistoryRow>& rows);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "checksums.hpp"
 #include "history_table.hpp"
 #include "operations/operation_error.hpp"
 #include "retort/error.hpp"
@@ -69,16 +70,22 @@ std::vector<std::string> Migrator::unknown(const std::vector<std::string>& heads
   return out;
 }
 
-void Migrator::refuse_unknown(const std::vector<std::string>& heads, const Backend& db) const {
+void Migrator::refuse_unusable(const std::vector<std::string>& heads, const Backend& db) const {
   std::vector<std::string> strangers = unknown(heads);
-  if (strangers.empty()) return;
+  if (strangers.empty()) {
+    auto overlapping = overlapping_rows(map_, heads);
+    if (!overlapping.empty()) throw RevisionError(overlap_message(table_.qualified(), overlapping.front()));
+    return;
+  }
   throw RevisionError(fmt::format(
-      "the database {} is at revision {} (version table {}), which this build of '{}' does not know: the code is "
-      "older than the database. Nothing was changed. Deploy the build that contains {}; or, if that revision was "
-      "removed on purpose, `stamp` the database to a revision this build has (`stamp --purge REV` replaces the "
-      "version table's rows).",
+      "the database {} is at revision {} (version table {}), which this build of '{}' does not know: no migration "
+      "file declares it. The file may have been deleted, or not yet pulled (the code is older than the database). "
+      "Nothing "
+      "was changed. Restore or pull the file and rebuild, or deploy the build that contains {}; if that revision "
+      "was removed on purpose, `stamp` the database to a revision this build has (`stamp --purge REV` replaces "
+      "the version table's rows).",
       db.url().display, comma_list(strangers), table_.qualified(), registry_.name,
-      strangers.size() == 1 ? "that revision" : "those revisions"));
+      strangers.size() == 1 ? "it" : "them"));
 }
 
 std::string Migrator::describe(const MigrationStep& step, bool with_message) const {
@@ -122,13 +129,13 @@ UpgradeResult Migrator::downgrade(Backend& db, std::string_view target, Transact
 
 UpgradeResult Migrator::upgrade(Backend& db, const std::vector<std::string>& heads, std::string_view target,
                                 TransactionMode mode, const LogFn& log) const {
-  refuse_unknown(heads, db);
+  refuse_unusable(heads, db);
   return run_online(db, heads, map_.upgrade_steps(heads, target), mode, log);
 }
 
 UpgradeResult Migrator::downgrade(Backend& db, const std::vector<std::string>& heads, std::string_view target,
                                   TransactionMode mode, const LogFn& log) const {
-  refuse_unknown(heads, db);
+  refuse_unusable(heads, db);
   return run_online(db, heads, map_.downgrade_steps(heads, target), mode, log);
 }
 
@@ -251,7 +258,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
 std::vector<std::string> Migrator::stamp(Backend& db, const std::vector<std::string>& targets, bool purge,
                                          const LogFn& log) const {
   std::vector<std::string> heads = table_.read(db);
-  if (!purge) refuse_unknown(heads, db);
+  if (!purge) refuse_unusable(heads, db);
   StampResult stamped = map_.stamp_changes(heads, targets, purge);
   db.begin();
   try {

@@ -198,6 +198,70 @@ TEST_P(History, StartupApiRefusesChangedMigrationsUnlessAllowed) {
   EXPECT_EQ(generated_tables(*db), expected_tables(9));
 }
 
+// The version table and the history must agree before anything runs.
+TEST_P(History, EmptiedVersionTableIsRefusedWithWhatTheHistorySays) {
+  ASSERT_EQ(migrate({"upgrade", "head"}).exit_code, 0);
+  auto db = open_database(url_);
+  db->execute("DELETE FROM retort_version");
+  for (std::vector<std::string> command : {std::vector<std::string>{"upgrade", "head"},
+                                           std::vector<std::string>{"verify"}, std::vector<std::string>{"check"}}) {
+    Outcome refused = migrate(command);
+    EXPECT_EQ(refused.exit_code, 1) << command[0] << ": " << refused.output;
+    EXPECT_TRUE(contains(refused.output, "the version table retort_version is empty, but the history table "
+                                         "retort_history records 5 revision(s) as applied since the last stamp or "
+                                         "repair: s000, s001, s002, s003, s004 (the last at 20"))
+        << refused.output;
+    EXPECT_TRUE(contains(refused.output, "`stamp s004`")) << refused.output;
+  }
+  EXPECT_EQ(applied_log(*db)["s000"], 1);  // nothing ran again
+  EXPECT_TRUE(version_rows(*db).empty());
+  ASSERT_EQ(migrate({"stamp", "s004"}).exit_code, 0);
+  EXPECT_EQ(migrate({"verify"}).exit_code, 0);
+  EXPECT_EQ(migrate({"upgrade", "head"}).exit_code, 0);
+
+  // A schema really emptied by hand: the two stamps record base, then all runs again.
+  db->execute("DELETE FROM retort_version");
+  ASSERT_EQ(migrate({"stamp", "s004"}).exit_code, 0);
+  ASSERT_EQ(migrate({"stamp", "base"}).exit_code, 0);
+  EXPECT_EQ(migrate({"verify"}).exit_code, 0);
+}
+
+TEST_P(History, VerifyListsRevisionsNoFileDeclares) {
+  ASSERT_EQ(migrate({"upgrade", "head"}).exit_code, 0);
+  Outcome deleted = migrate({"verify"}, {{"SAFETY_SET_SIZE", "4"}});  // s004's file is gone
+  EXPECT_EQ(deleted.exit_code, 1) << deleted.output;
+  EXPECT_TRUE(contains(deleted.output, "unknown     s004")) << deleted.output;
+  EXPECT_TRUE(contains(deleted.output, "ok          s003")) << deleted.output;
+  EXPECT_TRUE(contains(deleted.output, "may have been deleted or not yet pulled")) << deleted.output;
+  Outcome upgrade = migrate({"upgrade", "head"}, {{"SAFETY_SET_SIZE", "4"}});
+  EXPECT_EQ(upgrade.exit_code, 1) << upgrade.output;
+  EXPECT_TRUE(contains(upgrade.output, "no migration file declares it. The file may have been deleted, or not yet "
+                                       "pulled"))
+      << upgrade.output;
+
+  auto db = open_database(url_);
+  db->execute("INSERT INTO retort_version (version_num) VALUES ('garbage')");
+  Outcome garbage = migrate({"verify"});
+  EXPECT_EQ(garbage.exit_code, 1) << garbage.output;
+  EXPECT_TRUE(contains(garbage.output, "unknown     garbage")) << garbage.output;
+}
+
+TEST_P(History, RowsOnOneBranchAreBlamedOnTheVersionTable) {
+  ASSERT_EQ(migrate({"upgrade", "s002"}).exit_code, 0);
+  auto db = open_database(url_);
+  db->execute("INSERT INTO retort_version (version_num) VALUES ('s001')");
+  for (std::vector<std::string> command : {std::vector<std::string>{"upgrade", "head"},
+                                           std::vector<std::string>{"verify"}, std::vector<std::string>{"check"}}) {
+    Outcome refused = migrate(command);
+    EXPECT_EQ(refused.exit_code, 1) << command[0] << ": " << refused.output;
+    EXPECT_TRUE(contains(refused.output, "the version table retort_version has the rows s002 and s001, but s001 is "
+                                         "an ancestor of s002"))
+        << refused.output;
+    EXPECT_TRUE(contains(refused.output, "`stamp --purge s002`")) << refused.output;
+  }
+  EXPECT_EQ(applied_log(*db).count("s003"), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, History, ::testing::Values("postgresql", "sqlite"),
                          [](const auto& info) { return info.param; });
 
