@@ -62,6 +62,7 @@ std::vector<std::string> VersionTable::read(Backend& db) const {
   try {
     rows = db.query(select_sql());
   } catch (const MissingTableError&) {
+    refuse_alembic_database(db);
     return {};
   } catch (const DatabaseError& e) {
     throw DatabaseError(fmt::format(
@@ -74,6 +75,28 @@ std::vector<std::string> VersionTable::read(Backend& db) const {
     if (row.at(0)) heads.push_back(*row[0]);
   }
   return heads;
+}
+
+void VersionTable::refuse_alembic_database(Backend& db) const {
+  constexpr std::string_view kAlembic = "alembic_version";
+  if (name_ == kAlembic) return;
+  const VersionTable alembic(std::string(kAlembic), schema_);
+  std::vector<std::string> rows;
+  try {
+    for (auto& row : db.query(alembic.select_sql()).rows) {
+      if (row.at(0)) rows.push_back(*row[0]);
+    }
+  } catch (const DatabaseError&) {
+    return;  // no Alembic table either: a new database
+  }
+  throw DatabaseError(fmt::format(
+      "the database {} has no version table {}, but it has Alembic's {} (at {}): Alembic migrated it. Nothing was "
+      "changed: from an empty version table every migration would run again. To take the database over, pass "
+      "--version-table {} (the startup API: version_table = \"{}\"); Retort then continues where Alembic "
+      "stopped. If {} belongs to another application, keep this set's version table in another schema with "
+      "--version-table-schema.",
+      db.url().display, qualified_, alembic.qualified(), rows.empty() ? "base" : comma_list(rows), kAlembic,
+      kAlembic, alembic.qualified()));
 }
 
 void VersionTable::ensure_exists(Backend& db) const {
