@@ -1,6 +1,7 @@
 #include "migrator.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -39,6 +40,32 @@ void rollback_quietly(Backend& db) {
   } catch (const Error&) {
     // The connection is gone; the server rolls back on its own.
   }
+}
+
+// A failed CREATE INDEX CONCURRENTLY leaves its index behind, INVALID: not
+// used by queries, yet kept up to date on writes and holding the name.
+std::string invalid_indexes_note(Backend& db, std::string_view statement) {
+  if (db.dialect() != Dialect::postgresql) return {};
+  std::string upper(statement);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.find("CONCURRENTLY") == std::string::npos) return {};
+  std::vector<std::string> names;
+  try {
+    for (auto& row : db.query("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_index i JOIN pg_class c ON "
+                              "c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT "
+                              "i.indisvalid ORDER BY 1")
+                          .rows) {
+      if (row.at(0)) names.push_back(*row[0]);
+    }
+  } catch (const Error&) {
+    return {};  // the connection is gone
+  }
+  if (names.empty()) return {};
+  return fmt::format(
+      "\n  PostgreSQL left {} INVALID: a failed CREATE INDEX CONCURRENTLY keeps its index, which queries do not "
+      "use but every write still updates. Drop it (`DROP INDEX CONCURRENTLY {}`) before running again.",
+      names.size() == 1 ? fmt::format("the index {}", names[0]) : fmt::format("the indexes {}", comma_list(names)),
+      names.front());
 }
 
 std::pair<std::string_view, std::string_view> split_range(std::string_view range) {
@@ -156,6 +183,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
     const Migration& m = migration(step.revision);
     if (log) log(fmt::format("Running {}", describe(step)));
     auto started = std::chrono::steady_clock::now();
+    OnlineSink::Committed committed;  // by an autocommit block, before the failure
     try {
       if (!m.transactional && db.in_transaction()) db.commit();  // nothing may stay open (CONCURRENTLY)
       // BEGIN and the step's settings in one round trip (PostgreSQL).
@@ -173,6 +201,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
       }
       if (observer_) observer_->starting(db, m, step);
       OnlineSink sink(db, m.transactional ? observer_ : nullptr);
+      if (m.transactional) sink.track_committed(&committed);
       run_body(step, sink);
       db.flush();
       // A transactional step on PostgreSQL ends with one round trip: the
@@ -221,7 +250,16 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
                                         failure ? failure->database_message : e.what());
       if (failure) message += fmt::format("\n  statement: {}", excerpt(failure->statement));
       if (observer_) message += observer_->failed(db, m, step, failure ? failure->database_message : e.what());
-      if (m.transactional) {
+      if (failure) message += invalid_indexes_note(db, failure->statement);
+      if (m.transactional && !committed.empty()) {
+        message += fmt::format(
+            "\n  An autocommit block in this migration committed before the failure, and a rollback does not undo "
+            "these {} statement(s), which stay applied:\n    {}\n  Only what ran after the block's last commit "
+            "was rolled back; the version table {} is at {}.\n  Inspect the schema, complete or undo those "
+            "statements by hand, then run the {} again.",
+            committed.size(), fmt::join(committed, "\n    "), table_.qualified(), now,
+            step.upgrade ? "upgrade" : "downgrade");
+      } else if (m.transactional) {
         message += fmt::format(
             "\n  The transaction was rolled back; the version table {} is at {}.\n  Fix the migration or the "
             "database, then run the {} again.",
