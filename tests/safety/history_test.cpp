@@ -8,6 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <retort/retort.hpp>
@@ -260,6 +264,30 @@ TEST_P(History, RowsOnOneBranchAreBlamedOnTheVersionTable) {
     EXPECT_TRUE(contains(refused.output, "`stamp --purge s002`")) << refused.output;
   }
   EXPECT_EQ(applied_log(*db).count("s003"), 0u);
+}
+
+// An offline script leaves no history: verify says so, not something else.
+TEST_P(History, VerifyNamesTheOfflineScriptAsTheReasonForMissingHistory) {
+  Outcome script = run_migrate({"--dialect", GetParam(), "upgrade", "--sql", "head"}, {{"SAFETY_SET_SIZE", "5"}});
+  ASSERT_EQ(script.exit_code, 0) << script.output;
+  std::filesystem::path path = dir_ / "upgrade.sql";
+  {
+    std::ofstream out(path);
+    std::istringstream lines(script.output);
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.starts_with("INFO  [")) out << line << '\n';  // the log goes to stderr, here mixed in
+    }
+  }
+  const std::string database = url_.substr(url_.find("sqlite:///") == 0 ? 10 : 0);
+  const std::string command = GetParam() == "postgresql"
+                                  ? fmt::format("psql -q -v ON_ERROR_STOP=1 -d '{}' -f '{}'", url_, path.string())
+                                  : fmt::format("sqlite3 -bail '{}' < '{}'", database, path.string());
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  Outcome verify = migrate({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_TRUE(contains(verify.output, "unrecorded  s004  (applied without a history row: by an offline --sql "
+                                      "script, by Alembic, or stamped past"))
+      << verify.output;
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, History, ::testing::Values("postgresql", "sqlite"),

@@ -140,7 +140,7 @@ int run_verify(detail::Backend& db, const detail::Migrator& migrator, const Safe
     }
     for (const std::string& id : report.unrecorded) {
       std::cout << "unrecorded  " << id
-                << "  (applied without a history row: by an offline --sql script, by Alembic, or stamped; review "
+                << "  (applied without a history row: by an offline --sql script, by Alembic, or stamped past; review "
                    "the schema, then `repair` records its checksum)\n";
     }
     for (const std::string& id : report.unknown) {
