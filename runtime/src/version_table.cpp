@@ -99,7 +99,24 @@ void VersionTable::refuse_alembic_database(Backend& db) const {
       kAlembic, alembic.qualified()));
 }
 
+// PostgreSQL cuts longer identifiers to max_identifier_length bytes with
+// only a notice: the table and its primary key (name_pkc) would then get
+// other names than asked, or the same one.
+void VersionTable::refuse_truncated_name(Backend& db) const {
+  if (db.dialect() != Dialect::postgresql) return;
+  Rows rows = db.query("SHOW max_identifier_length");
+  const std::size_t limit = rows.rows.empty() || !rows.rows[0].at(0) ? 63 : std::stoul(*rows.rows[0][0]);
+  const std::string key = name_ + "_pkc";
+  if (key.size() <= limit) return;
+  throw Error(fmt::format(
+      "the version table name '{}' has {} bytes, too long for PostgreSQL: the server cuts identifiers to {} bytes "
+      "(max_identifier_length), and the table's primary key is named {}_pkc, so the name may have at most {} "
+      "bytes. No migration was run. Choose a shorter --version-table.",
+      name_, name_.size(), limit, name_, limit - 4));
+}
+
 void VersionTable::ensure_exists(Backend& db) const {
+  refuse_truncated_name(db);
   try {
     db.execute(create_sql(true));
   } catch (const DatabaseError& e) {

@@ -42,6 +42,7 @@ class VersionTable {
 
  private:
   void refuse_alembic_database(Backend& db) const;
+  void refuse_truncated_name(Backend& db) const;
 
   std::string name_;
   std::string schema_;

@@ -439,6 +439,25 @@ TEST_P(Postgres, FailureAfterAnAutocommitBlockSaysWhatCommittedAndIsRefusedUntil
   EXPECT_TRUE(status(kAutocommitBlockRegistry, url(), options).at_head);
 }
 
+TEST_P(Postgres, VersionTableNameLongerThanTheServerKeepsIsRefused) {
+  UpgradeOptions options = quick();
+  options.version_table = std::string(63, 'v');
+  try {
+    upgrade(kLinearRegistry, url(), "head", options);
+    ADD_FAILURE() << "a 63-byte version table name was accepted";
+  } catch (const Error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("has 63 bytes, too long for PostgreSQL: the server cuts identifiers to 63 bytes"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("may have at most 59 bytes"), std::string::npos) << message;
+  }
+  EXPECT_TRUE(revision_tables().empty());
+  options.version_table = std::string(59, 'v');
+  upgrade(kLinearRegistry, url(), "head", options);
+  EXPECT_EQ(version_rows(options.version_table), Strings{"r3"});
+}
+
 TEST_P(Postgres, VersionTableInAnotherSchema) {
   db().execute("CREATE SCHEMA ops");
   UpgradeOptions options = quick();
