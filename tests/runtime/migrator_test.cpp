@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "lock.hpp"
 #include "migrator.hpp"
 #include "retort/error.hpp"
@@ -437,6 +439,29 @@ TEST_P(Postgres, FailureAfterAnAutocommitBlockSaysWhatCommittedAndIsRefusedUntil
   EXPECT_EQ(db().query("SELECT count(*) FROM retort_history WHERE revision = 'k2' AND operation = 'upgrade' AND success").rows.at(0).at(0),
             "1");
   EXPECT_TRUE(status(kAutocommitBlockRegistry, url(), options).at_head);
+}
+
+TEST_P(Postgres, ConnectionLostInsideAnAutocommitBlockLeavesAnInterruptedStep) {
+  std::string first;
+  std::thread run([&] { first = failure_of(kSleepingBlockRegistry, url(), "head"); });
+  long long terminated = 0;
+  for (int attempt = 0; attempt < 200 && terminated == 0; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    terminated = std::stoll(*db().query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = "
+                                        "'SELECT pg_sleep(30)' AND pid <> pg_backend_pid()")
+                                 .rows.at(0)
+                                 .at(0));
+  }
+  run.join();
+  ASSERT_EQ(terminated, 1);
+  EXPECT_NE(first.find("error: upgrade of revision k2"), std::string::npos) << "[" << first << "]";
+  EXPECT_EQ(version_rows(), Strings{"k1"});
+  EXPECT_EQ(db().query("SELECT sum(n) FROM counters").rows.at(0).at(0), "2");  // the update committed
+
+  std::string refused = failure_of(kSleepingBlockRegistry, url(), "head");
+  EXPECT_NE(refused.find("upgrade of revision k2 started at 20"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("never finished"), std::string::npos) << refused;
+  EXPECT_EQ(db().query("SELECT sum(n) FROM counters").rows.at(0).at(0), "2");
 }
 
 TEST_P(Postgres, VersionTableNameLongerThanTheServerKeepsIsRefused) {

@@ -204,6 +204,18 @@ inline constexpr Migration kAutocommitBlock[] = {
 };
 inline constexpr Registry kAutocommitBlockRegistry{"autocommit_block", "/src/migrations", kAutocommitBlock};
 
+// The server is lost while k2's block runs (the test ends its session).
+inline void up_k2_sleeping_block(retort::Op& op) {
+  op.execute("UPDATE counters SET n = n + 1");
+  op.autocommit_block([&] { op.execute("SELECT pg_sleep(30)"); });
+}
+inline constexpr Migration kSleepingBlock[] = {
+    kAutocommitBlock[0],
+    {.id = "k2", .down_revisions = kK1, .message = "sleep in a block", .source_path = __FILE__, .source_line = 3,
+     .checksum = "sha256:k2s", .transactional = true, .upgrade = up_k2_sleeping_block, .downgrade = down_k1},
+};
+inline constexpr Registry kSleepingBlockRegistry{"sleeping_block", "/src/migrations", kSleepingBlock};
+
 #undef RT_TABLE_MIGRATION
 
 }  // namespace retort::test
