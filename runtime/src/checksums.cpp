@@ -1,6 +1,7 @@
 #include "checksums.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
@@ -52,14 +53,12 @@ std::string overlap_message(const std::string& version_table, const std::pair<st
 HistoryReport compare_history(const Migrator& migrator, const std::vector<std::string>& heads,
                               const std::vector<HistoryRow>& rows) {
   std::map<std::string, const HistoryRow*, std::less<>> baseline;
-  std::map<std::string, const HistoryRow*, std::less<>> last_change;  // per revision, as read_state() keeps
-  long long last_resolved = 0;
+  const HistoryRow* last_change = nullptr;  // the newest successful upgrade, downgrade or stamp
   std::optional<HistoryRow> interrupted;
   for (const HistoryRow& row : rows) {
     const bool succeeded = row.success.value_or(false);
     const bool resolves = row.operation == "stamp" || row.operation == "repair";
-    if (succeeded && (row.operation == "downgrade" || !row.checksum.empty())) last_change[row.revision] = &row;
-    if (succeeded && resolves && !row.checksum.empty()) last_resolved = row.id;
+    if (succeeded && row.operation != "repair" && (!last_change || row.id > last_change->id)) last_change = &row;
     if (succeeded) {
       if (row.operation == "downgrade") {
         baseline.erase(row.revision);
@@ -75,14 +74,16 @@ HistoryReport compare_history(const Migrator& migrator, const std::vector<std::s
   HistoryReport report;
   report.interrupted = std::move(interrupted);
   report.unknown = migrator.unknown(heads);
-  if (heads.empty()) {
-    std::vector<const HistoryRow*> ahead;
-    for (const auto& [id, row] : last_change) {
-      if (row->operation == "upgrade" && row->id > last_resolved) ahead.push_back(row);
+  // An upgrade leaves its revision in the table, a downgrade its parents; a
+  // stamp may have emptied it (a human decided).
+  if (heads.empty() && last_change && last_change->operation != "stamp") {
+    std::vector<std::string> left;
+    if (last_change->operation == "upgrade") {
+      left.push_back(last_change->revision);
+    } else if (migrator.map().contains(last_change->revision)) {
+      left = migrator.map().get(last_change->revision).down_revisions;
     }
-    std::sort(ahead.begin(), ahead.end(), [](const HistoryRow* a, const HistoryRow* b) { return a->id < b->id; });
-    for (const HistoryRow* row : ahead) report.only_in_history.push_back(row->revision);
-    if (!ahead.empty()) report.last_applied_at = ahead.back()->started_at;
+    if (!left.empty()) report.emptied = EmptiedTable{*last_change, std::move(left)};
   }
   std::vector<std::string> applied = applied_revisions(migrator.map(), heads);
   report.overlapping = overlapping_rows(migrator.map(), heads);
@@ -127,17 +128,18 @@ std::string refusal(const HistoryReport& report, const Migrator& migrator, const
         row.id, row.error.empty() ? "" : fmt::format(": {}", row.error),
         row.operation == "upgrade" ? row.revision : "<the revision the database is at now>");
   }
-  if (!report.only_in_history.empty()) {
-    const std::string& last = report.only_in_history.back();
+  if (report.emptied) {
+    const HistoryRow& row = report.emptied->last_change;
+    const std::string rows = comma_list(report.emptied->expected);
     return fmt::format(
-        "the version table {} is empty, but the history table {} records {} revision(s) as applied since the last "
-        "stamp or repair: {} (the last at {}). Nothing was run: from an empty version table every migration would "
-        "run again on a schema that may already have them. The version table was probably emptied by hand.\n"
-        "  - If the schema has those migrations, `stamp {}` to restore the version table.\n"
+        "the version table {} is empty, but the history table {} says it holds {}: its last change is the {} of "
+        "revision {} at {} (row {}). Nothing was run: from an empty version table every migration would run again "
+        "on a schema that may already have them. The version table was probably emptied by hand.\n"
+        "  - If the schema is at {}, `stamp {}` to restore the version table.\n"
         "  - If the schema really is empty (its objects were dropped), `stamp {}` then `stamp base`: the history "
         "then records that the database is at base, and the next upgrade applies everything.",
-        migrator.table().qualified(), history_table, report.only_in_history.size(),
-        comma_list(report.only_in_history), report.last_applied_at, last, last);
+        migrator.table().qualified(), history_table, rows, row.operation, row.revision, row.started_at, row.id,
+        rows, fmt::join(report.emptied->expected, " "), fmt::join(report.emptied->expected, " "));
   }
   if (!report.overlapping.empty()) return overlap_message(migrator.table().qualified(), report.overlapping.front());
   if (report.modified.empty() || allow_modified) return {};

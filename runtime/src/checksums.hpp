@@ -22,6 +22,11 @@ struct ModifiedMigration {
   std::string recorded_at;
 };
 
+struct EmptiedTable {
+  HistoryRow last_change;
+  std::vector<std::string> expected;  // the rows it leaves
+};
+
 struct HistoryReport {
   std::vector<ModifiedMigration> modified;
   // Applied revisions the history has no checksum for: applied before the
@@ -34,11 +39,11 @@ struct HistoryReport {
   // Version table rows this build has no migration for (a file deleted or
   // not yet pulled).
   std::vector<std::string> unknown;
-  // The version table is empty, but the history records these revisions as
-  // applied since the last stamp or repair (oldest first): the table was
-  // emptied by hand, and running would apply them again.
-  std::vector<std::string> only_in_history;
-  std::string last_applied_at;  // of the newest of only_in_history
+  // The version table is empty, but the newest change the history records
+  // (an upgrade, or a downgrade to a revision with parents) leaves rows in
+  // it: the table was emptied by hand, and running would apply everything
+  // again.
+  std::optional<EmptiedTable> emptied;
   // Pairs of version table rows where the second is an ancestor of the
   // first: the table holds one row per branch.
   std::vector<std::pair<std::string, std::string>> overlapping;

@@ -212,8 +212,8 @@ TEST_P(History, EmptiedVersionTableIsRefusedWithWhatTheHistorySays) {
     Outcome refused = migrate(command);
     EXPECT_EQ(refused.exit_code, 1) << command[0] << ": " << refused.output;
     EXPECT_TRUE(contains(refused.output, "the version table retort_version is empty, but the history table "
-                                         "retort_history records 5 revision(s) as applied since the last stamp or "
-                                         "repair: s000, s001, s002, s003, s004 (the last at 20"))
+                                         "retort_history says it holds s004: its last change is the upgrade of "
+                                         "revision s004 at 20"))
         << refused.output;
     EXPECT_TRUE(contains(refused.output, "`stamp s004`")) << refused.output;
   }
@@ -223,11 +223,30 @@ TEST_P(History, EmptiedVersionTableIsRefusedWithWhatTheHistorySays) {
   EXPECT_EQ(migrate({"verify"}).exit_code, 0);
   EXPECT_EQ(migrate({"upgrade", "head"}).exit_code, 0);
 
-  // A schema really emptied by hand: the two stamps record base, then all runs again.
+  // After a downgrade the table holds the parent; emptied, that is what is missing.
+  ASSERT_EQ(migrate({"downgrade", "-1"}).exit_code, 0);
   db->execute("DELETE FROM retort_version");
-  ASSERT_EQ(migrate({"stamp", "s004"}).exit_code, 0);
+  Outcome after_downgrade = migrate({"verify"});
+  EXPECT_EQ(after_downgrade.exit_code, 1) << after_downgrade.output;
+  EXPECT_TRUE(contains(after_downgrade.output, "missing     s003")) << after_downgrade.output;
+  EXPECT_TRUE(contains(after_downgrade.output, "its last change is the downgrade of revision s004"))
+      << after_downgrade.output;
+  Outcome upgrade = migrate({"upgrade", "head"});  // reads both tables in one query
+  EXPECT_EQ(upgrade.exit_code, 1) << upgrade.output;
+  EXPECT_TRUE(contains(upgrade.output, "`stamp s003`")) << upgrade.output;
+
+  // A schema really emptied by hand: the two stamps record base, then all runs again.
+  ASSERT_EQ(migrate({"stamp", "s003"}).exit_code, 0);
   ASSERT_EQ(migrate({"stamp", "base"}).exit_code, 0);
   EXPECT_EQ(migrate({"verify"}).exit_code, 0);
+}
+
+TEST_P(History, DowngradeToBaseLeavesAnEmptyTableThatIsAccepted) {
+  ASSERT_EQ(migrate({"upgrade", "head"}).exit_code, 0);
+  ASSERT_EQ(migrate({"downgrade", "base"}).exit_code, 0);
+  EXPECT_EQ(migrate({"verify"}).exit_code, 0);
+  Outcome again = migrate({"upgrade", "head"});
+  EXPECT_EQ(again.exit_code, 0) << again.output;
 }
 
 TEST_P(History, VerifyListsRevisionsNoFileDeclares) {

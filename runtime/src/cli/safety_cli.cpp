@@ -121,7 +121,7 @@ int run_verify(detail::Backend& db, const detail::Migrator& migrator, const Safe
                        {"modified", modified},
                        {"unrecorded", report.unrecorded},
                        {"unknown", report.unknown},
-                       {"only_in_history", report.only_in_history},
+                       {"missing", report.emptied ? report.emptied->expected : std::vector<std::string>{}},
                        {"interrupted", nullptr},
                        {"ok", problem.empty()}};
     if (report.interrupted) {
@@ -146,8 +146,10 @@ int run_verify(detail::Backend& db, const detail::Migrator& migrator, const Safe
     for (const std::string& id : report.unknown) {
       std::cout << "unknown     " << id << "  (in the version table; no migration file of this build declares it)\n";
     }
-    for (const std::string& id : report.only_in_history) {
-      std::cout << "missing     " << id << "  (applied according to the history; the version table is empty)\n";
+    if (report.emptied) {
+      for (const std::string& id : report.emptied->expected) {
+        std::cout << "missing     " << id << "  (in the version table according to the history; the table is empty)\n";
+      }
     }
   }
   if (!problem.empty()) throw Error(problem);
