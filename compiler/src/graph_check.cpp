@@ -140,7 +140,10 @@ class GraphChecker {
     if (best_distance <= std::max<std::size_t>(2, unknown.size() / 3))
       error_at(source, where, message + "; did you mean `" + best + "`?");
     else
-      error_at(source, where, message + "; the nearest existing id is `" + best + "` (check the id you copied)");
+      error_at(source, where,
+               message + ": the file that declared it may have been deleted, or not yet pulled (restore or pull "
+                         "it); if the id was copied, the nearest existing id is `" +
+                   best + "` (check the id you copied)");
     note_at(by_id_.at(best), sources_[by_id_.at(best)].id, "revision `" + best + "` is declared here");
   }
 

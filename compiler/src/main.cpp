@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
 
   auto* lock_command = app.add_subcommand(
       "lock", "record every revision's checksum in retort.lock: the build then warns when a released one is edited");
-  flags.add_to(*lock_command);
+  flags.add_to(*lock_command, wrapped);
 
   auto* heads_command = app.add_subcommand("heads", "list the heads of the migration set");
   flags.add_to(*heads_command, wrapped);

@@ -104,8 +104,9 @@ std::optional<HistoryTable::State> HistoryTable::read_state(Backend& db, const V
   // clears a revision's checksum, a successful other row with a checksum sets
   // it; a non-transactional upgrade/downgrade that did not succeed is
   // interrupted until a later successful stamp or repair (any revision) or a
-  // later success of the same revision. The two history parts below are
-  // exactly the rows that decide that outcome.
+  // later success of the same revision; and the newest successful upgrade,
+  // downgrade or stamp says what an empty version table should hold. The
+  // three history parts below are exactly the rows that decide that outcome.
   const std::string columns = "id, revision, operation, checksum, transactional, success, started_at, error";
   std::string sql = fmt::format(
       "SELECT 'v', NULL, version_num, NULL, NULL, NULL, NULL, NULL, NULL FROM {version}\n"
@@ -118,9 +119,13 @@ std::optional<HistoryTable::State> HistoryTable::read_state(Backend& db, const V
       "  SELECT max(id) FROM {history} WHERE version_table = ? AND (success IS NULL OR NOT success) AND NOT "
       "transactional AND operation IN ('upgrade', 'downgrade'))\n"
       "  AND NOT EXISTS (SELECT 1 FROM {history} y WHERE y.version_table = x.version_table AND y.id > x.id AND "
-      "y.success AND (y.operation IN ('stamp', 'repair') OR y.revision = x.revision))",
+      "y.success AND (y.operation IN ('stamp', 'repair') OR y.revision = x.revision))\n"
+      "UNION ALL\n"
+      "SELECT 'h', {columns} FROM {history} WHERE id = (\n"
+      "  SELECT max(id) FROM {history} WHERE version_table = ? AND success AND operation IN ('upgrade', "
+      "'downgrade', 'stamp'))",
       fmt::arg("version", version_table.qualified()), fmt::arg("history", qualified_), fmt::arg("columns", columns));
-  std::vector<Value> params{set_, set_};
+  std::vector<Value> params{set_, set_, set_};
   Rows rows;
   try {
     rows = db.query(sql, params);
@@ -137,6 +142,10 @@ std::optional<HistoryTable::State> HistoryTable::read_state(Backend& db, const V
   }
   std::sort(state.rows.begin(), state.rows.end(),
             [](const HistoryRow& a, const HistoryRow& b) { return a.id < b.id; });
+  // The newest change may also be its revision's newest row: keep it once.
+  state.rows.erase(std::unique(state.rows.begin(), state.rows.end(),
+                               [](const HistoryRow& a, const HistoryRow& b) { return a.id == b.id; }),
+                   state.rows.end());
   return state;
 }
 

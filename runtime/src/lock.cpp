@@ -390,8 +390,10 @@ std::vector<std::string> Safeguard::repair() {
   return lines;
 }
 
-std::string Safeguard::prologue(Backend& db, const Migration& migration, const MigrationStep&) {
+std::string Safeguard::prologue(Backend& db, const Migration& migration, const MigrationStep& step) {
   step_row_ = 0;
+  step_migration_ = &migration;
+  step_ = &step;
   step_started_ = Clock::now();
   step_started_at_ = history_timestamp();
   if (db.dialect() != Dialect::postgresql || !migration.transactional) return {};
@@ -426,6 +428,12 @@ void Safeguard::starting(Backend& db, const Migration& migration, const Migratio
 
 std::string Safeguard::finished(Backend& db, const Migration& migration, const MigrationStep& step) {
   auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - step_started_);
+  if (migration.transactional && step_row_ != 0) {
+    // After an autocommit block: its started row is finished in the commit.
+    if (lock_) lock_->confirm_end();
+    history_.finish(db, step_row_, true, took, "");
+    return {};
+  }
   if (migration.transactional) {
     if (lock_) lock_->confirm_end();
     return history_.succeeded_sql(db.dialect(),
@@ -445,7 +453,7 @@ std::string Safeguard::failed(Backend& db, const Migration& migration, const Mig
   std::string note = db.dialect() == Dialect::postgresql
                          ? timeout_note(timeouts_for(options_, migration.id), migration.id, error)
                          : "";
-  if (!migration.transactional) {
+  if (!migration.transactional || step_row_ != 0) {
     note += fmt::format(
         "\n  The history table {} records this step as failed, so the next run refuses to start until you have "
         "looked: `stamp {}` if you completed it by hand, `repair` if you undid it.",
@@ -453,9 +461,9 @@ std::string Safeguard::failed(Backend& db, const Migration& migration, const Mig
   }
   auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - step_started_);
   try {
-    if (!migration.transactional && step_row_ != 0) {
+    if (step_row_ != 0) {
       history_.finish(db, step_row_, false, took, error);
-      if (db.dialect() == Dialect::postgresql) db.execute(kResetTimeoutsSql);
+      if (db.dialect() == Dialect::postgresql && !migration.transactional) db.execute(kResetTimeoutsSql);
     } else {
       // The rollback took the step's row with it: record the failure on its own.
       long long id = history_.record(db, HistoryRow{.revision = step.revision,
@@ -474,9 +482,17 @@ std::string Safeguard::failed(Backend& db, const Migration& migration, const Mig
 
 // An autocommit block commits the step's statements so far and runs its own
 // outside any transaction: the lock is confirmed before that commit, and a
-// new check goes out for the transaction that follows.
-void Safeguard::leaving_transaction(Backend&) {
+// new check goes out for the transaction that follows. From the first block
+// on, the step is recorded as a non-transactional one: a "started" row
+// committed with what came before the block, so that a failure or a crash
+// from here on is refused on the next run until someone has looked.
+void Safeguard::leaving_transaction(Backend& db) {
   if (lock_) lock_->confirm_end();
+  if (step_row_ != 0 || !step_migration_ || !step_) return;
+  step_row_ = history_.record(db, HistoryRow{.revision = step_->revision,
+                                             .operation = step_->upgrade ? "upgrade" : "downgrade",
+                                             .checksum = std::string(step_migration_->checksum),
+                                             .transactional = false});
 }
 
 void Safeguard::reentered_transaction(Backend& db) {

@@ -96,7 +96,9 @@ class Safeguard final : public StepObserver {
   std::string schema_;
   HistoryTable history_;
   std::unique_ptr<MigrationLock> lock_;
-  long long step_row_ = 0;
+  long long step_row_ = 0;  // the step's "started" history row, once written
+  const Migration* step_migration_ = nullptr;
+  const MigrationStep* step_ = nullptr;
   std::chrono::steady_clock::time_point step_started_;
   std::string step_started_at_;  // history_timestamp() when the step began
 };

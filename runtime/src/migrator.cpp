@@ -1,10 +1,12 @@
 #include "migrator.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
 
+#include "checksums.hpp"
 #include "history_table.hpp"
 #include "operations/operation_error.hpp"
 #include "retort/error.hpp"
@@ -38,6 +40,32 @@ void rollback_quietly(Backend& db) {
   } catch (const Error&) {
     // The connection is gone; the server rolls back on its own.
   }
+}
+
+// A failed CREATE INDEX CONCURRENTLY leaves its index behind, INVALID: not
+// used by queries, yet kept up to date on writes and holding the name.
+std::string invalid_indexes_note(Backend& db, std::string_view statement) {
+  if (db.dialect() != Dialect::postgresql) return {};
+  std::string upper(statement);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.find("CONCURRENTLY") == std::string::npos) return {};
+  std::vector<std::string> names;
+  try {
+    for (auto& row : db.query("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_index i JOIN pg_class c ON "
+                              "c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT "
+                              "i.indisvalid ORDER BY 1")
+                          .rows) {
+      if (row.at(0)) names.push_back(*row[0]);
+    }
+  } catch (const Error&) {
+    return {};  // the connection is gone
+  }
+  if (names.empty()) return {};
+  return fmt::format(
+      "\n  PostgreSQL left {} INVALID: a failed CREATE INDEX CONCURRENTLY keeps its index, which queries do not "
+      "use but every write still updates. Drop it (`DROP INDEX CONCURRENTLY {}`) before running again.",
+      names.size() == 1 ? fmt::format("the index {}", names[0]) : fmt::format("the indexes {}", comma_list(names)),
+      names.front());
 }
 
 std::pair<std::string_view, std::string_view> split_range(std::string_view range) {
@@ -88,16 +116,22 @@ std::string Migrator::upgrade_target(std::string_view target, const LogFn& log) 
   return "heads";
 }
 
-void Migrator::refuse_unknown(const std::vector<std::string>& heads, const Backend& db) const {
+void Migrator::refuse_unusable(const std::vector<std::string>& heads, const Backend& db) const {
   std::vector<std::string> strangers = unknown(heads);
-  if (strangers.empty()) return;
+  if (strangers.empty()) {
+    auto overlapping = overlapping_rows(map_, heads);
+    if (!overlapping.empty()) throw RevisionError(overlap_message(table_.qualified(), overlapping.front()));
+    return;
+  }
   throw RevisionError(fmt::format(
-      "the database {} is at revision {} (version table {}), which this build of '{}' does not know: the code is "
-      "older than the database. Nothing was changed. Deploy the build that contains {}; or, if that revision was "
-      "removed on purpose, `stamp` the database to a revision this build has (`stamp --purge REV` replaces the "
-      "version table's rows).",
+      "the database {} is at revision {} (version table {}), which this build of '{}' does not know: no migration "
+      "file declares it. The file may have been deleted, or not yet pulled (the code is older than the database). "
+      "Nothing "
+      "was changed. Restore or pull the file and rebuild, or deploy the build that contains {}; if that revision "
+      "was removed on purpose, `stamp` the database to a revision this build has (`stamp --purge REV` replaces "
+      "the version table's rows).",
       db.url().display, comma_list(strangers), table_.qualified(), registry_.name,
-      strangers.size() == 1 ? "that revision" : "those revisions"));
+      strangers.size() == 1 ? "it" : "them"));
 }
 
 std::string Migrator::describe(const MigrationStep& step, bool with_message) const {
@@ -141,13 +175,13 @@ UpgradeResult Migrator::downgrade(Backend& db, std::string_view target, Transact
 
 UpgradeResult Migrator::upgrade(Backend& db, const std::vector<std::string>& heads, std::string_view target,
                                 TransactionMode mode, const LogFn& log) const {
-  refuse_unknown(heads, db);
+  refuse_unusable(heads, db);
   return run_online(db, heads, map_.upgrade_steps(heads, target), mode, log);
 }
 
 UpgradeResult Migrator::downgrade(Backend& db, const std::vector<std::string>& heads, std::string_view target,
                                   TransactionMode mode, const LogFn& log) const {
-  refuse_unknown(heads, db);
+  refuse_unusable(heads, db);
   return run_online(db, heads, map_.downgrade_steps(heads, target), mode, log);
 }
 
@@ -168,6 +202,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
     const Migration& m = migration(step.revision);
     if (log) log(fmt::format("Running {}", describe(step)));
     auto started = std::chrono::steady_clock::now();
+    OnlineSink::Committed committed;  // by an autocommit block, before the failure
     try {
       if (!m.transactional && db.in_transaction()) db.commit();  // nothing may stay open (CONCURRENTLY)
       // BEGIN and the step's settings in one round trip (PostgreSQL).
@@ -185,6 +220,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
       }
       if (observer_) observer_->starting(db, m, step);
       OnlineSink sink(db, m.transactional ? observer_ : nullptr);
+      if (m.transactional) sink.track_committed(&committed);
       run_body(step, sink);
       db.flush();
       // A transactional step on PostgreSQL ends with one round trip: the
@@ -233,7 +269,16 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
                                         failure ? failure->database_message : e.what());
       if (failure) message += fmt::format("\n  statement: {}", excerpt(failure->statement));
       if (observer_) message += observer_->failed(db, m, step, failure ? failure->database_message : e.what());
-      if (m.transactional) {
+      if (failure) message += invalid_indexes_note(db, failure->statement);
+      if (m.transactional && !committed.empty()) {
+        message += fmt::format(
+            "\n  An autocommit block in this migration committed before the failure, and a rollback does not undo "
+            "these {} statement(s), which stay applied:\n    {}\n  Only what ran after the block's last commit "
+            "was rolled back; the version table {} is at {}.\n  Inspect the schema, complete or undo those "
+            "statements by hand, then run the {} again.",
+            committed.size(), fmt::join(committed, "\n    "), table_.qualified(), now,
+            step.upgrade ? "upgrade" : "downgrade");
+      } else if (m.transactional) {
         message += fmt::format(
             "\n  The transaction was rolled back; the version table {} is at {}.\n  Fix the migration or the "
             "database, then run the {} again.",
@@ -270,7 +315,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
 std::vector<std::string> Migrator::stamp(Backend& db, const std::vector<std::string>& targets, bool purge,
                                          const LogFn& log) const {
   std::vector<std::string> heads = table_.read(db);
-  if (!purge) refuse_unknown(heads, db);
+  if (!purge) refuse_unusable(heads, db);
   StampResult stamped = map_.stamp_changes(heads, targets, purge);
   db.begin();
   try {

@@ -36,6 +36,9 @@ class Migrator {
   std::vector<std::string> current(Backend& db) const { return table_.read(db); }
   // Rows of `heads` this build has no migration for.
   std::vector<std::string> unknown(const std::vector<std::string>& heads) const;
+  // Refuses rows no migration declares, and rows that are ancestors of
+  // other rows, with what to do.
+  void refuse_unusable(const std::vector<std::string>& heads, const Backend& db) const;
 
   // The upgrade target to use for `target`: "head" where the set has several
   // heads, all but one on labelled branches (the only several heads the
@@ -67,7 +70,6 @@ class Migrator {
   std::string describe(const MigrationStep& step, bool with_message = true) const;
 
  private:
-  void refuse_unknown(const std::vector<std::string>& heads, const Backend& db) const;
   UpgradeResult run_online(Backend& db, const std::vector<std::string>& heads, std::vector<MigrationStep> steps,
                            TransactionMode mode, const LogFn& log) const;
   std::string run_offline(Dialect dialect, const std::vector<std::string>& heads,

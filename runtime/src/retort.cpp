@@ -28,6 +28,7 @@ UpgradeResult upgrade(const Registry& registry, std::string_view url, std::strin
   const std::string target = session.migrator.upgrade_target(requested, options.log);
   detail::Safeguard guard(*session.db, session.migrator, options.safety, options.version_table_schema);
   auto start = guard.prepare(detail::GuardedCommand::upgrade, [&](const std::vector<std::string>& heads) {
+    session.migrator.refuse_unusable(heads, *session.db);
     return !session.migrator.map().upgrade_steps(heads, target).empty();
   });
   return session.migrator.upgrade(*session.db, start.value(), target, options.transaction_mode, options.log);
@@ -38,6 +39,7 @@ UpgradeResult downgrade(const Registry& registry, std::string_view url, std::str
   Session session(registry, url, options);
   detail::Safeguard guard(*session.db, session.migrator, options.safety, options.version_table_schema);
   auto start = guard.prepare(detail::GuardedCommand::downgrade, [&](const std::vector<std::string>& heads) {
+    session.migrator.refuse_unusable(heads, *session.db);
     return !session.migrator.map().downgrade_steps(heads, target).empty();
   });
   return session.migrator.downgrade(*session.db, start.value(), target, options.transaction_mode, options.log);

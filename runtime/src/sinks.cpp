@@ -7,14 +7,25 @@
 
 namespace retort::detail {
 
+void OnlineSink::ran(std::string_view sql, unsigned line) {
+  if (!committed_) return;
+  constexpr std::size_t kShown = 120;
+  std::string shown = fmt::format("line {}: {}{}", line, sql.substr(0, kShown), sql.size() > kShown ? " ..." : "");
+  (in_block_ ? *committed_ : uncommitted_).push_back(std::move(shown));
+}
+
 void OnlineSink::run(std::string_view sql, unsigned line) {
-  if (db_.defer(sql, line)) return;
+  if (db_.defer(sql, line)) {
+    ran(sql, line);  // a queued statement that fails fails the flush before any commit
+    return;
+  }
   db_.flush();  // a queued statement that fails is named itself, not this one
   try {
     db_.execute(sql);
   } catch (const DatabaseError& e) {
     throw StatementFailure(std::string(sql), line, e.what());
   }
+  ran(sql, line);
 }
 
 void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsigned line) {
@@ -30,12 +41,15 @@ void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsign
     }
     throw StatementFailure(shown, line, e.what());
   }
+  ran(sql, line);
 }
 
 Rows OnlineSink::query(std::string_view sql, std::span<const Value> params, unsigned line) {
   db_.flush();
   try {
-    return db_.query(sql, params);
+    Rows rows = db_.query(sql, params);
+    ran(sql, line);
+    return rows;
   } catch (const DatabaseError& e) {
     throw StatementFailure(std::string(sql), line, e.what());
   }
@@ -47,11 +61,17 @@ void OnlineSink::begin_autocommit_block() {
   if (!reopen_after_block_) return;
   if (observer_) observer_->leaving_transaction(db_);
   db_.commit();
+  in_block_ = true;
+  if (committed_) {
+    committed_->insert(committed_->end(), uncommitted_.begin(), uncommitted_.end());
+    uncommitted_.clear();
+  }
 }
 
 void OnlineSink::end_autocommit_block() {
   if (!reopen_after_block_) return;
   reopen_after_block_ = false;
+  in_block_ = false;
   db_.begin();
   if (observer_) observer_->reentered_transaction(db_);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "backend.hpp"
 #include "retort/error.hpp"
@@ -17,6 +18,13 @@ class OnlineSink final : public StatementSink {
   // around an autocommit block inside a transactional step.
   explicit OnlineSink(Backend& db, StepObserver* observer = nullptr) : db_(db), observer_(observer) {}
 
+  // One statement, as a failure message names it: "line N: SQL".
+  using Committed = std::vector<std::string>;
+  // Statements an autocommit block committed before the step's own commit
+  // (those before the block, and the block's own that succeeded), kept in
+  // `into`: a rollback of the step does not undo them.
+  void track_committed(Committed* into) { committed_ = into; }
+
   Dialect dialect() const override { return db_.dialect(); }
   bool offline() const override { return false; }
   void run(std::string_view sql, unsigned line) override;
@@ -26,9 +34,14 @@ class OnlineSink final : public StatementSink {
   void end_autocommit_block() override;
 
  private:
+  void ran(std::string_view sql, unsigned line);
+
   Backend& db_;
   StepObserver* observer_;
   bool reopen_after_block_ = false;
+  bool in_block_ = false;
+  Committed* committed_ = nullptr;
+  Committed uncommitted_;  // run in the step's transaction since it began
 };
 
 // Writes a script that psql -f / sqlite3 can run: statements terminated by

@@ -62,6 +62,7 @@ std::vector<std::string> VersionTable::read(Backend& db) const {
   try {
     rows = db.query(select_sql());
   } catch (const MissingTableError&) {
+    refuse_alembic_database(db);
     return {};
   } catch (const DatabaseError& e) {
     throw DatabaseError(fmt::format(
@@ -76,7 +77,46 @@ std::vector<std::string> VersionTable::read(Backend& db) const {
   return heads;
 }
 
+void VersionTable::refuse_alembic_database(Backend& db) const {
+  constexpr std::string_view kAlembic = "alembic_version";
+  if (name_ == kAlembic) return;
+  const VersionTable alembic(std::string(kAlembic), schema_);
+  std::vector<std::string> rows;
+  try {
+    for (auto& row : db.query(alembic.select_sql()).rows) {
+      if (row.at(0)) rows.push_back(*row[0]);
+    }
+  } catch (const DatabaseError&) {
+    return;  // no Alembic table either: a new database
+  }
+  throw DatabaseError(fmt::format(
+      "the database {} has no version table {}, but it has Alembic's {} (at {}): Alembic migrated it. Nothing was "
+      "changed: from an empty version table every migration would run again. To take the database over, pass "
+      "--version-table {} (the startup API: version_table = \"{}\"); Retort then continues where Alembic "
+      "stopped. If {} belongs to another application, keep this set's version table in another schema with "
+      "--version-table-schema.",
+      db.url().display, qualified_, alembic.qualified(), rows.empty() ? "base" : comma_list(rows), kAlembic,
+      kAlembic, alembic.qualified()));
+}
+
+// PostgreSQL cuts longer identifiers to max_identifier_length bytes with
+// only a notice: the table and its primary key (name_pkc) would then get
+// other names than asked, or the same one.
+void VersionTable::refuse_truncated_name(Backend& db) const {
+  if (db.dialect() != Dialect::postgresql) return;
+  Rows rows = db.query("SHOW max_identifier_length");
+  const std::size_t limit = rows.rows.empty() || !rows.rows[0].at(0) ? 63 : std::stoul(*rows.rows[0][0]);
+  const std::string key = name_ + "_pkc";
+  if (key.size() <= limit) return;
+  throw Error(fmt::format(
+      "the version table name '{}' has {} bytes, too long for PostgreSQL: the server cuts identifiers to {} bytes "
+      "(max_identifier_length), and the table's primary key is named {}_pkc, so the name may have at most {} "
+      "bytes. No migration was run. Choose a shorter --version-table.",
+      name_, name_.size(), limit, name_, limit - 4));
+}
+
 void VersionTable::ensure_exists(Backend& db) const {
+  refuse_truncated_name(db);
   try {
     db.execute(create_sql(true));
   } catch (const DatabaseError& e) {

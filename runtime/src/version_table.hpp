@@ -23,7 +23,10 @@ class VersionTable {
   std::string select_sql() const;
   std::string change_sql(const VersionTableChange& change) const;
 
-  // The rows, in table order; empty when the table does not exist. One query.
+  // The rows, in table order; empty when the table does not exist. One query
+  // when it exists. When it does not, but Alembic's alembic_version does (in
+  // the same schema), refuses: the database must be taken over with
+  // --version-table alembic_version, not migrated from base.
   std::vector<std::string> read(Backend& db) const;
   void ensure_exists(Backend& db) const;
   // Applies one change; an UPDATE or DELETE that matches no row means the
@@ -38,6 +41,9 @@ class VersionTable {
   static std::string mismatch_message(std::string_view database_message);
 
  private:
+  void refuse_alembic_database(Backend& db) const;
+  void refuse_truncated_name(Backend& db) const;
+
   std::string name_;
   std::string schema_;
   std::string qualified_;

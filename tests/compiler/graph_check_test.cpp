@@ -280,6 +280,7 @@ TEST(GraphCheck, WarningsDoNotFailTheBuild) {
 namespace retort::test {
 namespace {
 
+// A far-away id is more often a deleted or unpulled file than a typo.
 TEST(GraphCheck, AFarAwayIdIsOnlyOfferedAsTheNearest) {
   TempDir dir;
   write_file(dir / "a1b2c3d4e5f6_first.cpp", cpp_migration("\"a1b2c3d4e5f6\"", "retort::base", "\"first\""));
@@ -288,8 +289,10 @@ TEST(GraphCheck, AFarAwayIdIsOnlyOfferedAsTheNearest) {
   EXPECT_EQ(result.status, 1);
   EXPECT_THAT(result.output, testing::HasSubstr((dir / "0f9e8d7c6b5a_second.sql").string() +
                                                 ":2:13: error: `-- Revises:` names `77aa88bb99cc`, but no migration "
-                                                "in " + dir.path().string() + " declares that revision; the nearest "
-                                                "existing id is `a1b2c3d4e5f6` (check the id you copied)"));
+                                                "in " + dir.path().string() + " declares that revision: the file that "
+                                                "declared it may have been deleted, or not yet pulled (restore or "
+                                                "pull it); if the id was copied, the nearest existing id is "
+                                                "`a1b2c3d4e5f6` (check the id you copied)"));
 }
 
 }  // namespace

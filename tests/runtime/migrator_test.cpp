@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
+#include "lock.hpp"
 #include "migrator.hpp"
 #include "retort/error.hpp"
 #include "retort/retort.hpp"
@@ -388,6 +391,96 @@ TEST_P(Postgres, FailedNonTransactionalMigrationSaysWhatStayedApplied) {
   EXPECT_NE(message.find("is at n2"), std::string::npos) << message;
   EXPECT_TRUE(index_exists("ix_n1_id_email"));  // the first statement ran, as the message says
   EXPECT_EQ(version_rows(), Strings{"n2"});
+}
+
+// An autocommit block commits what came before it: a failure after it is
+// not rolled back, and must be treated like a non-transactional step's.
+TEST_P(Postgres, FailureAfterAnAutocommitBlockSaysWhatCommittedAndIsRefusedUntilResolved) {
+  std::string message = failure_of(kAutocommitBlockRegistry, url(), "head");
+  EXPECT_NE(message.find("An autocommit block in this migration committed before the failure"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find(fmt::format("line {}: UPDATE counters SET n = n + 1", kBlockUpdateLine)), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("The transaction was rolled back"), std::string::npos) << message;
+  EXPECT_NE(message.find("PostgreSQL left the index public.ix_counters_code INVALID"), std::string::npos) << message;
+  EXPECT_NE(message.find("the version table retort_version is at k1"), std::string::npos) << message;
+  EXPECT_NE(message.find("`stamp k2`"), std::string::npos) << message;
+  EXPECT_EQ(version_rows(), Strings{"k1"});
+  EXPECT_EQ(db().query("SELECT sum(n) FROM counters").rows.at(0).at(0), "2");  // the update committed
+  EXPECT_EQ(db().query("SELECT count(*) FROM retort_history WHERE revision = 'k2' AND NOT success AND NOT "
+                       "transactional")
+                .rows.at(0)
+                .at(0),
+            "1");
+
+  // The duplicates fixed, the rerun still waits for a human: the update would run twice.
+  db().execute("UPDATE counters SET code = id");
+  db().execute("DROP INDEX ix_counters_code");
+  std::string refused = failure_of(kAutocommitBlockRegistry, url(), "head");
+  EXPECT_NE(refused.find("upgrade of revision k2 started at 20"), std::string::npos) << refused;
+  EXPECT_EQ(db().query("SELECT sum(n) FROM counters").rows.at(0).at(0), "2");
+
+  // Undone by hand and repaired: the next run applies k2 once, and records it.
+  db().execute("UPDATE counters SET n = n - 1");
+  UpgradeOptions options = quick();
+  {
+    detail::Migrator migrator(kAutocommitBlockRegistry, detail::VersionTable("retort_version", ""));
+    detail::Safeguard guard(db(), migrator, options.safety, "");
+    guard.prepare(detail::GuardedCommand::repair, {});
+    guard.repair();
+  }
+  UpgradeResult result = upgrade(kAutocommitBlockRegistry, url(), "head", options);
+  EXPECT_EQ(ids(result), std::vector<std::string>{"k2"});
+  EXPECT_EQ(db().query("SELECT sum(n) FROM counters").rows.at(0).at(0), "2");
+  EXPECT_EQ(db().query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_counters_code'::regclass")
+                .rows.at(0)
+                .at(0),
+            "t");
+  EXPECT_EQ(db().query("SELECT count(*) FROM retort_history WHERE revision = 'k2' AND operation = 'upgrade' AND success").rows.at(0).at(0),
+            "1");
+  EXPECT_TRUE(status(kAutocommitBlockRegistry, url(), options).at_head);
+}
+
+TEST_P(Postgres, ConnectionLostInsideAnAutocommitBlockLeavesAnInterruptedStep) {
+  std::string first;
+  std::thread run([&] { first = failure_of(kSleepingBlockRegistry, url(), "head"); });
+  long long terminated = 0;
+  for (int attempt = 0; attempt < 200 && terminated == 0; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    terminated = std::stoll(*db().query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = "
+                                        "'SELECT pg_sleep(30)' AND pid <> pg_backend_pid()")
+                                 .rows.at(0)
+                                 .at(0));
+  }
+  run.join();
+  ASSERT_EQ(terminated, 1);
+  EXPECT_NE(first.find("error: upgrade of revision k2"), std::string::npos) << "[" << first << "]";
+  EXPECT_EQ(version_rows(), Strings{"k1"});
+  EXPECT_EQ(db().query("SELECT sum(n) FROM counters").rows.at(0).at(0), "2");  // the update committed
+
+  std::string refused = failure_of(kSleepingBlockRegistry, url(), "head");
+  EXPECT_NE(refused.find("upgrade of revision k2 started at 20"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("never finished"), std::string::npos) << refused;
+  EXPECT_EQ(db().query("SELECT sum(n) FROM counters").rows.at(0).at(0), "2");
+}
+
+TEST_P(Postgres, VersionTableNameLongerThanTheServerKeepsIsRefused) {
+  UpgradeOptions options = quick();
+  options.version_table = std::string(63, 'v');
+  try {
+    upgrade(kLinearRegistry, url(), "head", options);
+    ADD_FAILURE() << "a 63-byte version table name was accepted";
+  } catch (const Error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("has 63 bytes, too long for PostgreSQL: the server cuts identifiers to 63 bytes"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("may have at most 59 bytes"), std::string::npos) << message;
+  }
+  EXPECT_TRUE(revision_tables().empty());
+  options.version_table = std::string(59, 'v');
+  upgrade(kLinearRegistry, url(), "head", options);
+  EXPECT_EQ(version_rows(options.version_table), Strings{"r3"});
 }
 
 TEST_P(Postgres, VersionTableInAnotherSchema) {

@@ -175,6 +175,47 @@ inline constexpr Migration kConcurrent[] = {
 };
 inline constexpr Registry kConcurrentRegistry{"concurrent", "/src/migrations", kConcurrent};
 
+// ---- a transactional migration with an autocommit block --------------------
+// k2 updates a row, then builds a unique index CONCURRENTLY over duplicate
+// values: the update is committed by the block, the index is left INVALID.
+
+inline void up_k1(retort::Op& op) {
+  op.execute("CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, code INTEGER)");
+  op.execute("INSERT INTO counters (id, n, code) VALUES (1, 0, 7), (2, 0, 7)");
+}
+inline void down_k1(retort::Op& op) { op.execute("DROP TABLE counters"); }
+inline void up_k2_block(retort::Op& op) {
+  op.execute("UPDATE counters SET n = n + 1");
+  op.autocommit_block([&] { op.create_index("ix_counters_code", "counters", {"code"}, {.unique = true, .concurrently = true}); });
+  op.execute("CREATE TABLE t_k2 (id INTEGER)");
+}
+inline constexpr unsigned kBlockUpdateLine = __LINE__ - 4;
+inline void down_k2(retort::Op& op) {
+  op.execute("DROP TABLE t_k2");
+  op.execute("DROP INDEX ix_counters_code");
+}
+inline constexpr std::string_view kK1[] = {"k1"};
+
+inline constexpr Migration kAutocommitBlock[] = {
+    {.id = "k1", .message = "counters", .source_path = __FILE__, .source_line = 1, .checksum = "sha256:k1",
+     .transactional = true, .upgrade = up_k1, .downgrade = down_k1},
+    {.id = "k2", .down_revisions = kK1, .message = "unique code", .source_path = __FILE__, .source_line = 2,
+     .checksum = "sha256:k2", .transactional = true, .upgrade = up_k2_block, .downgrade = down_k2},
+};
+inline constexpr Registry kAutocommitBlockRegistry{"autocommit_block", "/src/migrations", kAutocommitBlock};
+
+// The server is lost while k2's block runs (the test ends its session).
+inline void up_k2_sleeping_block(retort::Op& op) {
+  op.execute("UPDATE counters SET n = n + 1");
+  op.autocommit_block([&] { op.execute("SELECT pg_sleep(30)"); });
+}
+inline constexpr Migration kSleepingBlock[] = {
+    kAutocommitBlock[0],
+    {.id = "k2", .down_revisions = kK1, .message = "sleep in a block", .source_path = __FILE__, .source_line = 3,
+     .checksum = "sha256:k2s", .transactional = true, .upgrade = up_k2_sleeping_block, .downgrade = down_k1},
+};
+inline constexpr Registry kSleepingBlockRegistry{"sleeping_block", "/src/migrations", kSleepingBlock};
+
 #undef RT_TABLE_MIGRATION
 
 }  // namespace retort::test

@@ -8,6 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <retort/retort.hpp>
@@ -211,6 +215,113 @@ TEST_P(History, RecordsFromBeforeV2ChecksumsStillMatchUnchangedFiles) {
   Outcome refused = migrate({"verify"});
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
   EXPECT_TRUE(contains(refused.output, "s001")) << refused.output;
+}
+
+// The version table and the history must agree before anything runs.
+TEST_P(History, EmptiedVersionTableIsRefusedWithWhatTheHistorySays) {
+  ASSERT_EQ(migrate({"upgrade", "head"}).exit_code, 0);
+  auto db = open_database(url_);
+  db->execute("DELETE FROM retort_version");
+  for (std::vector<std::string> command : {std::vector<std::string>{"upgrade", "head"},
+                                           std::vector<std::string>{"verify"}, std::vector<std::string>{"check"}}) {
+    Outcome refused = migrate(command);
+    EXPECT_EQ(refused.exit_code, 1) << command[0] << ": " << refused.output;
+    EXPECT_TRUE(contains(refused.output, "the version table retort_version is empty, but the history table "
+                                         "retort_history says it holds s004: its last change is the upgrade of "
+                                         "revision s004 at 20"))
+        << refused.output;
+    EXPECT_TRUE(contains(refused.output, "`stamp s004`")) << refused.output;
+  }
+  EXPECT_EQ(applied_log(*db)["s000"], 1);  // nothing ran again
+  EXPECT_TRUE(version_rows(*db).empty());
+  ASSERT_EQ(migrate({"stamp", "s004"}).exit_code, 0);
+  EXPECT_EQ(migrate({"verify"}).exit_code, 0);
+  EXPECT_EQ(migrate({"upgrade", "head"}).exit_code, 0);
+
+  // After a downgrade the table holds the parent; emptied, that is what is missing.
+  ASSERT_EQ(migrate({"downgrade", "-1"}).exit_code, 0);
+  db->execute("DELETE FROM retort_version");
+  Outcome after_downgrade = migrate({"verify"});
+  EXPECT_EQ(after_downgrade.exit_code, 1) << after_downgrade.output;
+  EXPECT_TRUE(contains(after_downgrade.output, "missing     s003")) << after_downgrade.output;
+  EXPECT_TRUE(contains(after_downgrade.output, "its last change is the downgrade of revision s004"))
+      << after_downgrade.output;
+  Outcome upgrade = migrate({"upgrade", "head"});  // reads both tables in one query
+  EXPECT_EQ(upgrade.exit_code, 1) << upgrade.output;
+  EXPECT_TRUE(contains(upgrade.output, "`stamp s003`")) << upgrade.output;
+
+  // A schema really emptied by hand: the two stamps record base, then all runs again.
+  ASSERT_EQ(migrate({"stamp", "s003"}).exit_code, 0);
+  ASSERT_EQ(migrate({"stamp", "base"}).exit_code, 0);
+  EXPECT_EQ(migrate({"verify"}).exit_code, 0);
+}
+
+TEST_P(History, DowngradeToBaseLeavesAnEmptyTableThatIsAccepted) {
+  ASSERT_EQ(migrate({"upgrade", "head"}).exit_code, 0);
+  ASSERT_EQ(migrate({"downgrade", "base"}).exit_code, 0);
+  EXPECT_EQ(migrate({"verify"}).exit_code, 0);
+  Outcome again = migrate({"upgrade", "head"});
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+}
+
+TEST_P(History, VerifyListsRevisionsNoFileDeclares) {
+  ASSERT_EQ(migrate({"upgrade", "head"}).exit_code, 0);
+  Outcome deleted = migrate({"verify"}, {{"SAFETY_SET_SIZE", "4"}});  // s004's file is gone
+  EXPECT_EQ(deleted.exit_code, 1) << deleted.output;
+  EXPECT_TRUE(contains(deleted.output, "unknown     s004")) << deleted.output;
+  EXPECT_TRUE(contains(deleted.output, "ok          s003")) << deleted.output;
+  EXPECT_TRUE(contains(deleted.output, "may have been deleted or not yet pulled")) << deleted.output;
+  Outcome upgrade = migrate({"upgrade", "head"}, {{"SAFETY_SET_SIZE", "4"}});
+  EXPECT_EQ(upgrade.exit_code, 1) << upgrade.output;
+  EXPECT_TRUE(contains(upgrade.output, "no migration file declares it. The file may have been deleted, or not yet "
+                                       "pulled"))
+      << upgrade.output;
+
+  auto db = open_database(url_);
+  db->execute("INSERT INTO retort_version (version_num) VALUES ('garbage')");
+  Outcome garbage = migrate({"verify"});
+  EXPECT_EQ(garbage.exit_code, 1) << garbage.output;
+  EXPECT_TRUE(contains(garbage.output, "unknown     garbage")) << garbage.output;
+}
+
+TEST_P(History, RowsOnOneBranchAreBlamedOnTheVersionTable) {
+  ASSERT_EQ(migrate({"upgrade", "s002"}).exit_code, 0);
+  auto db = open_database(url_);
+  db->execute("INSERT INTO retort_version (version_num) VALUES ('s001')");
+  for (std::vector<std::string> command : {std::vector<std::string>{"upgrade", "head"},
+                                           std::vector<std::string>{"verify"}, std::vector<std::string>{"check"}}) {
+    Outcome refused = migrate(command);
+    EXPECT_EQ(refused.exit_code, 1) << command[0] << ": " << refused.output;
+    EXPECT_TRUE(contains(refused.output, "the version table retort_version has the rows s002 and s001, but s001 is "
+                                         "an ancestor of s002"))
+        << refused.output;
+    EXPECT_TRUE(contains(refused.output, "`stamp --purge s002`")) << refused.output;
+  }
+  EXPECT_EQ(applied_log(*db).count("s003"), 0u);
+}
+
+// An offline script leaves no history: verify says so, not something else.
+TEST_P(History, VerifyNamesTheOfflineScriptAsTheReasonForMissingHistory) {
+  Outcome script = run_migrate({"--dialect", GetParam(), "upgrade", "--sql", "head"}, {{"SAFETY_SET_SIZE", "5"}});
+  ASSERT_EQ(script.exit_code, 0) << script.output;
+  std::filesystem::path path = dir_ / "upgrade.sql";
+  {
+    std::ofstream out(path);
+    std::istringstream lines(script.output);
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.starts_with("INFO  [")) out << line << '\n';  // the log goes to stderr, here mixed in
+    }
+  }
+  const std::string database = url_.substr(url_.find("sqlite:///") == 0 ? 10 : 0);
+  const std::string command = GetParam() == "postgresql"
+                                  ? fmt::format("psql -q -v ON_ERROR_STOP=1 -d '{}' -f '{}'", url_, path.string())
+                                  : fmt::format("sqlite3 -bail '{}' < '{}'", database, path.string());
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  Outcome verify = migrate({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_TRUE(contains(verify.output, "unrecorded  s004  (applied without a history row: by an offline --sql "
+                                      "script, by Alembic, or stamped past"))
+      << verify.output;
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, History, ::testing::Values("postgresql", "sqlite"),

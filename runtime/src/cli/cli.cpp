@@ -105,12 +105,7 @@ class Command {
 
   std::vector<std::string> current_rows() {
     std::vector<std::string> rows = migrator_.current(db());
-    if (std::vector<std::string> strangers = migrator_.unknown(rows); !strangers.empty()) {
-      throw RevisionError(fmt::format(
-          "the database {} is at revision {} (version table {}), which this build of '{}' does not know: the code "
-          "is older than the database. Deploy the newer build, or `stamp --purge REV` to a revision this build has.",
-          url().display, comma_list(strangers), migrator_.table().qualified(), settings_.registry.name));
-    }
+    migrator_.refuse_unusable(rows, db());
     return rows;
   }
 
@@ -242,6 +237,7 @@ int run_upgrade(Command& cmd, const Options& o, bool up) {
   detail::Safeguard guard(db, cmd.migrator(), safety, o.version_table_schema);
   auto start = guard.prepare(up ? detail::GuardedCommand::upgrade : detail::GuardedCommand::downgrade,
                 [&](const std::vector<std::string>& heads) {
+                  cmd.migrator().refuse_unusable(heads, db);
                   return !(up ? cmd.map().upgrade_steps(heads, target) : cmd.map().downgrade_steps(heads, target))
                               .empty();
                 });

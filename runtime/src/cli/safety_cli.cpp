@@ -99,6 +99,13 @@ int run_verify(detail::Backend& db, const detail::Migrator& migrator, const Safe
   detail::Safeguard guard(db, migrator, options, schema);
   detail::HistoryReport report = guard.report();
   std::string problem = detail::refusal(report, migrator, guard.history().display(), false);
+  if (problem.empty() && !report.unknown.empty()) {
+    problem = fmt::format(
+        "the version table {} holds {}, which no migration file of this build declares: the file may have been "
+        "deleted or not yet pulled. Restore or pull it and rebuild; if the revision was removed on purpose, "
+        "`stamp --purge REV` to a revision this build has.",
+        migrator.table().qualified(), detail::comma_list(report.unknown));
+  }
   if (format == "json") {
     nlohmann::json modified = nlohmann::json::array();
     for (const detail::ModifiedMigration& m : report.modified) {
@@ -113,6 +120,8 @@ int run_verify(detail::Backend& db, const detail::Migrator& migrator, const Safe
                        {"checked", report.checked},
                        {"modified", modified},
                        {"unrecorded", report.unrecorded},
+                       {"unknown", report.unknown},
+                       {"missing", report.emptied ? report.emptied->expected : std::vector<std::string>{}},
                        {"interrupted", nullptr},
                        {"ok", problem.empty()}};
     if (report.interrupted) {
@@ -130,7 +139,17 @@ int run_verify(detail::Backend& db, const detail::Migrator& migrator, const Safe
                                m.migration->checksum);
     }
     for (const std::string& id : report.unrecorded) {
-      std::cout << "unrecorded  " << id << "  (applied before the history had its checksum; `repair` records it)\n";
+      std::cout << "unrecorded  " << id
+                << "  (applied without a history row: by an offline --sql script, by Alembic, or stamped past; review "
+                   "the schema, then `repair` records its checksum)\n";
+    }
+    for (const std::string& id : report.unknown) {
+      std::cout << "unknown     " << id << "  (in the version table; no migration file of this build declares it)\n";
+    }
+    if (report.emptied) {
+      for (const std::string& id : report.emptied->expected) {
+        std::cout << "missing     " << id << "  (in the version table according to the history; the table is empty)\n";
+      }
     }
   }
   if (!problem.empty()) throw Error(problem);
