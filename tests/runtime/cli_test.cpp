@@ -108,6 +108,43 @@ TEST(MigrateCli, RevisionAndMergeAreForwardedToRetortc) {
   EXPECT_EQ(m.output, "merge --via linear-migrate --directory /src/migrations heads -m merge --help\n");
 }
 
+// For CI scripts: upgrade and check report in JSON on stdout, also when they
+// fail; `check --at-head` is today's `check` under the name that will stay.
+TEST(MigrateCli, UpgradeAndCheckSpeakJson) {
+  TempDir dir;
+  const std::string url = "--url sqlite:///" + (dir / "json.db").string();
+  Outcome upgraded = run_stdout(LINEAR_MIGRATE, url + " upgrade r2 --format json");
+  ASSERT_EQ(upgraded.status, 0) << upgraded.output;
+  auto report = nlohmann::json::parse(upgraded.output);
+  EXPECT_TRUE(report["ok"].get<bool>());
+  ASSERT_EQ(report["applied"].size(), 2u) << upgraded.output;
+  EXPECT_EQ(report["applied"][1]["revision"], "r2");
+  EXPECT_EQ(report["applied"][1]["operation"], "upgrade");
+  EXPECT_TRUE(report["applied"][1]["duration_ms"].is_number());
+  EXPECT_EQ(report["heads_after"], nlohmann::json::array({"r2"}));
+
+  Outcome behind = run_stdout(LINEAR_MIGRATE, url + " check --at-head --format json");
+  EXPECT_EQ(behind.status, 1) << behind.output;
+  auto first = nlohmann::json::parse(behind.output);
+  EXPECT_FALSE(first["ok"].get<bool>());
+  EXPECT_EQ(first["current"], nlohmann::json::array({"r2"}));
+  EXPECT_EQ(first["pending"], nlohmann::json::array({"r3"}));
+  EXPECT_NE(first["error"].get<std::string>().find("not at head"), std::string::npos) << behind.output;
+
+  ASSERT_EQ(run(LINEAR_MIGRATE, url + " upgrade head").status, 0);
+  for (const char* check : {" check --format json", " check --at-head --format json"}) {
+    Outcome at_head = run_stdout(LINEAR_MIGRATE, url + check);
+    EXPECT_EQ(at_head.status, 0) << check << ": " << at_head.output;
+    EXPECT_TRUE(nlohmann::json::parse(at_head.output)["ok"].get<bool>()) << at_head.output;
+  }
+  Outcome failed = run_stdout(LINEAR_MIGRATE, url + " upgrade nosuchrev --format json");
+  EXPECT_EQ(failed.status, 1) << failed.output;
+  auto failure = nlohmann::json::parse(failed.output);
+  EXPECT_FALSE(failure["ok"].get<bool>());
+  EXPECT_NE(failure["error"].get<std::string>().find("nosuchrev"), std::string::npos) << failed.output;
+  EXPECT_EQ(run(LINEAR_MIGRATE, url + " upgrade head --sql --format json").status, 2);
+}
+
 TEST(MigrateCli, GraphCommandsNeedNoDatabaseAndSpeakJson) {
   Outcome heads = run_stdout(BRANCHY_MIGRATE, "heads --format json");
   ASSERT_EQ(heads.status, 0) << heads.output;

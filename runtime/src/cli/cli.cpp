@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "backend.hpp"
+#include "cli/formatter.hpp"
 #include "cli/safety_cli.hpp"
 #include "migrator.hpp"
 #include "retort/error.hpp"
@@ -49,6 +50,7 @@ struct Options {
   bool single_transaction = false;
   bool purge = false;
   bool check_heads = false;
+  bool at_head = false;  // `check --at-head`: what `check` means until models exist
   bool indicate_current = false;
   bool resolve_dependencies = false;
   std::string target;
@@ -124,105 +126,13 @@ class Command {
   std::unique_ptr<Backend> db_;
 };
 
-// ---- Alembic's revision formats (script/base.py) ---------------------------
-
-struct Formatter {
-  const Settings& settings;
-  const RevisionMap& map;
-  std::set<std::string> current;  // for the " (current)" marker
-
-  std::string down_text(const RevisionNode& node) const {
-    return node.down_revisions.empty() ? "<base>" : comma_list(node.down_revisions);
-  }
-
-  // Indexed on first use: history over thousands of revisions asks for each.
-  const Migration* source(const std::string& id) const {
-    if (sources_.empty()) {
-      for (const Migration& m : settings.registry.migrations) sources_.emplace(m.id, &m);
-    }
-    auto it = sources_.find(id);
-    return it == sources_.end() ? nullptr : it->second;
-  }
-
-  bool real_head(const std::string& id) const {
-    if (!real_heads_) {
-      std::vector<std::string> heads = map.real_heads();
-      real_heads_.emplace(heads.begin(), heads.end());
-    }
-    return real_heads_->count(id) > 0;
-  }
-
-  std::string head_only(const RevisionNode& node, bool include_branches, bool include_doc, bool include_parents,
-                        bool tree_indicators) const {
-    std::string text = node.id;
-    if (include_parents) {
-      text = node.depends_on.empty()
-                 ? fmt::format("{} -> {}", down_text(node), text)
-                 : fmt::format("{} ({}) -> {}", down_text(node), comma_list(node.depends_on), text);
-    }
-    std::vector<std::string> labels = map.branch_labels(node.id);
-    if (include_branches && !labels.empty()) text += fmt::format(" ({})", comma_list(labels));
-    bool real = real_head(node.id);
-    if (real) text += " (head)";
-    if (map.is_head(node.id) && !real) text += " (effective head)";
-    if (current.count(node.id)) text += " (current)";
-    if (tree_indicators) {
-      if (map.is_branch_point(node.id)) text += " (branchpoint)";
-      if (map.is_merge_point(node.id)) text += " (mergepoint)";
-    }
-    if (include_doc) text += fmt::format(", {}", node.message);
-    return text;
-  }
-
-  std::string log_entry(const RevisionNode& node) const {
-    std::string entry = fmt::format("Rev: {}{}{}{}{}\n", node.id, map.is_head(node.id) ? " (head)" : "",
-                                    map.is_branch_point(node.id) ? " (branchpoint)" : "",
-                                    map.is_merge_point(node.id) ? " (mergepoint)" : "",
-                                    current.count(node.id) ? " (current)" : "");
-    entry += fmt::format("{}: {}\n", map.is_merge_point(node.id) ? "Merges" : "Parent", down_text(node));
-    if (!node.depends_on.empty()) entry += fmt::format("Also depends on: {}\n", comma_list(node.depends_on));
-    if (map.is_branch_point(node.id)) {
-      entry += fmt::format("Branches into: {}\n", comma_list(map.next_revisions(node.id)));
-    }
-    std::vector<std::string> labels = map.branch_labels(node.id);
-    if (!labels.empty()) entry += fmt::format("Branch names: {}\n", comma_list(labels));
-    if (const Migration* m = source(node.id)) entry += fmt::format("Path: {}:{}\n", m->source_path, m->source_line);
-    entry += fmt::format("\n    {}\n", node.message);
-    return entry;
-  }
-
-  std::string cmd_format(const RevisionNode& node, bool verbose, bool include_branches = false,
-                         bool include_doc = false, bool include_parents = false, bool tree_indicators = true) const {
-    return verbose ? log_entry(node) : head_only(node, include_branches, include_doc, include_parents, tree_indicators);
-  }
-
-  json to_json(const RevisionNode& node) const {
-    json j{{"revision", node.id},
-           {"down_revisions", node.down_revisions},
-           {"depends_on", node.depends_on},
-           {"branch_labels", map.branch_labels(node.id)},
-           {"message", node.message},
-           {"is_head", map.is_head(node.id)},
-           {"is_branch_point", map.is_branch_point(node.id)},
-           {"is_merge_point", map.is_merge_point(node.id)}};
-    if (const Migration* m = source(node.id)) {
-      j["path"] = std::string(m->source_path);
-      j["line"] = m->source_line;
-    }
-    if (!current.empty()) j["is_current"] = current.count(node.id) > 0;
-    return j;
-  }
-
-  mutable std::unordered_map<std::string_view, const Migration*> sources_;
-  mutable std::optional<std::set<std::string>> real_heads_;
-};
-
 // ---- commands --------------------------------------------------------------
 
 int run_upgrade(Command& cmd, const Options& o, bool up) {
   bool range = o.target.find(':') != std::string::npos;
   const std::string target = up && !range ? cmd.migrator().upgrade_target(o.target, log_info) : o.target;
   if (o.sql) {
+    if (o.format == "json") throw UsageError("--format json reports a run; --sql prints a script instead of running");
     Dialect dialect = cmd.offline_dialect();
     std::cout << (up ? cmd.migrator().upgrade_sql(dialect, target, cmd.mode(), log_info)
                      : cmd.migrator().downgrade_sql(dialect, o.target, cmd.mode(), log_info));
@@ -241,10 +151,24 @@ int run_upgrade(Command& cmd, const Options& o, bool up) {
                   return !(up ? cmd.map().upgrade_steps(heads, target) : cmd.map().downgrade_steps(heads, target))
                               .empty();
                 });
-  if (up) {
-    cmd.migrator().upgrade(db, start.value(), target, cmd.mode(), log_info);
-  } else {
-    cmd.migrator().downgrade(db, start.value(), target, cmd.mode(), log_info);
+  UpgradeResult result = up ? cmd.migrator().upgrade(db, start.value(), target, cmd.mode(), log_info)
+                            : cmd.migrator().downgrade(db, start.value(), target, cmd.mode(), log_info);
+  if (o.format == "json") {
+    json steps = json::array();
+    for (const AppliedStep& step : result.applied) {
+      steps.push_back({{"revision", step.revision},
+                       {"message", step.message},
+                       {"operation", step.upgrade ? "upgrade" : "downgrade"},
+                       {"duration_ms", step.duration.count()}});
+    }
+    std::cout << json{{"ok", true},
+                      {"database", cmd.url().display},
+                      {"version_table", cmd.migrator().table().qualified()},
+                      {"heads_before", result.heads_before},
+                      {"heads_after", result.heads_after},
+                      {"applied", steps}}
+                     .dump(2)
+              << '\n';
   }
   return 0;
 }
@@ -363,17 +287,32 @@ int run_show(Command& cmd, const Options& o) {
   return 0;
 }
 
-int run_check(Command& cmd) {
+int run_check(Command& cmd, const Options& o) {
   std::vector<std::string> rows = cmd.current_rows();
-  std::vector<MigrationStep> pending = cmd.map().upgrade_steps(rows, "heads");
+  std::vector<std::string> pending;
+  for (const MigrationStep& step : cmd.map().upgrade_steps(rows, "heads")) pending.push_back(step.revision);
+  const std::string at = rows.empty() ? "base" : comma_list(rows);
+  const std::string problem =
+      pending.empty() ? ""
+                      : fmt::format("the database is not at head: it is at {}, {} revision(s) pending: {}. Run "
+                                    "`upgrade heads`.",
+                                    at, pending.size(), comma_list(pending));
+  if (o.format == "json") {
+    json report{{"ok", pending.empty()},
+                {"database", cmd.url().display},
+                {"version_table", cmd.migrator().table().qualified()},
+                {"current", rows},
+                {"heads", cmd.map().heads()},
+                {"pending", pending}};
+    if (!problem.empty()) report["error"] = problem;
+    std::cout << report.dump(2) << '\n';
+  }
   if (pending.empty()) {
-    log_info(fmt::format("the database is at head ({})", rows.empty() ? "base" : comma_list(rows)));
+    log_info(fmt::format("the database is at head ({})", at));
     return 0;
   }
-  std::vector<std::string> ids;
-  for (const MigrationStep& step : pending) ids.push_back(step.revision);
-  throw Error(fmt::format("the database is not at head: it is at {}, {} revision(s) pending: {}. Run `upgrade heads`.",
-                          rows.empty() ? "base" : comma_list(rows), ids.size(), comma_list(ids)));
+  std::cerr << "FAILED: " << problem << '\n';
+  return 1;
 }
 
 std::string program_name(const Settings& settings) {
@@ -431,11 +370,13 @@ int main(const Settings& settings, int argc, char** argv) {
   upgrade->add_flag("--sql", o.sql, "Print the SQL script instead of running it");
   upgrade->add_flag("--single-transaction", o.single_transaction, "Run every migration in one transaction");
   upgrade->add_flag("--allow-modified", o.safety.allow_modified, "Run even if an applied migration's source changed");
+  add_format(upgrade);
 
   CLI::App* downgrade = app.add_subcommand("downgrade", "Revert to a previous revision");
   downgrade->add_option("revision", o.target, "Target: -1, base, REV, label@-1, ... (A:B with --sql)")->required();
   downgrade->add_flag("--sql", o.sql, "Print the SQL script instead of running it");
   downgrade->add_flag("--single-transaction", o.single_transaction, "Run every migration in one transaction");
+  add_format(downgrade);
 
   CLI::App* current = app.add_subcommand("current", "Show the database's current revision(s)");
   current->add_flag("-v,--verbose", o.verbose, "Show full revision details");
@@ -465,8 +406,12 @@ int main(const Settings& settings, int argc, char** argv) {
   stamp->add_flag("--sql", o.sql, "Print the SQL script instead of running it");
   stamp->add_flag("--purge", o.purge, "Empty the version table first (also clears unknown revisions)");
 
-  CLI::App* check = app.add_subcommand("check", "Exit 1 unless the database is at head");
+  // Alembic 1.9's `check` compares models with the database; Retort has no
+  // models yet, so `check` is `check --at-head`, the name that stays.
+  CLI::App* check = app.add_subcommand("check", "Exit 1 unless the database is at head (--at-head)");
+  check->add_flag("--at-head", o.at_head, "Check that the database is at head (the default until models exist)");
   check->add_flag("--allow-modified", o.safety.allow_modified, "Do not fail on applied migrations whose source changed");
+  add_format(check);
   CLI::App* verify = app.add_subcommand("verify", "Compare applied migrations' checksums with their sources");
   add_format(verify);
   app.add_subcommand("repair", "Record the current checksums of applied migrations after a review");
@@ -509,7 +454,7 @@ int main(const Settings& settings, int argc, char** argv) {
     if (stamp->parsed()) return run_stamp(cmd, o);
     if (check->parsed()) {
       check_history(cmd.db(), cmd.migrator(), o.safety.options(), o.version_table_schema);
-      return run_check(cmd);
+      return run_check(cmd, o);
     }
     if (verify->parsed()) return run_verify(cmd.db(), cmd.migrator(), o.safety.options(), o.version_table_schema, o.format);
     if (app.got_subcommand("repair")) return run_repair(cmd.db(), cmd.migrator(), o.safety.options(), o.version_table_schema);
@@ -521,6 +466,8 @@ int main(const Settings& settings, int argc, char** argv) {
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "FAILED: " << e.what() << '\n';
+    // Scripts reading --format json get the failure there too.
+    if (o.format == "json") std::cout << json{{"ok", false}, {"error", e.what()}}.dump(2) << '\n';
     return 1;
   }
   return 2;
