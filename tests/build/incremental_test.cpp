@@ -2,6 +2,8 @@
 // without anyone running cmake by hand, and rebuilds only what it must.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "build_support.hpp"
 #include "test_support.hpp"
 
@@ -152,6 +154,44 @@ TEST(Incremental, EditingAReleasedMigrationWarnsAtItsRevision) {
   CommandResult relocked = build(build_dir);
   ASSERT_EQ(relocked.status, 0) << relocked.output;
   EXPECT_EQ(relocked.output.find("was released"), std::string::npos) << relocked.output;
+}
+
+// `heads` and `history` describe the build: when the files moved on since,
+// they say so (also while the set is broken and the build fails).
+TEST(Incremental, GraphCommandsSayWhenTheBuildIsStale) {
+  retort::test::TempDir dir;
+  fs::path source = dir / "project";
+  fs::path build_dir = dir / "build";
+  copy_tree(Paths::projects() / "consumer", source);
+  ASSERT_EQ(configure(source, build_dir).status, 0);
+  ASSERT_EQ(build(build_dir).status, 0);
+  const std::string migrate = shell_quote((build_dir / "shop_migrations-migrate").string());
+  CommandResult fresh = run(migrate + " heads");
+  ASSERT_EQ(fresh.status, 0) << fresh.output;
+  EXPECT_EQ(fresh.output.find("warning"), std::string::npos) << fresh.output;
+
+  fs::path added = source / "migrations" / "9a8b7c6d5e4f_add_order_notes.cpp";
+  write_file(added, std::string(kOrderNotes).replace(std::string(kOrderNotes).find("\"5e7a9b2c4d6f\""), 14,
+                                                     "\"5e7a9b2c4d6x\""));  // broken: the build fails
+  fs::path edited = source / "migrations" / "5e7a9b2c4d6f_create_orders.cpp";
+  fs::last_write_time(edited, fs::file_time_type::clock::now());
+  CommandResult broken = build(build_dir);
+  EXPECT_NE(broken.status, 0) << broken.output;
+  for (const char* command : {" heads", " history"}) {
+    CommandResult stale = run(migrate + command);
+    EXPECT_EQ(stale.status, 0) << stale.output;
+    EXPECT_NE(stale.output.find("warning: this lists the revisions of the last successful build of 'shop_migrations'"),
+              std::string::npos)
+        << stale.output;
+    EXPECT_NE(stale.output.find("9a8b7c6d5e4f_add_order_notes.cpp is new"), std::string::npos) << stale.output;
+    EXPECT_NE(stale.output.find("5e7a9b2c4d6f_create_orders.cpp was edited"), std::string::npos) << stale.output;
+    EXPECT_NE(stale.output.find("5e7a9b2c4d6f (head)"), std::string::npos) << stale.output;
+  }
+
+  fs::remove(added);
+  ASSERT_EQ(build(build_dir).status, 0);
+  CommandResult rebuilt = run(migrate + " heads");
+  EXPECT_EQ(rebuilt.output.find("warning"), std::string::npos) << rebuilt.output;
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "backend.hpp"
 #include "cli/formatter.hpp"
 #include "cli/safety_cli.hpp"
+#include "cli/stale_build.hpp"
 #include "migrator.hpp"
 #include "retort/error.hpp"
 #include "retort/revision_map.hpp"
@@ -447,6 +448,10 @@ int main(const Settings& settings, int argc, char** argv) {
     if (upgrade->parsed()) return run_upgrade(cmd, o, true);
     if (downgrade->parsed()) return run_upgrade(cmd, o, false);
     if (current->parsed()) return run_current(cmd, o);
+    for (const CLI::App* graph : {history, heads, branches, show}) {
+      if (!graph->parsed()) continue;
+      if (std::string warning = stale_build_warning(settings); !warning.empty()) std::cerr << warning << '\n';
+    }
     if (history->parsed()) return run_history(cmd, o);
     if (heads->parsed()) return run_heads(cmd, o);
     if (branches->parsed()) return run_branches(cmd, o);
