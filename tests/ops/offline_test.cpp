@@ -229,6 +229,22 @@ TEST(OperationErrors, ARefusedOperationFailsTheMigrationWithRevisionLineAndRemed
   EXPECT_EQ(database->value("SELECT count(*) FROM sqlite_master WHERE name = 'accounts'"), "0");
 }
 
+// Offline, the refusal points at the op's line too, as the text says.
+TEST(OperationErrors, ARefusedOperationOfflineNamesTheOpsLine) {
+  detail::Migrator m(refused_registry, detail::VersionTable("retort_version", ""));
+  try {
+    m.upgrade_sql(Dialect::sqlite, "head", TransactionMode::per_migration, {});
+    FAIL() << "the script must be refused";
+  } catch (const Error& e) {
+    std::string message = e.what();
+    EXPECT_EQ(message.rfind("/src/migrations/refused5_code_required.cpp:" + std::to_string(refused_line) + ": error: ",
+                            0),
+              0u)
+        << message;
+    EXPECT_NE(message.find("at line " + std::to_string(refused_line)), std::string::npos) << message;
+  }
+}
+
 TEST(OfflineDataMigration, ReadingRowsOfflineIsAnErrorNamingTheRevision) {
   detail::Migrator m(reading_registry, detail::VersionTable("retort_version", ""));
   try {

@@ -186,15 +186,32 @@ TEST_P(Upgrade, LabelRelativeTargets) {
   EXPECT_EQ(revision_tables(), implied(kBranchyRegistry, version_rows()));
 }
 
-TEST_P(Upgrade, HeadWithSeveralHeadsIsRefusedAsAlembicRefuses) {
+// Two unlabelled heads (an unmerged branch): Alembic's refusal.
+constexpr Migration kUnmerged[] = {kBranchy[0], kBranchy[2], kBranchy[3]};
+constexpr Registry kUnmergedRegistry{"unmerged", "/src/migrations", kUnmerged};
+
+TEST_P(Upgrade, HeadWithSeveralUnlabelledHeadsIsRefusedAsAlembicRefuses) {
   try {
-    upgrade(kBranchyRegistry, url(), "head", quick());
-    FAIL() << "upgrade head accepted with two heads";
+    upgrade(kUnmergedRegistry, url(), "head", quick());
+    FAIL() << "upgrade head accepted with two unmerged heads";
   } catch (const RevisionError& e) {
     std::string message = e.what();
     EXPECT_NE(message.find("heads"), std::string::npos) << message;
   }
   EXPECT_TRUE(revision_tables().empty());
+}
+
+// A main line beside a labelled branch (what the build accepts): the
+// startup call's default target applies every head, and says so.
+TEST_P(Upgrade, HeadWithALabelledBranchBesideTheMainLineMeansEveryHead) {
+  std::vector<std::string> logged;
+  UpgradeOptions options = quick();
+  options.log = [&](std::string_view line) { logged.emplace_back(line); };
+  UpgradeResult result = upgrade(kBranchyRegistry, url(), "head", options);
+  EXPECT_EQ(result.applied.size(), 6u);
+  EXPECT_EQ(version_rows(), (Strings{"m1", "x2"}));
+  ASSERT_FALSE(logged.empty());
+  EXPECT_EQ(logged[0], "the set has 2 heads on labelled branches, so `head` means every head: m1, x2 (extra)");
 }
 
 TEST_P(Upgrade, FailingMigrationRollsBackAndNamesRevisionSourceStatementAndDatabaseMessage) {
@@ -233,6 +250,7 @@ TEST_P(Upgrade, StatementsSentTogetherKeepTheirOrderAndASyntaxErrorIsNamedByItsO
   EXPECT_NE(message.find("/src/migrations/s2_typo.sql:6: error: upgrade of revision s2"), std::string::npos)
       << message;
   EXPECT_NE(message.find("syntax error"), std::string::npos) << message;
+  if (postgres()) EXPECT_NE(message.find("(SQLSTATE 42601)"), std::string::npos) << message;
   EXPECT_NE(message.find("statement: INSRT INTO t_s2"), std::string::npos) << message;
   // No excerpt of the text the statement was sent in, whose lines are not the file's.
   EXPECT_EQ(message.find("; INSRT"), std::string::npos) << message;

@@ -286,9 +286,14 @@ class PostgresBackend final : public Backend {
       if (!item.from_migration) throw;
       std::string message = e.what();
       if (std::size_t excerpt = message.find("\nLINE "); excerpt != std::string::npos) {
+        // The SQLSTATE ends the message, after the caret line: keep it.
+        std::string state;
+        if (std::size_t at = message.rfind(" (SQLSTATE "); at != std::string::npos && at > excerpt)
+          state = message.substr(at);
         std::size_t caret_line = message.find('\n', excerpt + 1);
         std::size_t after = caret_line == std::string::npos ? std::string::npos : message.find('\n', caret_line + 1);
         message.erase(excerpt, after == std::string::npos ? std::string::npos : after - excerpt);
+        if (after == std::string::npos) message += state;
       }
       throw StatementFailure(item.sql, item.line, message);
     }
