@@ -376,12 +376,10 @@ std::string Migrator::run_offline(Dialect dialect, const std::vector<std::string
     try {
       run_body(step, sink);
     } catch (const std::exception& e) {
-      // An op refused by the dialect names its own line, as online.
-      const auto* refused = dynamic_cast<const OperationError*>(&e);
+      const auto* refused = dynamic_cast<const OperationError*>(&e);  // named at the op's line, as online
       throw MigrationError(fmt::format("{}:{}: error: {} of revision {} cannot be written as SQL: {}",
                                        m.source_path, refused ? refused->line : m.source_line,
-                                       step.upgrade ? "upgrade" : "downgrade", m.id,
-                                       e.what()));
+                                       step.upgrade ? "upgrade" : "downgrade", m.id, e.what()));
     }
     for (const VersionTableChange& change : step.changes) sink.run(table_.change_sql(change), 0);
     rows = step.heads_after;

@@ -3,9 +3,29 @@
 #include <fmt/format.h>
 
 #include "history_table.hpp"
+#include "operations/operation_error.hpp"
 #include "sql_text.hpp"
 
 namespace retort::detail {
+namespace {
+
+// libpq passes values as C strings, so PostgreSQL would silently keep the
+// text before a NUL (and its text types cannot hold one anyway).
+void refuse_nul_text(Dialect dialect, std::string_view sql, std::span<const Value> params, unsigned line) {
+  if (dialect != Dialect::postgresql) return;
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const auto* text = std::get_if<std::string>(&params[i]);
+    if (!text || text->find('\0') == std::string::npos) continue;
+    throw OperationError(
+        fmt::format("line {}: value {} of `{}` contains a NUL byte, which PostgreSQL cannot store in text (it "
+                    "would keep only the part before it); remove the NUL from the value, or store it encoded "
+                    "(hex, base64)",
+                    line, i + 1, sql),
+        line);
+  }
+}
+
+}  // namespace
 
 void OnlineSink::ran(std::string_view sql, unsigned line) {
   if (!committed_) return;
@@ -29,6 +49,7 @@ void OnlineSink::run(std::string_view sql, unsigned line) {
 }
 
 void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsigned line) {
+  refuse_nul_text(db_.dialect(), sql, params, line);
   db_.flush();
   try {
     db_.execute(sql, params);
@@ -45,6 +66,7 @@ void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsign
 }
 
 Rows OnlineSink::query(std::string_view sql, std::span<const Value> params, unsigned line) {
+  refuse_nul_text(db_.dialect(), sql, params, line);
   db_.flush();
   try {
     Rows rows = db_.query(sql, params);
@@ -86,6 +108,7 @@ void OfflineSink::run(std::string_view sql, unsigned) {
 }
 
 void OfflineSink::run(std::string_view sql, std::span<const Value> params, unsigned line) {
+  refuse_nul_text(dialect_, sql, params, line);
   run(inline_parameters(sql, params, dialect_), line);
 }
 

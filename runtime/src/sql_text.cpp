@@ -181,8 +181,27 @@ std::string value_text(const Value& value, Dialect dialect) {
   return std::visit(Visitor{dialect}, value);
 }
 
+namespace {
+
+// SQLite text may hold NULs (bound values keep them); a script spells each
+// as char(0), since a raw NUL ends the text sqlite3 reads.
+std::string sqlite_text_literal(std::string_view text) {
+  if (text.find('\0') == std::string_view::npos) return quote_literal(text);
+  std::string out = "(";
+  std::size_t start = 0;
+  for (std::size_t nul = text.find('\0'); nul != std::string_view::npos; nul = text.find('\0', start)) {
+    out += quote_literal(text.substr(start, nul - start)) + " || char(0) || ";
+    start = nul + 1;
+  }
+  return out + quote_literal(text.substr(start)) + ")";
+}
+
+}  // namespace
+
 std::string quote_literal(const Value& value, Dialect dialect) {
-  if (const auto* text = std::get_if<std::string>(&value)) return quote_literal(*text);
+  if (const auto* text = std::get_if<std::string>(&value)) {
+    return dialect == Dialect::sqlite ? sqlite_text_literal(*text) : quote_literal(*text);
+  }
   if (const auto* number = std::get_if<double>(&value); number && !std::isfinite(*number)) {
     return quote_literal(value_text(value, dialect));  // 'NaN', 'inf': only valid quoted
   }

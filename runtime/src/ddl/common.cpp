@@ -48,46 +48,6 @@ std::string DdlDialect::literal(std::string_view text) {
   return out + '\'';
 }
 
-void check_sql_fragment(std::string_view fragment, std::string_view what) {
-  auto refuse = [&](std::string_view why) {
-    throw Error(fmt::format(
-        "the {} `{}` {}; it is inserted into the statement verbatim, so it must be a single SQL expression. "
-        "Run anything else with op.execute()",
-        what, fragment, why));
-  };
-  if (fragment.find_first_not_of(" \t\r\n") == std::string_view::npos) refuse("is empty");
-  int depth = 0;
-  for (std::size_t i = 0; i < fragment.size(); ++i) {
-    char c = fragment[i];
-    if (c == '\'' || c == '"') {
-      std::size_t end = closing_quote(fragment, i);
-      if (end >= fragment.size()) refuse("has an unterminated quote");
-      i = end;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      if (--depth < 0) refuse("closes a parenthesis it did not open");
-    } else if (c == ';') {
-      refuse("contains `;`");
-    } else if ((c == '-' && i + 1 < fragment.size() && fragment[i + 1] == '-') ||
-               (c == '/' && i + 1 < fragment.size() && fragment[i + 1] == '*')) {
-      refuse("contains a comment");
-    } else if (c == '\0') {
-      refuse("contains a NUL byte");
-    } else if (c == '$') {
-      std::size_t end = i + 1;
-      while (end < fragment.size() && (std::isalnum(static_cast<unsigned char>(fragment[end])) || fragment[end] == '_')) {
-        ++end;
-      }
-      bool numbered = end > i + 1 && std::isdigit(static_cast<unsigned char>(fragment[i + 1]));
-      if (end < fragment.size() && fragment[end] == '$' && !numbered) {
-        refuse("contains a dollar quote, which would hide the rest of the statement");
-      }
-    }
-  }
-  if (depth != 0) refuse("has unbalanced parentheses");
-}
-
 std::string foreign_key_action(std::string_view action, std::string_view clause) {
   std::string upper = keyword_text(action);
   static const char* const allowed[] = {"CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"};
@@ -151,7 +111,7 @@ std::string DdlDialect::constraint_clause(const ConstraintDef& constraint) const
     case ConstraintDef::Kind::foreign_key:
       return out + foreign_key_clause(constraint.foreign_key);
     case ConstraintDef::Kind::check:
-      check_sql_fragment(constraint.condition, "check condition");
+      check_sql_fragment(dialect(), constraint.condition, "check condition");
       return out + "CHECK (" + constraint.condition + ")";
   }
   return out;
@@ -220,7 +180,7 @@ std::string DdlDialect::index_sql(const IndexDef& index, bool allow_concurrently
     const auto& column = index.columns[i];
     if (i) sql += ", ";
     if (column.expression) {
-      check_sql_fragment(column.text, "index expression");
+      check_sql_fragment(dialect(), column.text, "index expression");
       sql += "(" + column.text + ")";
     } else {
       sql += quote(column.text);
@@ -229,7 +189,7 @@ std::string DdlDialect::index_sql(const IndexDef& index, bool allow_concurrently
   }
   sql += ")";
   if (!index.where.empty()) {
-    check_sql_fragment(index.where, "index WHERE condition");
+    check_sql_fragment(dialect(), index.where, "index WHERE condition");
     sql += " WHERE " + index.where;
   }
   return sql;

@@ -182,11 +182,14 @@ const DdlDialect& ddl_dialect(Dialect dialect);
 const DdlDialect& postgresql_ddl();
 const DdlDialect& sqlite_ddl();
 
-// Raw SQL fragments (check conditions, WHERE clauses, expressions, USING)
-// are inserted verbatim; this refuses fragments that could end the
-// statement or hide the rest of it: a `;`, a comment, unbalanced
-// parentheses or an unterminated quote. `what` names the fragment.
-void check_sql_fragment(std::string_view fragment, std::string_view what);
+// Raw SQL fragments (check conditions, WHERE clauses, expressions, USING,
+// server defaults, raw types) are inserted verbatim; this refuses any that
+// the dialect's own grammar does not read as exactly one expression (or one
+// type), so none can end the statement or add clauses to it. `what` names
+// the fragment in the message.
+enum class FragmentKind { expression, default_expression, type_name };
+void check_sql_fragment(Dialect dialect, std::string_view fragment, std::string_view what,
+                        FragmentKind kind = FragmentKind::expression);
 
 // ON DELETE/ON UPDATE actions, validated and upper-cased.
 std::string foreign_key_action(std::string_view action, std::string_view clause);

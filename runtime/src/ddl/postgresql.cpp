@@ -24,6 +24,46 @@ constexpr std::string_view reserved_words[] = {
     "session_user", "similar", "some", "symmetric", "system_user", "table", "tablesample", "then", "to", "trailing",
     "true", "union", "unique", "user", "using", "variadic", "verbose", "when", "where", "window", "with"};
 
+// Type names a column declaration never resolves to a user's type: the
+// grammar's type key words (`real` is float4 whatever exists) and PostgreSQL
+// 15's pg_catalog types (pg_catalog is searched before every schema).
+constexpr std::string_view builtin_type_names[] = {
+    // key words
+    "bigint", "bit", "boolean", "char", "character", "dec", "decimal", "double", "float", "int", "integer",
+    "interval", "national", "nchar", "numeric", "real", "setof", "smallint", "time", "timestamp", "varchar",
+    // pg_catalog
+    "aclitem", "any", "anyarray", "anycompatible", "anycompatiblearray", "anycompatiblemultirange",
+    "anycompatiblenonarray", "anycompatiblerange", "anyelement", "anyenum", "anymultirange", "anynonarray",
+    "anyrange", "bool", "box", "bpchar", "bytea", "cid", "cidr", "circle", "cstring", "date", "datemultirange",
+    "daterange", "event_trigger", "fdw_handler", "float4", "float8", "gtsvector", "index_am_handler", "inet",
+    "int2", "int2vector", "int4", "int4multirange", "int4range", "int8", "int8multirange", "int8range",
+    "internal", "json", "jsonb", "jsonpath", "language_handler", "line", "lseg", "macaddr", "macaddr8", "money",
+    "name", "nummultirange", "numrange", "oid", "oidvector", "path", "point", "polygon", "record", "refcursor",
+    "regclass", "regcollation", "regconfig", "regdictionary", "regnamespace", "regoper", "regoperator", "regproc",
+    "regprocedure", "regrole", "regtype", "table_am_handler", "text", "tid", "timestamptz", "timetz", "trigger",
+    "tsm_handler", "tsmultirange", "tsquery", "tsrange", "tstzmultirange", "tstzrange", "tsvector",
+    "txid_snapshot", "unknown", "uuid", "varbit", "void", "xid", "xid8", "xml"};
+
+// The catalog's own row types are all named pg_*, and the array of each
+// type is its name prefixed with `_`.
+bool is_builtin_type_name(std::string_view name) {
+  if (name.starts_with("_")) name.remove_prefix(1);
+  return name.starts_with("pg_") || std::find(std::begin(builtin_type_names), std::end(builtin_type_names), name) !=
+                                        std::end(builtin_type_names);
+}
+
+// An enum's name where a column uses it: refused when PostgreSQL would read
+// it as a built-in type instead (the column would silently get that type).
+std::string enum_type_name(const DdlDialect& ddl, const std::string& name) {
+  if (is_builtin_type_name(name)) {
+    throw Error(fmt::format(
+        "the enum type name {} is also the name of a PostgreSQL built-in type: a column declared with it would "
+        "get the built-in type, not the enum. Choose another name, e.g. {}",
+        shown(name), shown(name + "_enum")));
+  }
+  return ddl.quote(name);
+}
+
 class PostgresqlDdl final : public DdlDialect {
  public:
   Dialect dialect() const override { return Dialect::postgresql; }
@@ -37,7 +77,7 @@ class PostgresqlDdl final : public DdlDialect {
   std::string default_sql(const ServerDefault& value) const override {
     switch (value.kind) {
       case DefaultValue::Kind::expression:
-        check_sql_fragment(value.text, "server default expression");
+        check_sql_fragment(dialect(), value.text, "server default expression", FragmentKind::default_expression);
         return value.text;
       case DefaultValue::Kind::integer: return std::to_string(value.integer);
       case DefaultValue::Kind::real: return fmt::format("{}", value.real);
@@ -92,7 +132,7 @@ class PostgresqlDdl final : public DdlDialect {
       }
       std::string sql = "ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type_sql(*change.type);
       if (change.using_expression) {
-        check_sql_fragment(*change.using_expression, "USING expression");
+        check_sql_fragment(dialect(), *change.using_expression, "USING expression");
         sql += " USING " + *change.using_expression;
       }
       statements.push_back(std::move(sql));
@@ -143,7 +183,7 @@ class PostgresqlDdl final : public DdlDialect {
     }
     std::string labels;
     for (const auto& label : type.labels) labels += (labels.empty() ? "" : ", ") + literal(label);
-    return {"CREATE TYPE " + quote(type.name) + " AS ENUM (" + labels + ")"};
+    return {"CREATE TYPE " + enum_type_name(*this, type.name) + " AS ENUM (" + labels + ")"};
   }
 
   std::vector<std::string> drop_enum(const std::string& name) const override { return {"DROP TYPE " + quote(name)}; }
@@ -204,8 +244,10 @@ class PostgresqlDdl final : public DdlDialect {
       case TypeKind::json: return "JSON";
       case TypeKind::jsonb: return "JSONB";
       case TypeKind::large_binary: return "BYTEA";
-      case TypeKind::enumeration: return quote(type.name);
-      case TypeKind::raw: check_sql_fragment(type.name, "raw SQL type"); return type.name;
+      case TypeKind::enumeration: return enum_type_name(*this, type.name);
+      case TypeKind::raw:
+        check_sql_fragment(dialect(), type.name, "raw SQL type", FragmentKind::type_name);
+        return type.name;
     }
     return {};
   }

@@ -71,7 +71,7 @@ class SqliteDdl final : public DdlDialect {
       }
       case TypeKind::raw:
         if (type.name.empty()) return {};  // a reflected column declared without a type
-        check_sql_fragment(type.name, "raw SQL type");
+        check_sql_fragment(dialect(), type.name, "raw SQL type", FragmentKind::type_name);
         return type.name;
     }
     return {};
@@ -80,7 +80,7 @@ class SqliteDdl final : public DdlDialect {
   std::string default_sql(const ServerDefault& value) const override {
     switch (value.kind) {
       case DefaultValue::Kind::expression:
-        check_sql_fragment(value.text, "server default expression");
+        check_sql_fragment(dialect(), value.text, "server default expression", FragmentKind::default_expression);
         return "(" + value.text + ")";  // SQLite requires parentheses around expressions
       case DefaultValue::Kind::integer: return std::to_string(value.integer);
       case DefaultValue::Kind::real: return fmt::format("{}", value.real);
