@@ -116,15 +116,20 @@ TEST(Incremental, AddedEditedAndRemovedMigrationsArePickedUpByTheNextBuild) {
   EXPECT_EQ(after_fix.status, 0) << after_fix.output;
 }
 
+// A copy of the consumer project, configured and built.
+void build_consumer_copy(const fs::path& source, const fs::path& build_dir) {
+  copy_tree(Paths::projects() / "consumer", source);
+  ASSERT_EQ(configure(source, build_dir).status, 0);
+  ASSERT_EQ(build(build_dir).status, 0);
+}
+
 // retort.lock records released revisions: editing one warns at its file,
 // a comment-only edit does not (the checksum ignores comments and layout).
 TEST(Incremental, EditingAReleasedMigrationWarnsAtItsRevision) {
   retort::test::TempDir dir;
   fs::path source = dir / "project";
   fs::path build_dir = dir / "build";
-  copy_tree(Paths::projects() / "consumer", source);
-  ASSERT_EQ(configure(source, build_dir).status, 0);
-  ASSERT_EQ(build(build_dir).status, 0);
+  ASSERT_NO_FATAL_FAILURE(build_consumer_copy(source, build_dir));
   CommandResult locked = run(shell_quote((build_dir / "shop_migrations-migrate").string()) + " lock");
   ASSERT_EQ(locked.status, 0) << locked.output;
   fs::path lock_file = source / "migrations" / "retort.lock";
@@ -162,9 +167,7 @@ TEST(Incremental, GraphCommandsSayWhenTheBuildIsStale) {
   retort::test::TempDir dir;
   fs::path source = dir / "project";
   fs::path build_dir = dir / "build";
-  copy_tree(Paths::projects() / "consumer", source);
-  ASSERT_EQ(configure(source, build_dir).status, 0);
-  ASSERT_EQ(build(build_dir).status, 0);
+  ASSERT_NO_FATAL_FAILURE(build_consumer_copy(source, build_dir));
   const std::string migrate = shell_quote((build_dir / "shop_migrations-migrate").string());
   CommandResult fresh = run(migrate + " heads");
   ASSERT_EQ(fresh.status, 0) << fresh.output;
