@@ -141,17 +141,19 @@ class SessionLock final : public MigrationLock {
         "AND l.classid::bigint = ((?::bigint >> 32) & 4294967295) AND l.objid::bigint = (?::bigint & 4294967295)",
         std::vector<Value>{key_, key_});
     std::string who = "a session that has ended since";
+    std::string pid = "<pid>";  // the holder's server process, when it is still there
     if (!holders.rows.empty()) {
       const auto& row = holders.rows[0];
       who = fmt::format("server process {} (application_name '{}', client {}, user {}), holding it since {}",
                         row[0].value_or("?"), row[1].value_or(""), row[2].value_or("?"), row[3].value_or("?"),
                         row[4].value_or("?"));
+      if (row[0]) pid = *row[0];
     }
     return fmt::format(
         "waited {} ms for the migration lock of {} on {}, held by {}. Another process is migrating this database; "
         "nothing was run. Wait for it to finish and run again, raise the wait (--lock-wait), or, if that session "
-        "is stuck, end it with SELECT pg_terminate_backend(<pid>).",
-        options.lock_wait.count(), table.qualified(), db.url().display, who);
+        "is stuck, end it with SELECT pg_terminate_backend({}).",
+        options.lock_wait.count(), table.qualified(), db.url().display, who, pid);
   }
 
   std::unique_ptr<Backend> connection_;

@@ -149,6 +149,12 @@ TEST(Concurrency, WaitDeadlineNamesTheSessionHoldingTheLock) {
       << waiter.output;
   EXPECT_NE(waiter.output.find(fmt::format("pid {})'", holder)), std::string::npos) << waiter.output;
   EXPECT_NE(waiter.output.find("holding it since 20"), std::string::npos) << waiter.output;
+  // The advice names the holder's real server process, not a placeholder.
+  EXPECT_EQ(waiter.output.find("pg_terminate_backend(<pid>)"), std::string::npos) << waiter.output;
+  size_t named = waiter.output.find("held by server process ");
+  ASSERT_NE(named, std::string::npos) << waiter.output;
+  std::string server_pid = waiter.output.substr(named + 23, waiter.output.find(' ', named + 23) - named - 23);
+  EXPECT_NE(waiter.output.find("pg_terminate_backend(" + server_pid + ")"), std::string::npos) << waiter.output;
   EXPECT_EQ(waiter.output.find("retort-test-secret"), std::string::npos);
   Outcome first = wait_for(holder, dir / "holder.log");
   EXPECT_EQ(first.exit_code, 0) << first.output;
