@@ -61,6 +61,9 @@ class Backend {
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual bool in_transaction() const = 0;
+  // How long a statement waits for another writer before BusyError
+  // (SQLite's busy timeout); PostgreSQL waits as its lock_timeout says.
+  virtual void set_busy_wait(std::chrono::milliseconds /*wait*/) {}
 
   // Deferred statements: from begin_deferred() to the next flush(), the
   // transaction's BEGIN, its `settings` (statements separated by ';') and
@@ -94,6 +97,13 @@ class Backend {
 // A statement named a table (or schema) that does not exist. Lets the version
 // table be read with a single query whether or not it exists yet.
 class MissingTableError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
+// Another connection holds the database (SQLite's SQLITE_BUSY/LOCKED):
+// worth waiting for, unlike a read-only file, a full disk or an I/O error.
+class BusyError : public DatabaseError {
  public:
   using DatabaseError::DatabaseError;
 };

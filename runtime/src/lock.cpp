@@ -32,6 +32,9 @@ class Backoff {
  public:
   explicit Backoff(milliseconds budget) : deadline_(Clock::now() + budget) {}
   bool expired() const { return Clock::now() >= deadline_; }
+  milliseconds remaining() const {
+    return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(deadline_ - Clock::now()));
+  }
   void wait() {
     std::uniform_int_distribution<long long> jitter(delay_.count() / 2, delay_.count());
     auto pause = std::min<Clock::duration>(milliseconds(jitter(random_)), deadline_ - Clock::now());
@@ -190,7 +193,12 @@ class LeaseLock final : public MigrationLock {
         duration_(options.lease_duration) {
     Backoff backoff(options.lock_wait);
     std::string holder;
-    while (!try_acquire(holder)) {
+    // One attempt may wait for another writer no longer than the deadline.
+    struct BusyWait {
+      Backend& db;
+      ~BusyWait() { db.set_busy_wait(std::chrono::milliseconds::max()); }
+    } restore{db};
+    while (db.set_busy_wait(backoff.remaining()), !try_acquire(holder)) {
       if (backoff.expired()) {
         throw LockError(fmt::format(
             "waited {} ms for the migration lease of {} on {} (lock table {}), held by {}. Another process is "
@@ -265,8 +273,17 @@ class LeaseLock final : public MigrationLock {
       db_.commit();
       return free;
     } catch (const DatabaseError& e) {
-      // SQLite busy beyond its timeout, or a serialisation failure: try again.
       if (db_.in_transaction()) db_.rollback();
+      // On SQLite only a busy database is another process: a read-only file,
+      // a full disk or an I/O error is reported at once, as itself.
+      if (db_.dialect() == Dialect::sqlite && !dynamic_cast<const BusyError*>(&e)) {
+        throw LockError(fmt::format(
+            "could not write the migration lease {} in {} on {}: {}. This is not another process migrating: "
+            "check that the database file and its directory are writable by this user and that the disk has "
+            "room; nothing was run.",
+            name_, display_, db_.url().display, e.what()));
+      }
+      // SQLite busy beyond the wait, or a PostgreSQL serialisation failure: try again.
       holder = fmt::format("a writer that kept the database busy ({})", e.what());
       return false;
     }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "backend.hpp"
@@ -71,11 +72,16 @@ class SqliteBackend final : public Backend {
     if (in_transaction()) execute("ROLLBACK");  // SQLite may already have rolled back on error
   }
   bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+  void set_busy_wait(std::chrono::milliseconds wait) override {
+    sqlite3_busy_timeout(db_, static_cast<int>(std::min<long long>(wait.count(), kBusyTimeoutMs)));
+  }
 
  private:
   [[noreturn]] void fail() const {
     std::string message = sqlite3_errmsg(db_);
     if (message.starts_with("no such table")) throw MissingTableError(message);
+    const int code = sqlite3_errcode(db_) & 0xff;  // the primary code of an extended one
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) throw BusyError(message);
     throw DatabaseError(message);
   }
 
