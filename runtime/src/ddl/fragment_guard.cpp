@@ -41,7 +41,8 @@ std::string wrapped(std::string_view fragment, FragmentKind kind) {
 
 bool has_only(const json& node, std::initializer_list<const char*> keys) {
   if (!node.is_object()) return false;
-  for (const auto& [key, value] : node.items()) {
+  for (const auto& item : node.items()) {
+    const std::string& key = item.key();  // not a structured binding: clang 14 cannot capture one
     if (std::find_if(keys.begin(), keys.end(), [&](const char* k) { return key == k; }) == keys.end()) return false;
   }
   return true;
