@@ -7,6 +7,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "database_url.hpp"
 #include "retort/error.hpp"
@@ -27,6 +29,9 @@ class StatementFailure : public DatabaseError {
   unsigned line;
   std::string database_message;
 };
+
+// Server settings as (name, value), e.g. {"lock_timeout", "5000"}.
+using Settings = std::vector<std::pair<std::string, std::string>>;
 
 class Backend {
  public:
@@ -61,6 +66,26 @@ class Backend {
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual bool in_transaction() const = 0;
+  // Whether a connection pooler (PgBouncer, Pgpool, a cloud proxy) stands
+  // between this connection and the server, found from the server process
+  // the connection was told of differing from the one that answers. Then
+  // consecutive statements outside a transaction may run on different
+  // server sessions, and whatever a session keeps (an advisory lock, a SET)
+  // stays with a server session that other clients get next. Asked once
+  // (one query), on first use. SQLite: never.
+  virtual bool pooled() { return false; }
+
+  // Settings (name, value) for the statements run outside a transaction
+  // from now on (a non-transactional migration, an autocommit block);
+  // empty clears them. Statements inside a transaction are the caller's:
+  // it sets them there with SET LOCAL. PostgreSQL sets them on its own
+  // session before the next such statement (and resets them when cleared);
+  // behind a pooler each such statement runs in a transaction of its own
+  // that sets them locally, and one that cannot run in a transaction
+  // (CREATE INDEX CONCURRENTLY, VACUUM) is refused before it runs: nothing
+  // Retort sets outlives its statement on a shared server session.
+  virtual void set_outside_settings(Settings /*settings*/) {}
+
   // How long a statement waits for another writer before BusyError
   // (SQLite's busy timeout); PostgreSQL waits as its lock_timeout says.
   virtual void set_busy_wait(std::chrono::milliseconds /*wait*/) {}

@@ -2,7 +2,7 @@
 #include "retort/retort.hpp"
 
 #include "backend.hpp"
-#include "lock.hpp"
+#include "safety/safeguard.hpp"
 #include "migrator.hpp"
 
 namespace retort {

@@ -18,10 +18,14 @@ EffectiveTimeouts timeouts_for(const SafetyOptions& options, std::string_view re
   return out;
 }
 
-std::string set_timeouts_sql(const EffectiveTimeouts& timeouts, bool in_transaction) {
-  const char* scope = in_transaction ? "SET LOCAL" : "SET";
-  return fmt::format("{} lock_timeout = {}; {} statement_timeout = {}", scope, timeouts.lock_timeout.count(), scope,
+std::string set_local_timeouts_sql(const EffectiveTimeouts& timeouts) {
+  return fmt::format("SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}", timeouts.lock_timeout.count(),
                      timeouts.statement_timeout.count());
+}
+
+Settings timeout_settings(const EffectiveTimeouts& timeouts) {
+  return {{"lock_timeout", std::to_string(timeouts.lock_timeout.count())},
+          {"statement_timeout", std::to_string(timeouts.statement_timeout.count())}};
 }
 
 std::string timeout_note(const EffectiveTimeouts& timeouts, std::string_view revision,

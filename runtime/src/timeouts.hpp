@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "backend.hpp"
 #include "retort/safety.hpp"
 
 namespace retort::detail {
@@ -17,11 +18,12 @@ struct EffectiveTimeouts {
 // The run's timeouts with the revision's overrides applied.
 EffectiveTimeouts timeouts_for(const SafetyOptions& options, std::string_view revision);
 
-// `SET [LOCAL] lock_timeout = ...; SET [LOCAL] statement_timeout = ...`.
-// LOCAL inside a transaction, so nothing outlives the migration on a pooled
-// server connection.
-std::string set_timeouts_sql(const EffectiveTimeouts& timeouts, bool in_transaction);
-inline constexpr std::string_view kResetTimeoutsSql = "RESET lock_timeout; RESET statement_timeout";
+// `SET LOCAL lock_timeout = ...; SET LOCAL statement_timeout = ...`, for
+// the start of a migration's transaction: nothing outlives the transaction
+// on a pooled server connection.
+std::string set_local_timeouts_sql(const EffectiveTimeouts& timeouts);
+// The same for statements outside a transaction (Backend::set_outside_settings).
+Settings timeout_settings(const EffectiveTimeouts& timeouts);
 
 // When `database_message` is PostgreSQL cancelling a statement for one of the
 // timeouts, a note saying which one, its value and what to do; else empty.

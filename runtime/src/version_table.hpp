@@ -15,6 +15,7 @@ class VersionTable {
   VersionTable(std::string name, std::string schema);
 
   const std::string& name() const { return name_; }
+  const std::string& schema() const { return schema_; }  // empty: the server's current_schema()
   // schema.name as written in SQL (quoted only where needed), and as shown.
   const std::string& qualified() const { return qualified_; }
 

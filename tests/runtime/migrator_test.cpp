@@ -5,7 +5,7 @@
 
 #include <thread>
 
-#include "lock.hpp"
+#include "safety/safeguard.hpp"
 #include "migrator.hpp"
 #include "retort/error.hpp"
 #include "retort/retort.hpp"

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <thread>
 #include <fmt/format.h>
 
@@ -25,19 +26,23 @@ long long epoch_ms_in(std::chrono::milliseconds delay) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
 }
 
+// Process i's own arguments.
+using ArgsFor = std::function<std::vector<std::string>(int)>;
+
 // One round: `already` revisions are applied before the race starts.
-void race(const std::string& url, const std::vector<std::string>& extra_args, int already, const TempDir& dir) {
+void race(const std::string& url, const ArgsFor& extra_args_for, int already, const TempDir& dir) {
   Env env{{"SAFETY_SET_SIZE", std::to_string(kSetSize)}};
   if (already > 0) {
     Outcome pre = run_migrate({"--url", url, "upgrade", generated_id(already - 1)}, env);
     ASSERT_EQ(pre.exit_code, 0) << pre.output;
   }
   env["SAFETY_START_AT"] = std::to_string(epoch_ms_in(std::chrono::milliseconds(400)));
-  std::vector<std::string> args{"--url", url, "--lock-wait", "60s"};
-  args.insert(args.end(), extra_args.begin(), extra_args.end());
-  args.insert(args.end(), {"upgrade", "head"});
   std::vector<std::pair<pid_t, std::filesystem::path>> processes;
   for (int i = 0; i < kProcesses; ++i) {
+    std::vector<std::string> args{"--url", url, "--lock-wait", "60s"};
+    std::vector<std::string> extra_args = extra_args_for(i);
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    args.insert(args.end(), {"upgrade", "head"});
     auto log = dir / fmt::format("race-{}.log", i);
     processes.emplace_back(spawn_migrate(args, env, log), log);
   }
@@ -58,6 +63,10 @@ void race(const std::string& url, const std::vector<std::string>& extra_args, in
   EXPECT_EQ(count(*db, "SELECT COUNT(DISTINCT revision) FROM retort_history WHERE operation = 'upgrade'"),
             kSetSize);
   EXPECT_GE(ran_something, 1);
+}
+
+void race(const std::string& url, const std::vector<std::string>& extra_args, int already, const TempDir& dir) {
+  race(url, [&](int) { return extra_args; }, already, dir);
 }
 
 // Waits until a process holds the migration lock of the database at `url`.
@@ -81,7 +90,7 @@ TEST(Concurrency, SixteenProcessesPostgresSessionLock) {
   for (int round = 0; round < kRounds; ++round) {
     SCOPED_TRACE(fmt::format("round {}", round));
     std::string url = create_postgres_database(fmt::format("race_session_{}", round));
-    race(url, {}, round % 3 == 0 ? 0 : round % kSetSize, dir);
+    race(url, std::vector<std::string>{}, round % 3 == 0 ? 0 : round % kSetSize, dir);
     drop_postgres_database(url);
     if (HasFatalFailure()) return;
   }
@@ -99,12 +108,43 @@ TEST(Concurrency, SixteenProcessesPostgresLease) {
   }
 }
 
+// The lock is on the table the server resolves: `retort_version` and
+// `public.retort_version` are one table, and one lock.
+TEST(Concurrency, TwoSpellingsOfOneVersionTableExcludeEachOther) {
+  RETORT_REQUIRE_POSTGRES_OR_SKIP();
+  TempDir dir;
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE(fmt::format("round {}", round));
+    std::string url = create_postgres_database(fmt::format("race_spelling_{}", round));
+    race(url, [](int i) { return i % 2 ? std::vector<std::string>{"--version-table-schema", "public"}
+                                       : std::vector<std::string>{}; },
+         round, dir);
+    drop_postgres_database(url);
+    if (HasFatalFailure()) return;
+  }
+}
+
+// A process in session mode and one in lease mode exclude each other: the
+// lease takes the advisory lock for its transaction, and the session lock
+// gives way to a live lease row.
+TEST(Concurrency, SessionAndLeaseModesExcludeEachOther) {
+  RETORT_REQUIRE_POSTGRES_OR_SKIP();
+  TempDir dir;
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE(fmt::format("round {}", round));
+    std::string url = create_postgres_database(fmt::format("race_modes_{}", round));
+    race(url, [](int i) { return std::vector<std::string>{"--lock-mode", i % 2 ? "lease" : "session"}; }, round, dir);
+    drop_postgres_database(url);
+    if (HasFatalFailure()) return;
+  }
+}
+
 TEST(Concurrency, SixteenProcessesSqlite) {
   TempDir dir;
   for (int round = 0; round < kRounds; ++round) {
     SCOPED_TRACE(fmt::format("round {}", round));
     std::string url = fmt::format("sqlite:///{}", (dir / fmt::format("race-{}.db", round)).string());
-    race(url, {}, round % 3 == 0 ? 0 : round % kSetSize, dir);
+    race(url, std::vector<std::string>{}, round % 3 == 0 ? 0 : round % kSetSize, dir);
     if (HasFatalFailure()) return;
   }
 }

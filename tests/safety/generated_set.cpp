@@ -33,6 +33,8 @@ struct Storage {
     const std::string slow = env("SAFETY_SLOW");
     const std::string slow_seconds = env("SAFETY_SLOW_SECONDS");
     const std::string concurrent_index = env("SAFETY_CONCURRENT_INDEX");
+    // Non-transactional, and records the settings its statements ran with.
+    const std::string nontransactional = env("SAFETY_NONTX");
     migrations.reserve(static_cast<std::size_t>(size));
     for (int i = 0; i < size; ++i) {
       const std::string id = generated_id(i);
@@ -41,6 +43,13 @@ struct Storage {
       auto add = [&](std::vector<SqlStatement>& into, std::string sql) { into.push_back({keep(std::move(sql)), line++}); };
       if (id == slow) add(up, fmt::format("SELECT pg_sleep({})", slow_seconds.empty() ? "2" : slow_seconds));
       if (i == 0) add(up, "CREATE TABLE applied_log (revision VARCHAR(32) NOT NULL)");
+      if (i == 0 && !nontransactional.empty())
+        add(up, "CREATE TABLE seen_settings (revision TEXT, lock_timeout TEXT, statement_timeout TEXT)");
+      if (id == nontransactional) {
+        add(up, fmt::format("INSERT INTO seen_settings SELECT '{}', current_setting('lock_timeout'), "
+                            "current_setting('statement_timeout')",
+                            id));
+      }
       add(up, i == 0 ? fmt::format("CREATE TABLE t_{} (id INTEGER PRIMARY KEY, prev INTEGER)", id)
                      : fmt::format("CREATE TABLE t_{} (id INTEGER PRIMARY KEY, prev INTEGER REFERENCES t_{} (id))", id,
                                    generated_id(i - 1)));
@@ -52,6 +61,7 @@ struct Storage {
       add(down, fmt::format("DELETE FROM applied_log WHERE revision = '{}'", id));
       add(down, fmt::format("DROP TABLE t_{}", id));
       if (i == 0) add(down, "DROP TABLE applied_log");
+      if (i == 0 && !nontransactional.empty()) add(down, "DROP TABLE seen_settings");
 
       Migration m{};
       m.id = keep(id);
@@ -61,7 +71,7 @@ struct Storage {
       m.source_line = 1;
       m.checksum = keep(fmt::format("sha256:{:064}{}", i, id == modified ? "-edited" : ""));
       m.legacy_checksum = keep(fmt::format("sha256:legacy-{}", i));
-      m.transactional = id != failing && id != concurrent_index;
+      m.transactional = id != failing && id != concurrent_index && id != nontransactional;
       m.upgrade_sql = up;
       m.downgrade_sql = down;
       migrations.push_back(m);

@@ -10,6 +10,9 @@
 //   SAFETY_SLOW          a revision that sleeps first (PostgreSQL), SAFETY_SLOW_SECONDS (default 2)
 //   SAFETY_CONCURRENT_INDEX  a revision made non-transactional that ends with
 //                        CREATE INDEX CONCURRENTLY (PostgreSQL)
+//   SAFETY_NONTX         a revision made non-transactional that records in
+//                        seen_settings the lock_timeout and statement_timeout
+//                        its statements ran with (PostgreSQL)
 #pragma once
 
 #include <retort/registry.hpp>

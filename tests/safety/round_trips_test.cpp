@@ -4,10 +4,7 @@
 // Counted with `log_statement = all` on a private server
 // started here (never on the shared test server), one log line per simple
 // query (however many statements it holds) or extended-protocol execute.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -57,18 +54,6 @@ const Migration kMismatch[] = {
 };
 const Registry kMismatchRegistry{.name = "mismatch", .source_directory = "/src", .migrations = kMismatch};
 
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
 class RoundTrips : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -81,7 +66,7 @@ class RoundTrips : public ::testing::Test {
     for (int attempt = 0; attempt < 5 && status != 0; ++attempt) {
       run_command(fmt::format("{} stop {}", SCRIPTS_POSTGRES, (dir_->path() / "pg").string()), output);
       status = run_command(
-          fmt::format("{} start {} {}", SCRIPTS_POSTGRES, (dir_->path() / "pg").string(), free_port()), output);
+          fmt::format("{} start {} {}", SCRIPTS_POSTGRES, (dir_->path() / "pg").string(), free_local_port()), output);
     }
     if (status != 0) {
       start_error_ = "could not start a private PostgreSQL server: " + output;

@@ -34,6 +34,11 @@ class TempDir {
 // Runs a shell command, capturing stdout+stderr; returns the exit status.
 int run_command(const std::string& command, std::string& output);
 
+// A TCP port on 127.0.0.1 that is free now, below 32768: the kernel gives
+// the ports above it to outgoing connections, one of which could take a
+// server's port just before the server binds it.
+int free_local_port();
+
 }  // namespace retort::test
 
 // Skips the test when no server is configured, or fails it when

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <pqxx/pqxx>
 #include <vector>
 
@@ -72,16 +73,33 @@ class PostgresBackend final : public Backend {
   const DatabaseUrl& url() const override { return url_; }
 
   void execute(std::string_view sql) override {
-    run([&] { return session_->exec(std::string(sql)); });
+    with_outside_settings([&] { return session_->exec(std::string(sql)); });
   }
 
   void execute(std::string_view sql, std::span<const Value> params) override {
     if (params.empty() && count_placeholders(sql) == 0) return execute(sql);
-    run([&] { return exec_with(sql, params); });
+    with_outside_settings([&] { return exec_with(sql, params); });
   }
 
   Rows query(std::string_view sql, std::span<const Value> params) override {
-    return rows_of(run([&] { return params.empty() ? session_->exec(std::string(sql)) : exec_with(sql, params); }));
+    return rows_of(with_outside_settings(
+        [&] { return params.empty() ? session_->exec(std::string(sql)) : exec_with(sql, params); }));
+  }
+
+  // PgBouncer and its kind give the client a process id of their own
+  // making (the cancel key is theirs to route), so it differs from the
+  // server process that runs the query.
+  bool pooled() override {
+    if (!pooled_) {
+      pqxx::result server = run([&] { return session_->exec("SELECT pg_backend_pid()"); });
+      pooled_ = server[0][0].as<int>() != connection_->backendpid();
+    }
+    return *pooled_;
+  }
+
+  void set_outside_settings(Settings settings) override {
+    wanted_ = std::move(settings);
+    if (!in_transaction_ && !pooled()) put_settings_on_session();
   }
 
   // A pqxx::pipeline with one query sends it at once (PQsendQuery) and holds
@@ -111,19 +129,19 @@ class PostgresBackend final : public Backend {
   long long affected_rows() const override { return affected_rows_; }
 
   void begin() override {
-    execute("BEGIN");
+    exec_plain("BEGIN");
     in_transaction_ = true;
   }
   void commit() override {
     flush();  // a queued statement that fails leaves the transaction open, to roll back
     in_transaction_ = false;
-    execute("COMMIT");
+    exec_plain("COMMIT");
   }
   void rollback() override {
     deferred_.clear();  // never sent: nothing to undo
     deferring_ = false;
     in_transaction_ = false;
-    execute("ROLLBACK");
+    exec_plain("ROLLBACK");
   }
   bool in_transaction() const override { return in_transaction_; }
 
@@ -132,11 +150,11 @@ class PostgresBackend final : public Backend {
   void begin_with(std::string_view then) override {
     if (then.empty()) return begin();
     in_transaction_ = true;  // also when `then` fails: BEGIN ran, the caller rolls back
-    execute(fmt::format("BEGIN; {}", then));
+    exec_plain(fmt::format("BEGIN; {}", then));
   }
   void commit_with(std::string_view first) override {
     if (first.empty()) return commit();
-    execute(fmt::format("{}; COMMIT", first));
+    exec_plain(fmt::format("{}; COMMIT", first));
     in_transaction_ = false;
   }
 
@@ -299,6 +317,72 @@ class PostgresBackend final : public Backend {
     }
   }
 
+  void exec_plain(std::string_view sql) {
+    run([&] { return session_->exec(std::string(sql)); });
+  }
+
+  // Runs a statement the caller sent; outside a transaction it gets the
+  // outside settings (set_outside_settings()).
+  template <class Exec>
+  pqxx::result with_outside_settings(Exec&& exec) {
+    if (in_transaction_ || deferring_ || (wanted_.empty() && on_session_.empty())) return run(exec);
+    if (!pooled()) {
+      put_settings_on_session();
+      return run(exec);
+    }
+    if (wanted_.empty()) return run(exec);
+    // Behind a pooler only a transaction keeps one server session: the
+    // settings are local to a transaction around the statement alone.
+    std::string local;
+    for (const auto& [name, value] : wanted_) {
+      local += fmt::format("{}set_config({}, {}, true)", local.empty() ? "SELECT " : ", ", quote_literal(name),
+                           quote_literal(value));
+    }
+    exec_plain("BEGIN; " + local);
+    try {
+      pqxx::result result = run(exec);
+      long long affected = affected_rows_;
+      exec_plain("COMMIT");
+      affected_rows_ = affected;
+      return result;
+    } catch (const DatabaseError& e) {
+      try {
+        exec_plain("ROLLBACK");
+      } catch (const DatabaseError&) {
+        // the connection is gone; the error below says what happened
+      }
+      std::string message = e.what();
+      if (message.find("(SQLSTATE 25001)") == std::string::npos) throw;
+      std::string values;
+      for (const auto& [name, value] : wanted_) values += fmt::format("{}{} = {}", values.empty() ? "" : ", ", name, value);
+      throw DatabaseError(fmt::format(
+          "{}. This statement cannot run inside a transaction, and {} reaches the server through a connection "
+          "pooler (PgBouncer or similar: the server process answering differs from the one the connection was "
+          "given), where only a transaction keeps one server session; so Retort cannot give it {} without the "
+          "setting staying behind for the pooler's other clients. Nothing of this statement ran. Run migrations "
+          "past the pooler (the server's own host and port), or turn this revision's timeouts off "
+          "(--migration-lock-timeout REVISION=0 --migration-statement-timeout REVISION=0): behind a pooler Retort "
+          "then sets nothing, and the server's own settings apply.",
+          message, url_.display, values));
+    }
+  }
+
+  // The outside settings on this session (no pooler: it is ours alone),
+  // and those no longer wanted reset.
+  void put_settings_on_session() {
+    if (on_session_ == wanted_) return;
+    std::string sql;
+    for (const auto& setting : on_session_) {
+      bool kept = std::any_of(wanted_.begin(), wanted_.end(), [&](const auto& w) { return w.first == setting.first; });
+      if (!kept) sql += fmt::format("{}RESET {}", sql.empty() ? "" : "; ", quote_identifier(setting.first));
+    }
+    for (const auto& [name, value] : wanted_) {
+      sql += fmt::format("{}SET {} = {}", sql.empty() ? "" : "; ", quote_identifier(name), quote_literal(value));
+    }
+    exec_plain(sql);
+    on_session_ = wanted_;
+  }
+
   template <class Exec>
   pqxx::result run(Exec&& exec) {
     drop_unread_result();
@@ -346,6 +430,9 @@ class PostgresBackend final : public Backend {
   bool deferring_ = false;  // between begin_deferred() and flush()
   bool in_transaction_ = false;
   long long affected_rows_ = 0;
+  std::optional<bool> pooled_;  // pooled(), once asked
+  Settings wanted_;             // set_outside_settings()
+  Settings on_session_;         // SET on this session (no pooler)
 };
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "backend.hpp"
-#include "lock.hpp"
+#include "safety/safeguard.hpp"
 #include "migrator.hpp"
 
 namespace retort::cli {

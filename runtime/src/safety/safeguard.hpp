@@ -1,48 +1,25 @@
-// One run at a time per migration set, and the checks and records around
-// it: the lock, the applied history and the timeouts.
+// The checks and records around a run: takes the migration lock when there
+// is work, compares the applied history with the registry, records every
+// step, and sets each migration's timeouts.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backend.hpp"
 #include "checksums.hpp"
 #include "history_table.hpp"
 #include "retort/safety.hpp"
-#include "version_table.hpp"
+#include "safety/lock.hpp"
 
 namespace retort::detail {
 
 class Migrator;
-
-class MigrationLock {
- public:
-  virtual ~MigrationLock() = default;
-  // Before a step whose statements take effect as they run (a
-  // non-transactional migration, a stamp): fails when the lock was lost, so
-  // that no step runs without it.
-  virtual void confirm(Backend& db) = 0;
-  // Around a transaction of a step, inside it: confirm_begin() at its start
-  // may send the check to run alongside the statements; confirm_end(), before
-  // its commit, fails the step when the lock was lost at the start or its
-  // session has ended since, so that nothing commits without it.
-  virtual void confirm_begin(Backend& db) { confirm(db); }
-  virtual void confirm_end() {}
-};
-
-// Waits up to options.lock_wait; throws LockError naming the holder.
-std::unique_ptr<MigrationLock> acquire_migration_lock(Backend& db, const VersionTable& table,
-                                                     std::string_view schema, const SafetyOptions& options);
-
-class LockError : public Error {
- public:
-  using Error::Error;
-};
 
 enum class GuardedCommand { upgrade, downgrade, stamp, repair };
 
@@ -86,6 +63,8 @@ class Safeguard final : public StepObserver {
   void reentered_transaction(Backend& db) override;
 
  private:
+  // The step's timeouts for statements outside its transaction.
+  Settings outside_settings(Backend& db, const Migration& migration) const;
   // The version table's rows and the report, read in one query when both
   // tables exist.
   std::pair<std::vector<std::string>, HistoryReport> snapshot();
