@@ -459,6 +459,17 @@ TEST_P(Postgres, FailureAfterAnAutocommitBlockSaysWhatCommittedAndIsRefusedUntil
   EXPECT_TRUE(status(kAutocommitBlockRegistry, url(), options).at_head);
 }
 
+// The block's statements run outside the transaction and its SET LOCAL,
+// and the transaction after the block is a new one: both get the timeouts.
+TEST_P(Postgres, AutocommitBlockAndTheTransactionAfterItKeepTheTimeouts) {
+  UpgradeOptions options = quick();
+  options.safety.lock_timeout = std::chrono::milliseconds(1234);
+  upgrade(kSettingsBlockRegistry, url(), "head", options);
+  detail::Rows seen = db().query("SELECT place, lock_timeout FROM seen ORDER BY place");
+  ASSERT_EQ(seen.rows.size(), 3u);
+  for (const auto& row : seen.rows) EXPECT_EQ(row.at(1), "1234ms") << row.at(0).value_or("");
+}
+
 TEST_P(Postgres, ConnectionLostInsideAnAutocommitBlockLeavesAnInterruptedStep) {
   std::string first;
   std::thread run([&] { first = failure_of(kSleepingBlockRegistry, url(), "head"); });

@@ -216,6 +216,24 @@ inline constexpr Migration kSleepingBlock[] = {
 };
 inline constexpr Registry kSleepingBlockRegistry{"sleeping_block", "/src/migrations", kSleepingBlock};
 
+// k2 records lock_timeout before, inside and after its autocommit block.
+inline void up_k1_seen(retort::Op& op) { op.execute("CREATE TABLE seen (place TEXT, lock_timeout TEXT)"); }
+inline void down_k1_seen(retort::Op& op) { op.execute("DROP TABLE seen"); }
+inline void up_k2_seen(retort::Op& op) {
+  op.execute("INSERT INTO seen SELECT 'before', current_setting('lock_timeout')");
+  op.autocommit_block([&] { op.execute("INSERT INTO seen SELECT 'inside', current_setting('lock_timeout')"); });
+  op.execute("INSERT INTO seen SELECT 'after', current_setting('lock_timeout')");
+}
+inline void down_k2_seen(retort::Op& op) { op.execute("DELETE FROM seen"); }
+inline constexpr Migration kSettingsBlock[] = {
+    {.id = "k1", .message = "seen", .source_path = __FILE__, .source_line = 1, .checksum = "sha256:k1s",
+     .transactional = true, .upgrade = up_k1_seen, .downgrade = down_k1_seen},
+    {.id = "k2", .down_revisions = kK1, .message = "settings around a block", .source_path = __FILE__,
+     .source_line = 2, .checksum = "sha256:k2b", .transactional = true, .upgrade = up_k2_seen,
+     .downgrade = down_k2_seen},
+};
+inline constexpr Registry kSettingsBlockRegistry{"settings_block", "/src/migrations", kSettingsBlock};
+
 #undef RT_TABLE_MIGRATION
 
 }  // namespace retort::test
