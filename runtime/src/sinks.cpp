@@ -25,6 +25,18 @@ void refuse_nul_text(Dialect dialect, std::string_view sql, std::span<const Valu
   }
 }
 
+// Both libraries read statement text up to its first NUL: the rest of the
+// statement would be dropped without a word.
+void refuse_nul_statement(std::string_view sql, unsigned line) {
+  std::size_t at = sql.find('\0');
+  if (at == std::string_view::npos) return;
+  throw OperationError(
+      fmt::format("line {}: the statement `{}` contains a NUL byte at offset {}; the database would run only the "
+                  "text before it. Remove the NUL, or pass the value as a parameter (op.execute(sql, {{...}}))",
+                  line, sql.substr(0, at), at),
+      line);
+}
+
 }  // namespace
 
 void OnlineSink::ran(std::string_view sql, unsigned line) {
@@ -35,6 +47,7 @@ void OnlineSink::ran(std::string_view sql, unsigned line) {
 }
 
 void OnlineSink::run(std::string_view sql, unsigned line) {
+  refuse_nul_statement(sql, line);
   if (db_.defer(sql, line)) {
     ran(sql, line);  // a queued statement that fails fails the flush before any commit
     return;
@@ -49,6 +62,7 @@ void OnlineSink::run(std::string_view sql, unsigned line) {
 }
 
 void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsigned line) {
+  refuse_nul_statement(sql, line);
   refuse_nul_text(db_.dialect(), sql, params, line);
   db_.flush();
   try {
@@ -66,6 +80,7 @@ void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsign
 }
 
 Rows OnlineSink::query(std::string_view sql, std::span<const Value> params, unsigned line) {
+  refuse_nul_statement(sql, line);
   refuse_nul_text(db_.dialect(), sql, params, line);
   db_.flush();
   try {
@@ -98,7 +113,8 @@ void OnlineSink::end_autocommit_block() {
   if (observer_) observer_->reentered_transaction(db_);
 }
 
-void OfflineSink::run(std::string_view sql, unsigned) {
+void OfflineSink::run(std::string_view sql, unsigned line) {
+  refuse_nul_statement(sql, line);
   while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.back()))) sql.remove_suffix(1);
   while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front()))) sql.remove_prefix(1);
   if (sql.empty()) return;
@@ -108,6 +124,7 @@ void OfflineSink::run(std::string_view sql, unsigned) {
 }
 
 void OfflineSink::run(std::string_view sql, std::span<const Value> params, unsigned line) {
+  refuse_nul_statement(sql, line);
   refuse_nul_text(dialect_, sql, params, line);
   run(inline_parameters(sql, params, dialect_), line);
 }

@@ -64,6 +64,14 @@ void nul_in_parameter(Op& op) {
 }
 constexpr unsigned parameter_line = __LINE__ - 2;
 
+// A NUL inside the statement itself: the libraries would stop reading there.
+void nul_in_statement(Op& op) {
+  op.create_table("notes", Column("id", Integer).primary_key(), Column("body", Text));
+  constexpr char kText[] = "INSERT INTO notes (id, body) VALUES (3, 'kept')\0; DROP TABLE notes";
+  op.execute(std::string(kText, sizeof kText - 1));
+}
+constexpr unsigned statement_line = __LINE__ - 2;
+
 void enum_named_real(Op& op) { op.create_enum(Enum("real", {"happy", "sad"})); }
 constexpr unsigned real_line = __LINE__ - 1;
 
@@ -204,6 +212,18 @@ TEST_P(Attacks, ANulInTextIsRefusedForPostgresqlAndKeptBySqlite) {
     EXPECT_EQ(online->value("SELECT hex(body) FROM notes"), "6162006364");
     EXPECT_EQ(scripted->value("SELECT hex(body) FROM notes"), "6162006364");
   }
+}
+
+TEST_P(Attacks, ANulInsideAStatementIsRefusedOnlineAndOffline) {
+  OneRevision set(&nul_in_statement);
+  auto online = TestDatabase::open(GetParam(), "attack_nul_statement");
+  std::string message = online_failure(set, *online);
+  expect_refused_at(message, statement_line, "contains a NUL byte at offset 47");
+  std::string offline = offline_failure(set, GetParam());
+  expect_refused_at(offline, statement_line, "contains a NUL byte at offset 47");
+  EXPECT_EQ(online->value(postgres() ? "SELECT count(*) FROM pg_tables WHERE tablename = 'notes'"
+                                     : "SELECT count(*) FROM sqlite_master WHERE name = 'notes'"),
+            "0");
 }
 
 TEST(EnumAttacks, AnEnumNamedLikeABuiltInTypeIsRefused) {
