@@ -187,7 +187,7 @@ endfunction()
 # caller from LINT, DIALECTS, LINT_SINCE and LINT_DISABLE.
 macro(_retort_lint_arguments name)
   set(lint_mode "${arg_LINT}")
-  if(NOT lint_mode)
+  if(lint_mode STREQUAL "")  # not if(NOT ...): `off` is false in CMake
     set(lint_mode warn)
   endif()
   if(NOT lint_mode MATCHES "^(error|warn|off)$")

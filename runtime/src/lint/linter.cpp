@@ -72,6 +72,16 @@ std::string excerpt(std::string_view sql) {
   return text.size() <= kMax ? text : text.substr(0, kMax) + " ...";
 }
 
+// A finding about the migration itself, at `line`: not a rule's.
+Finding about(const Migration& m, unsigned line, std::string message) {
+  Finding finding;
+  finding.path = std::string(m.source_path);
+  finding.line = line;
+  finding.revision = std::string(m.id);
+  finding.message = std::move(message);
+  return finding;
+}
+
 std::vector<std::string> judged_revisions(const RevisionMap& map, const std::string& since) {
   std::vector<std::string> judged = map.resolve(since);
   for (const MigrationStep& step : map.upgrade_steps(judged, "heads")) judged.push_back(step.revision);
@@ -95,10 +105,9 @@ class Linter {
     } catch (const std::exception& e) {
       // The statements rendered before it are still judged.
       if (judged) {
-        Finding skipped{"", Severity::warning, std::string(m.source_path), m.source_line, 1, std::string(m.id)};
-        skipped.message = fmt::format("revision {} is linted only up to where offline rendering stopped: {}", m.id,
-                                      e.what());
-        result.skipped.push_back(std::move(skipped));
+        result.skipped.push_back(about(
+            m, m.source_line,
+            fmt::format("revision {} is linted only up to where offline rendering stopped: {}", m.id, e.what())));
       }
     }
     if (judged) ++result.revisions_checked;
@@ -111,10 +120,10 @@ class Linter {
     const unsigned line = rendered.line ? rendered.line : m.source_line;
     if (tree.result.error) {
       if (judged) {
-        Finding unread{"", Severity::warning, std::string(m.source_path), line, 1, std::string(m.id)};
+        Finding unread = about(m, line,
+                               fmt::format("PostgreSQL's parser cannot read this statement ({}); it is not linted",
+                                           tree.result.error->message));
         unread.statement = excerpt(rendered.sql);
-        unread.message = fmt::format("PostgreSQL's parser cannot read this statement ({}); it is not linted",
-                                     tree.result.error->message);
         result.skipped.push_back(std::move(unread));
       }
       return;
@@ -142,21 +151,19 @@ class Linter {
   void report(const Migration& m, unsigned line, const Rule& rule, std::string message, const std::string& sql,
               Result& result) {
     const std::string path(m.source_path);
-    Finding finding{std::string(rule.id),
-                    rule.error || options_.warnings_as_errors ? Severity::error : Severity::warning,
-                    path,
-                    line,
-                    sources_.first_column(path, line),
-                    std::string(m.id),
-                    excerpt(sql),
-                    std::move(message),
-                    std::string(rule.alternative)};
+    Finding finding = about(m, line, std::move(message));
+    finding.rule = std::string(rule.id);
+    finding.severity = rule.error || options_.warnings_as_errors ? Severity::error : Severity::warning;
+    finding.column = sources_.first_column(path, line);
+    finding.statement = excerpt(sql);
+    finding.alternative = std::string(rule.alternative);
     for (Allowance& allowance : sources_.allowances(path, line)) {
       if (!allowance.problem.empty()) {
         if (reported_problems_.insert(fmt::format("{}:{}", path, allowance.line)).second) {
-          Finding bad{"allow-directive", Severity::error, path, allowance.line, sources_.first_column(path, allowance.line),
-                      std::string(m.id)};
-          bad.message = fmt::format("this retort:allow directive {}", allowance.problem);
+          Finding bad = about(m, allowance.line, fmt::format("this retort:allow directive {}", allowance.problem));
+          bad.rule = "allow-directive";
+          bad.severity = Severity::error;
+          bad.column = sources_.first_column(path, allowance.line);
           bad.alternative = "write `retort:allow <rule-id>: <why this is safe here>`, e.g. `-- retort:allow "
                             "drop-column: unused since release 41` (`//` in C++)";
           result.findings.push_back(std::move(bad));
