@@ -8,7 +8,7 @@ include(CMakePackageConfigHelpers)
 set(RETORT_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/Retort"
   CACHE STRING "Where the Retort package files are installed, relative to the prefix")
 
-install(TARGETS retort_core retort_runtime retort_cli
+install(TARGETS retort_core retort_runtime retort_lint retort_cli
   EXPORT RetortTargets
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
   INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")

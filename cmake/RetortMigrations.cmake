@@ -1,4 +1,6 @@
-# retort_add_migrations(<name> DIRECTORY <dir> [INCLUDE_DIRECTORIES <dir>...])
+# retort_add_migrations(<name> DIRECTORY <dir> [INCLUDE_DIRECTORIES <dir>...]
+#                       [LINT error|warn|off] [DIALECTS postgresql sqlite]
+#                       [LINT_SINCE <revision>] [LINT_DISABLE <rule-id>...])
 #
 # Compiles the migration set in <dir> (every *.cpp and *.sql file directly in
 # it) with retortc at build time and defines:
@@ -7,7 +9,13 @@
 #                   NAME is <name> made a C identifier;
 #   <name>-migrate  the command line (`<name>-migrate upgrade head`, ...);
 #   <name>-check    verifies the set without compiling it; the global target
-#                   `migrate_check` depends on the check of every set.
+#                   `migrate_check` depends on the check of every set;
+#   <name>-lint     (part of `all` unless LINT off) runs `<name>-migrate lint`
+#                   once the tool is built: zero-downtime findings print as
+#                   `file:line:col: warning:` (LINT error: as errors, failing
+#                   the build); a CONCURRENTLY statement in a transactional
+#                   migration always fails it. DIALECTS (default both) picks
+#                   the rule sets; LINT_SINCE leaves older revisions unjudged.
 # A broken revision graph makes retortc fail, so every build that links
 # <name> fails with `file:line:col: error:` diagnostics.
 #
@@ -51,11 +59,13 @@ function(_retort_require_retortc)
 endfunction()
 
 function(retort_add_migrations name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DIRECTORY" "INCLUDE_DIRECTORIES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DIRECTORY;LINT;LINT_SINCE" "INCLUDE_DIRECTORIES;DIALECTS;LINT_DISABLE")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "retort_add_migrations(${name}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}. "
-      "Usage: retort_add_migrations(<name> DIRECTORY <dir> [INCLUDE_DIRECTORIES <dir>...])")
+      "Usage: retort_add_migrations(<name> DIRECTORY <dir> [INCLUDE_DIRECTORIES <dir>...] "
+      "[LINT error|warn|off] [DIALECTS postgresql sqlite] [LINT_SINCE <revision>] [LINT_DISABLE <rule-id>...])")
   endif()
+  _retort_lint_arguments(${name})
   if(NOT arg_DIRECTORY)
     message(FATAL_ERROR "retort_add_migrations(${name}): DIRECTORY is required, "
       "e.g. retort_add_migrations(${name} DIRECTORY \${CMAKE_CURRENT_SOURCE_DIR}/migrations)")
@@ -158,4 +168,50 @@ int main(int argc, char** argv) {
 ")
   add_executable(${name}-migrate "${main_source}")
   target_link_libraries(${name}-migrate PRIVATE ${name} Retort::cli)
+
+  if(NOT lint_mode STREQUAL "off")
+    # The stamp is written only when the lint passes: an error re-runs it
+    # at the next build, as a failed compile would.
+    add_custom_command(
+      OUTPUT "${out}/lint.stamp"
+      COMMAND ${name}-migrate lint ${lint_arguments}
+      COMMAND ${CMAKE_COMMAND} -E touch "${out}/lint.stamp"
+      DEPENDS ${name}-migrate ${migration_files}
+      COMMENT "Linting migration set ${name} (zero-downtime rules)"
+      VERBATIM)
+    add_custom_target(${name}-lint ALL DEPENDS "${out}/lint.stamp")
+  endif()
 endfunction()
+
+# Sets lint_mode and lint_arguments (for `<name>-migrate lint`) in the
+# caller from LINT, DIALECTS, LINT_SINCE and LINT_DISABLE.
+macro(_retort_lint_arguments name)
+  set(lint_mode "${arg_LINT}")
+  if(lint_mode STREQUAL "")  # not if(NOT ...): `off` is false in CMake
+    set(lint_mode warn)
+  endif()
+  if(NOT lint_mode MATCHES "^(error|warn|off)$")
+    message(FATAL_ERROR "retort_add_migrations(${name}): LINT must be error, warn or off, not '${lint_mode}'.")
+  endif()
+  set(lint_dialects ${arg_DIALECTS})
+  if(NOT lint_dialects)
+    set(lint_dialects postgresql sqlite)
+  endif()
+  foreach(dialect IN LISTS lint_dialects)
+    if(NOT dialect MATCHES "^(postgresql|sqlite)$")
+      message(FATAL_ERROR "retort_add_migrations(${name}): DIALECTS takes postgresql and/or sqlite, not '${dialect}'.")
+    endif()
+  endforeach()
+  list(JOIN lint_dialects "," lint_dialect_list)
+  set(lint_arguments --dialects "${lint_dialect_list}")
+  if(arg_LINT_SINCE)
+    list(APPEND lint_arguments --since "${arg_LINT_SINCE}")
+  endif()
+  if(arg_LINT_DISABLE)
+    list(JOIN arg_LINT_DISABLE "," lint_disabled)
+    list(APPEND lint_arguments --disable "${lint_disabled}")
+  endif()
+  if(lint_mode STREQUAL "error")
+    list(APPEND lint_arguments --werror)
+  endif()
+endmacro()

@@ -16,6 +16,7 @@
 
 #include "backend.hpp"
 #include "cli/formatter.hpp"
+#include "cli/lint_cli.hpp"
 #include "cli/safety_cli.hpp"
 #include "cli/stale_build.hpp"
 #include "migrator.hpp"
@@ -416,6 +417,8 @@ int main(const Settings& settings, int argc, char** argv) {
   CLI::App* verify = app.add_subcommand("verify", "Compare applied migrations' checksums with their sources");
   add_format(verify);
   app.add_subcommand("repair", "Record the current checksums of applied migrations after a review");
+  LintFlags lint_flags;
+  CLI::App* lint = add_lint_command(app, lint_flags);
 
   // Listed for --help; their arguments (and their --help) belong to retortc,
   // so they are handed over before parsing.
@@ -444,6 +447,7 @@ int main(const Settings& settings, int argc, char** argv) {
   }
 
   try {
+    if (lint->parsed()) return run_lint(settings.registry, lint_flags);
     Command cmd(settings, o);
     if (upgrade->parsed()) return run_upgrade(cmd, o, true);
     if (downgrade->parsed()) return run_upgrade(cmd, o, false);

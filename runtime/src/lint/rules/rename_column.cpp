@@ -1,0 +1,27 @@
+// rename-column: the running release still uses the old name.
+#include <fmt/format.h>
+
+#include "lint/rules/rules.hpp"
+
+namespace retort::lint::rules {
+namespace {
+
+void check(const Statement& s, std::vector<std::string>& out) {
+  if (s.kind != "RenameStmt" || text_field(s.body, "renameType") != "OBJECT_COLUMN") return;
+  const std::string table = relation_key(field(s.body, "relation"));
+  if (s.schema.is_new(table)) return;
+  out.push_back(fmt::format("RENAME COLUMN {}.{} TO {}: code of the running release that uses the old name "
+                            "fails at once",
+                            table, text_field(s.body, "subname"), text_field(s.body, "newname")));
+}
+
+}  // namespace
+
+extern const Rule rename_column{
+    "rename-column",
+    "the running release still uses the old name, so its queries fail as soon as it changes",
+    "rename in two releases: add the new column (`op.add_column`), write both and backfill, switch reads to "
+    "the new one, then drop the old column in a later release",
+    false, check};
+
+}  // namespace retort::lint::rules
