@@ -233,7 +233,7 @@ TEST(BatchSqlite, RecreateIsRefusedWhenForeignKeysWouldCascadeOnTheCopy) {
   const std::string before = database->schema();
   std::string message;
   try {
-    op.batch_alter_table("users", [](BatchOp& batch) { batch.add_column(Column("name", Text).unique()); });
+    op.batch_alter_table("users", [](BatchOp& batch) { batch.add_column(Column("name", Text).server_default(sql("'x'"))); });
   } catch (const Error& e) {
     message = e.what();
   }

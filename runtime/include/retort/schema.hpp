@@ -106,8 +106,16 @@ struct Type {
   const StringRef* values = nullptr;   // Enum labels; none: an existing type
   unsigned long value_count = 0;
   unsigned char array_dimensions = 0;  // Array(Array(T)) has 2
+  StringRef schema = {};               // an Enum's schema; empty: the default one
 
   constexpr Type operator()() const { return *this; }
+  // An enum type in a schema: `Enum("mood", {"happy", "sad"}).in_schema("audit")`.
+  // As SQLAlchemy's Enum, a type does not follow its table's schema.
+  constexpr Type in_schema(StringRef name) const {
+    Type t = *this;
+    t.schema = name;
+    return t;
+  }
 };
 
 constexpr Type type_of_kind(TypeKind kind) {
@@ -280,6 +288,8 @@ struct ForeignKeyOptions {
   // PostgreSQL: add the constraint NOT VALID (no scan of existing rows,
   // no long lock); check the rows later with `op.validate_constraint`.
   bool not_valid = false;
+  StringRef source_schema = {};    // op.create_foreign_key: the source table's schema
+  StringRef referent_schema = {};  // the referenced table's schema
 };
 
 struct ColumnSpec {
@@ -367,6 +377,7 @@ struct ForeignKeyConstraintOptions {
   StringRef onupdate = {};
   bool deferrable = false;
   bool initially_deferred = false;
+  StringRef referent_schema = {};
 };
 
 struct ForeignKeyConstraint {
@@ -393,6 +404,20 @@ struct CheckConstraint {
 // A table comment inside create_table (ignored by SQLite).
 struct TableComment {
   StringRef text = {};
+};
+
+// Where create_table/drop_table put the table:
+// `op.create_table("events", Column(...), TableOptions{.schema = "audit"})`.
+// PostgreSQL: a schema (create it first); SQLite: an attached database
+// ("main", "temp" or an ATTACH name).
+struct TableOptions {
+  StringRef schema = {};
+};
+
+// The schema of the table (or type) an operation names, Alembic's
+// `schema=`: `op.add_column("events", Column(...), {.schema = "audit"})`.
+struct SchemaOptions {
+  StringRef schema = {};
 };
 
 // ---------------------------------------------------------------- indexes
@@ -423,12 +448,14 @@ struct IndexOptions {
   // `op.autocommit_block`. Ignored on SQLite.
   bool concurrently = false;
   bool if_not_exists = false;
+  StringRef schema = {};  // the table's schema; PostgreSQL puts the index there too
 };
 
 struct DropIndexOptions {
   StringRef table = {};            // informational, as Alembic's table_name
   bool concurrently = false;  // PostgreSQL; inside op.autocommit_block
   bool if_exists = false;
+  StringRef schema = {};
 };
 
 // ---------------------------------------------------------------- alter_column
@@ -499,6 +526,7 @@ struct AlterColumnOptions {
   TypeChange existing_type = {};
   BoolChange existing_nullable = {};
   DefaultChange existing_server_default = {};
+  StringRef schema = {};
 };
 
 // ---------------------------------------------------------------- batch
@@ -509,6 +537,10 @@ enum class Recreate : unsigned char { automatic, always, never };
 
 struct BatchOptions {
   Recreate recreate = Recreate::automatic;
+  // PostgreSQL: the table's schema. SQLite: an attached database; the
+  // copy-and-move recreate reads the main database only, so a batch on
+  // another one must run in place.
+  StringRef schema = {};
 };
 
 }  // namespace retort

@@ -12,6 +12,32 @@ namespace retort::detail {
 
 std::string shown(std::string_view name) { return fmt::format("\"{}\"", name); }
 
+std::string shown(const QualifiedName& name) {
+  return name.schema.empty() ? shown(name.name) : shown(name.schema + "." + name.name);
+}
+
+QualifiedName qualified(std::string_view schema, std::string_view name, std::string_view what,
+                        std::string_view hint) {
+  std::size_t dot = name.find('.');
+  if (dot != std::string_view::npos) {
+    std::string_view in = name.substr(0, dot), bare = name.substr(dot + 1);
+    std::string where(hint);
+    if (std::size_t at = where.find("\"schema\""); at != std::string::npos) where.replace(at, 8, shown(in));
+    throw Error(fmt::format(
+        "the {} name {} contains a dot: the database would not read it as a schema but make it one name, dot "
+        "included, in the default schema. Name the {} {} and give the schema on its own: {}",
+        what, shown(name), what, shown(bare), where));
+  }
+  if (schema.find('.') != std::string_view::npos) {
+    throw Error(fmt::format("the schema name {} contains a dot; a schema is one name", shown(schema)));
+  }
+  return {std::string(schema), std::string(name)};
+}
+
+std::string DdlDialect::quote(const QualifiedName& name) const {
+  return name.schema.empty() ? quote(name.name) : quote(name.schema) + "." + quote(name.name);
+}
+
 std::string DdlDialect::quote(std::string_view identifier) const {
   if (identifier.empty()) throw Error("an identifier (table, column, index or constraint name) is empty");
   if (identifier.find('\0') != std::string_view::npos) {
@@ -93,7 +119,14 @@ std::string DdlDialect::column_sql(const ColumnDef& column, bool serial_primary_
 }
 
 std::string DdlDialect::foreign_key_clause(const ForeignKeyDef& fk) const {
-  std::string out = fmt::format("FOREIGN KEY({}) REFERENCES {} ({})", column_list(fk.columns), quote(fk.referent_table),
+  if (dialect() == Dialect::sqlite && !fk.referent_schema.empty()) {
+    throw Error(fmt::format(
+        "SQLite foreign keys reference a table of their own database (REFERENCES takes no schema); drop the "
+        "schema {} from the reference to {} and keep both tables in one database",
+        shown(fk.referent_schema), shown(fk.referent_table)));
+  }
+  std::string out = fmt::format("FOREIGN KEY({}) REFERENCES {} ({})", column_list(fk.columns),
+                                quote(QualifiedName{fk.referent_schema, fk.referent_table}),
                                 column_list(fk.referent_columns));
   if (!fk.ondelete.empty()) out += " ON DELETE " + fk.ondelete;
   if (!fk.onupdate.empty()) out += " ON UPDATE " + fk.onupdate;
@@ -145,7 +178,7 @@ std::vector<std::string> DdlDialect::create_table(const TableDef& table) const {
   for (const auto& check : table.checks) {
     items.push_back(constraint_clause({ConstraintDef::Kind::check, check.name, {}, {}, check.condition}));
   }
-  std::string sql = "CREATE TABLE " + quote(table.name) + " (";
+  std::string sql = "CREATE TABLE " + quote(QualifiedName{table.schema, table.name}) + " (";
   for (std::size_t i = 0; i < items.size(); ++i) sql += (i ? ",\n    " : "\n    ") + items[i];
   sql += "\n)";
   statements.push_back(std::move(sql));
@@ -153,8 +186,8 @@ std::vector<std::string> DdlDialect::create_table(const TableDef& table) const {
   return statements;
 }
 
-std::vector<std::string> DdlDialect::drop_table(const std::string& table,
-                                                const std::vector<std::string>& enum_types) const {
+std::vector<std::string> DdlDialect::drop_table(const QualifiedName& table,
+                                                const std::vector<QualifiedName>& enum_types) const {
   std::vector<std::string> statements{"DROP TABLE " + quote(table)};
   for (const auto& type : enum_types) {
     for (auto& s : drop_enum(type)) statements.push_back(std::move(s));
@@ -162,11 +195,11 @@ std::vector<std::string> DdlDialect::drop_table(const std::string& table,
   return statements;
 }
 
-std::vector<std::string> DdlDialect::rename_table(const std::string& from, const std::string& to) const {
+std::vector<std::string> DdlDialect::rename_table(const QualifiedName& from, const std::string& to) const {
   return {"ALTER TABLE " + quote(from) + " RENAME TO " + quote(to)};
 }
 
-std::vector<std::string> DdlDialect::drop_column(const std::string& table, const std::string& column) const {
+std::vector<std::string> DdlDialect::drop_column(const QualifiedName& table, const std::string& column) const {
   return {"ALTER TABLE " + quote(table) + " DROP COLUMN " + quote(column)};
 }
 
@@ -175,7 +208,13 @@ std::string DdlDialect::index_sql(const IndexDef& index, bool allow_concurrently
   std::string sql = index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
   if (index.concurrently && allow_concurrently) sql += "CONCURRENTLY ";
   if (index.if_not_exists) sql += "IF NOT EXISTS ";
-  sql += quote(index.name) + " ON " + quote(index.table) + " (";
+  // PostgreSQL puts the index in its table's schema; SQLite names the
+  // attached database on the index and never on the table.
+  if (dialect() == Dialect::sqlite) {
+    sql += quote(QualifiedName{index.schema, index.name}) + " ON " + quote(index.table) + " (";
+  } else {
+    sql += quote(index.name) + " ON " + quote(QualifiedName{index.schema, index.table}) + " (";
+  }
   for (std::size_t i = 0; i < index.columns.size(); ++i) {
     const auto& column = index.columns[i];
     if (i) sql += ", ";
@@ -195,7 +234,7 @@ std::string DdlDialect::index_sql(const IndexDef& index, bool allow_concurrently
   return sql;
 }
 
-std::string DdlDialect::insert_row(const std::string& table, const std::vector<std::string>& columns) const {
+std::string DdlDialect::insert_row(const QualifiedName& table, const std::vector<std::string>& columns) const {
   std::string placeholders;
   for (std::size_t i = 0; i < columns.size(); ++i) placeholders += i ? ", ?" : "?";
   return fmt::format("INSERT INTO {} ({}) VALUES ({})", quote(table), column_list(columns), placeholders);

@@ -16,6 +16,15 @@
 
 namespace retort::detail {
 
+// A table, index or type name with its schema (PostgreSQL) or attached
+// database (SQLite); an empty schema means the default one (search_path,
+// SQLite's main).
+struct QualifiedName {
+  std::string schema;
+  std::string name;
+  bool operator==(const QualifiedName&) const = default;
+};
+
 struct SqlType {
   TypeKind kind = TypeKind::integer;
   int length = -1;
@@ -23,6 +32,7 @@ struct SqlType {
   int scale = -1;
   bool timezone = false;
   std::string name;                 // enum type name; raw SQL type text
+  std::string schema;               // enum type's schema
   std::vector<std::string> labels;  // enum labels; empty: refers to an existing type
   int array_dimensions = 0;
 
@@ -45,6 +55,7 @@ struct ForeignKeyDef {
   std::string name;  // empty: unnamed
   std::vector<std::string> columns;
   std::string referent_table;
+  std::string referent_schema;  // empty: the default schema
   std::vector<std::string> referent_columns;
   std::string ondelete;  // validated, upper case; empty: not given
   std::string onupdate;
@@ -83,6 +94,7 @@ struct ColumnDef {
 
 struct TableDef {
   std::string name;
+  std::string schema;
   std::vector<ColumnDef> columns;
   std::optional<PrimaryKeyDef> primary_key;  // table-level, or from columns
   std::vector<UniqueDef> uniques;
@@ -100,6 +112,7 @@ struct IndexColumnDef {
 struct IndexDef {
   std::string name;
   std::string table;
+  std::string schema;  // the table's, and so the index's
   std::vector<IndexColumnDef> columns;
   bool unique = false;
   std::string where;
@@ -109,6 +122,7 @@ struct IndexDef {
 
 struct AlterColumnDef {
   std::string table;
+  std::string schema;
   std::string column;
   std::optional<SqlType> type;
   std::optional<bool> nullable;
@@ -146,21 +160,24 @@ class DdlDialect {
   virtual std::string default_sql(const ServerDefault& value) const = 0;
 
   virtual std::vector<std::string> create_table(const TableDef& table) const;
-  std::vector<std::string> drop_table(const std::string& table, const std::vector<std::string>& enum_types) const;
-  std::vector<std::string> rename_table(const std::string& from, const std::string& to) const;
-  virtual std::vector<std::string> set_table_comment(const std::string& table,
+  std::vector<std::string> drop_table(const QualifiedName& table, const std::vector<QualifiedName>& enum_types) const;
+  std::vector<std::string> rename_table(const QualifiedName& from, const std::string& to) const;
+  virtual std::vector<std::string> set_table_comment(const QualifiedName& table,
                                                      const std::optional<std::string>& comment) const = 0;
-  virtual std::vector<std::string> add_column(const std::string& table, const ColumnDef& column) const = 0;
-  std::vector<std::string> drop_column(const std::string& table, const std::string& column) const;
+  virtual std::vector<std::string> add_column(const QualifiedName& table, const ColumnDef& column) const = 0;
+  std::vector<std::string> drop_column(const QualifiedName& table, const std::string& column) const;
   virtual std::vector<std::string> alter_column(const AlterColumnDef& change) const = 0;
   virtual std::vector<std::string> create_index(const IndexDef& index) const = 0;
-  virtual std::vector<std::string> drop_index(const std::string& name, bool concurrently, bool if_exists) const = 0;
-  virtual std::vector<std::string> add_constraint(const std::string& table, const ConstraintDef& constraint) const = 0;
-  virtual std::vector<std::string> validate_constraint(const std::string& table, const std::string& name) const = 0;
-  virtual std::vector<std::string> drop_constraint(const std::string& table, const std::string& name) const = 0;
+  virtual std::vector<std::string> drop_index(const QualifiedName& name, bool concurrently, bool if_exists) const = 0;
+  virtual std::vector<std::string> add_constraint(const QualifiedName& table, const ConstraintDef& constraint) const = 0;
+  virtual std::vector<std::string> validate_constraint(const QualifiedName& table, const std::string& name) const = 0;
+  virtual std::vector<std::string> drop_constraint(const QualifiedName& table, const std::string& name) const = 0;
   virtual std::vector<std::string> create_enum(const SqlType& type) const = 0;
-  virtual std::vector<std::string> drop_enum(const std::string& name) const = 0;
-  std::string insert_row(const std::string& table, const std::vector<std::string>& columns) const;
+  virtual std::vector<std::string> drop_enum(const QualifiedName& name) const = 0;
+  std::string insert_row(const QualifiedName& table, const std::vector<std::string>& columns) const;
+
+  // schema.name, each part quoted as needed.
+  std::string quote(const QualifiedName& name) const;
 
   // Pieces shared by the dialects and SQLite's batch recreate.
   std::string column_sql(const ColumnDef& column, bool serial_primary_key) const;
@@ -196,5 +213,12 @@ std::string foreign_key_action(std::string_view action, std::string_view clause)
 
 // Display form of a name in messages: "name".
 std::string shown(std::string_view name);
+std::string shown(const QualifiedName& name);
+
+// The table, index or type `name` in `schema`. A dot in the name is refused:
+// databases would keep it as part of one name ("audit.events" in the
+// default schema), never as a schema; `hint` says where the schema goes.
+QualifiedName qualified(std::string_view schema, std::string_view name, std::string_view what,
+                        std::string_view hint);
 
 }  // namespace retort::detail

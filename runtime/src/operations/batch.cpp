@@ -32,11 +32,13 @@ void BatchOp::drop_column(StringRef column, Line line) {
 }
 
 void BatchOp::alter_column(StringRef column, AlterColumnOptions options, Line line) {
-  state_->steps.push_back({to_alter_column(state_->table, column, options), line.value});
+  AlterColumnDef change = to_alter_column(state_->table, column, options);
+  change.schema = state_->schema;
+  state_->steps.push_back({std::move(change), line.value});
 }
 
 void BatchOp::create_index_with(StringRef name, ListRef<IndexColumn> columns, IndexOptions options, Line line) {
-  state_->steps.push_back({IndexDef{owned(name), state_->table, to_index_columns(columns), options.unique,
+  state_->steps.push_back({IndexDef{owned(name), state_->table, state_->schema, to_index_columns(columns), options.unique,
                                     owned(options.where), options.concurrently, options.if_not_exists},
                            line.value});
 }
@@ -85,13 +87,15 @@ struct Overloaded : F... {
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 
-void run_in_place(StatementSink& sink, const std::string& table, const BatchStep& step) {
+void run_in_place(StatementSink& sink, const QualifiedName& table, const BatchStep& step) {
   std::visit(Overloaded{
                  [&](const BatchStep::AddColumn& s) { add_column(sink, table, s.column, step.line); },
                  [&](const BatchStep::DropColumn& s) { drop_column(sink, table, s.name, step.line); },
                  [&](const AlterColumnDef& s) { alter_column(sink, s, step.line); },
                  [&](const IndexDef& s) { create_index(sink, s, step.line); },
-                 [&](const BatchStep::DropIndex& s) { drop_index(sink, s.name, false, false, step.line); },
+                 [&](const BatchStep::DropIndex& s) {
+                   drop_index(sink, {table.schema, s.name}, false, false, step.line);
+                 },
                  [&](const ConstraintDef& s) { add_constraint(sink, table, s, step.line); },
                  [&](const BatchStep::DropConstraint& s) { drop_constraint(sink, table, s.name, step.line); },
              },
@@ -103,7 +107,8 @@ bool runs_in_place_on_sqlite(const BatchStep& step) {
   if (const auto* add = std::get_if<BatchStep::AddColumn>(&step.action)) {
     const ColumnDef& c = add->column;
     bool expression_default = c.server_default && c.server_default->kind == DefaultValue::Kind::expression;
-    return !c.primary_key && !c.unique && !expression_default && (c.nullable || c.server_default);
+    // A unique column gets a unique index (see add_column), which SQLite adds in place.
+    return !c.primary_key && !expression_default && (c.nullable || c.server_default);
   }
   if (const auto* alter = std::get_if<AlterColumnDef>(&step.action)) return alter->only_renames();
   return std::holds_alternative<IndexDef>(step.action) || std::holds_alternative<BatchStep::DropIndex>(step.action);
@@ -544,9 +549,15 @@ class SqliteRecreate {
     }
     table_.columns.push_back({def, {}, false});
     if (def.references) table_.foreign_keys.push_back(*def.references);
-    if (def.unique) table_.uniques.push_back({{}, {def.name}});
     if (def.primary_key) add_constraint({ConstraintDef::Kind::primary_key, {}, {def.name}, {}, {}});
-    if (def.index) new_indexes_.push_back(column_index(state_.table, def.name));
+    // The unique index the same column gets in place (add_column), whether
+    // or not the batch recreates the table.
+    if (def.index) {
+      new_indexes_.push_back(column_index({{}, state_.table}, def.name, def.unique));
+    } else if (def.unique) {
+      new_indexes_.push_back(column_index({{}, state_.table}, def.name, true));
+      new_indexes_.back().name = "uq_" + state_.table + "_" + def.name;
+    }
   }
 
   void drop(const std::string& name) {
@@ -690,7 +701,7 @@ void run_batch(BatchState& state) {
                   (state.options.recreate != Recreate::always &&
                    std::all_of(state.steps.begin(), state.steps.end(), runs_in_place_on_sqlite));
   if (in_place) {
-    for (const auto& step : state.steps) run_in_place(sink, state.table, step);
+    for (const auto& step : state.steps) run_in_place(sink, {state.schema, state.table}, step);
     return;
   }
   if (state.options.recreate == Recreate::never) {
@@ -698,6 +709,13 @@ void run_batch(BatchState& state) {
     fail(fmt::format("batch_alter_table({})", shown(state.table)), step->line,
          "this step needs SQLite to recreate the table, but the batch says recreate = Recreate::never. Allow it "
          "(Recreate::automatic) or drop the step");
+  }
+  if (!state.schema.empty() && state.schema != "main") {
+    fail(fmt::format("batch_alter_table({})", shown(state.table)), state.line,
+         fmt::format("this batch needs SQLite to recreate the table, and the copy-and-move reads and writes the main "
+                     "database only, not the attached database {}. Keep batches on attached databases to what "
+                     "SQLite does in place (add a plain column, rename a column, create or drop an index)",
+                     shown(state.schema)));
   }
   if (sink.offline()) {
     fail(fmt::format("batch_alter_table({})", shown(state.table)), state.line,

@@ -40,17 +40,22 @@ std::string describe(std::string_view operation, std::initializer_list<std::stri
 void perform(StatementSink& sink, const std::string& description, unsigned line,
              const std::function<std::vector<std::string>(const DdlDialect&)>& render);
 
+// A table, index or type name of a migration and its schema option; `hint`
+// is where the schema belongs in that call (shown when the name has a dot).
+QualifiedName qualified_name(StringRef schema, StringRef name, std::string_view what, std::string_view hint);
+
 // The single-table operations, shared by Op and BatchOp.
-void add_column(StatementSink& sink, const std::string& table, const ColumnDef& column, unsigned line);
-void drop_column(StatementSink& sink, const std::string& table, const std::string& column, unsigned line);
+void add_column(StatementSink& sink, const QualifiedName& table, const ColumnDef& column, unsigned line);
+void drop_column(StatementSink& sink, const QualifiedName& table, const std::string& column, unsigned line);
 void alter_column(StatementSink& sink, const AlterColumnDef& change, unsigned line);
 void create_index(StatementSink& sink, const IndexDef& index, unsigned line);
-void drop_index(StatementSink& sink, const std::string& name, bool concurrently, bool if_exists, unsigned line);
-void add_constraint(StatementSink& sink, const std::string& table, const ConstraintDef& constraint, unsigned line);
-void drop_constraint(StatementSink& sink, const std::string& table, const std::string& name, unsigned line);
+void drop_index(StatementSink& sink, const QualifiedName& name, bool concurrently, bool if_exists, unsigned line);
+void add_constraint(StatementSink& sink, const QualifiedName& table, const ConstraintDef& constraint, unsigned line);
+void drop_constraint(StatementSink& sink, const QualifiedName& table, const std::string& name, unsigned line);
 
-// ix_<table>_<column>, the index Column::index() asks for.
-IndexDef column_index(const std::string& table, const std::string& column);
+// The index a column's index() asks for, ix_<table>_<column>, unique when
+// the column is unique() too (SQLAlchemy's one CREATE UNIQUE INDEX).
+IndexDef column_index(const QualifiedName& table, const std::string& column, bool unique);
 
 // What a batch_alter_table body asked for, replayed when the body returns.
 struct BatchStep {
@@ -65,6 +70,7 @@ struct BatchStep {
 struct BatchState {
   StatementSink* sink;
   std::string table;
+  std::string schema;
   BatchOptions options;
   unsigned line;
   std::vector<BatchStep> steps;
