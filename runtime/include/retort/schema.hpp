@@ -423,11 +423,16 @@ struct SchemaOptions {
 // ---------------------------------------------------------------- indexes
 
 // One entry of an index's column list: a column name, `sql("lower(email)")`
-// for an expression, or `desc("created_at")` for descending order.
+// for an expression, `desc("created_at")` for descending order,
+// `nulls_last(...)`/`nulls_first(...)` and `opclass("body", "jsonb_path_ops")`
+// (PostgreSQL), which combine: `nulls_last(desc("due"))`.
 struct IndexColumn {
+  enum class Nulls : unsigned char { unsaid, first, last };
   StringRef text = {};
   bool expression = false;
   bool descending = false;
+  Nulls nulls = Nulls::unsaid;
+  StringRef op_class = {};
 
   constexpr IndexColumn(const char* column) : text(column) {}
   template <class S>
@@ -440,6 +445,30 @@ constexpr IndexColumn desc(IndexColumn column) {
   column.descending = true;
   return column;
 }
+constexpr IndexColumn nulls_first(IndexColumn column) {
+  column.nulls = IndexColumn::Nulls::first;
+  return column;
+}
+constexpr IndexColumn nulls_last(IndexColumn column) {
+  column.nulls = IndexColumn::Nulls::last;
+  return column;
+}
+constexpr IndexColumn opclass(IndexColumn column, StringRef op_class) {
+  column.op_class = op_class;
+  return column;
+}
+
+// Up to 16 names written in braces inside an options struct:
+// `{.include = {"name", "email"}}`.
+struct NameList {
+  StringRef names[16] = {};
+  unsigned long count = 0;
+
+  constexpr NameList() = default;
+  template <class... S>
+    requires(sizeof...(S) <= 16 && (__is_constructible(StringRef, S) && ...))
+  constexpr NameList(S... list) : names{StringRef(list)...}, count(sizeof...(S)) {}
+};
 
 struct IndexOptions {
   bool unique = false;
@@ -449,6 +478,12 @@ struct IndexOptions {
   bool concurrently = false;
   bool if_not_exists = false;
   StringRef schema = {};  // the table's schema; PostgreSQL puts the index there too
+  // PostgreSQL only (SQLite has one kind of index and refuses these):
+  StringRef method = {};        // USING btree|hash|gist|spgist|gin|brin (or an extension's)
+  NameList include = {};        // INCLUDE (...): covering columns, not keys
+  StringRef with = {};          // storage parameters, "fillfactor = 70, deduplicate_items = off"
+  StringRef tablespace = {};
+  bool nulls_not_distinct = false;  // unique indexes, PostgreSQL 15: NULLs collide
 };
 
 struct DropIndexOptions {

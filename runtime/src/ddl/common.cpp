@@ -204,17 +204,37 @@ std::vector<std::string> DdlDialect::drop_column(const QualifiedName& table, con
 }
 
 std::string DdlDialect::index_sql(const IndexDef& index, bool allow_concurrently) const {
-  if (index.columns.empty()) throw Error(fmt::format("index {} has no columns", shown(index.name)));
+  bool nulls_order = std::any_of(index.columns.begin(), index.columns.end(),
+                                 [](const IndexColumnDef& c) { return c.nulls != IndexColumn::Nulls::unsaid; });
+  bool op_classes = std::any_of(index.columns.begin(), index.columns.end(),
+                                [](const IndexColumnDef& c) { return !c.op_class.empty(); });
+  if (dialect() == Dialect::sqlite) {
+    const char* option = !index.method.empty()      ? "index method (USING)"
+                         : !index.include.empty()   ? "INCLUDE columns"
+                         : !index.with.empty()      ? "storage parameters (WITH)"
+                         : !index.tablespace.empty() ? "tablespace"
+                         : index.nulls_not_distinct ? "NULLS NOT DISTINCT"
+                         : nulls_order              ? "NULLS FIRST/LAST"
+                         : op_classes               ? "operator classes"
+                                                    : nullptr;
+    if (option) {
+      throw Error(fmt::format("SQLite indexes take no {}: they are plain B-trees. Leave the option out on SQLite "
+                              "(if (op.dialect() == retort::SqlDialect::postgresql) ...)",
+                              option));
+    }
+  }
   std::string sql = index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
   if (index.concurrently && allow_concurrently) sql += "CONCURRENTLY ";
   if (index.if_not_exists) sql += "IF NOT EXISTS ";
   // PostgreSQL puts the index in its table's schema; SQLite names the
   // attached database on the index and never on the table.
   if (dialect() == Dialect::sqlite) {
-    sql += quote(QualifiedName{index.schema, index.name}) + " ON " + quote(index.table) + " (";
+    sql += quote(QualifiedName{index.schema, index.name}) + " ON " + quote(index.table);
   } else {
-    sql += quote(index.name) + " ON " + quote(QualifiedName{index.schema, index.table}) + " (";
+    sql += quote(index.name) + " ON " + quote(QualifiedName{index.schema, index.table});
   }
+  if (!index.method.empty()) sql += " USING " + quote(index.method);
+  sql += " (";
   for (std::size_t i = 0; i < index.columns.size(); ++i) {
     const auto& column = index.columns[i];
     if (i) sql += ", ";
@@ -224,9 +244,21 @@ std::string DdlDialect::index_sql(const IndexDef& index, bool allow_concurrently
     } else {
       sql += quote(column.text);
     }
+    if (!column.op_class.empty()) sql += " " + quote(column.op_class);
     if (column.descending) sql += " DESC";
+    if (column.nulls != IndexColumn::Nulls::unsaid) {
+      sql += column.nulls == IndexColumn::Nulls::first ? " NULLS FIRST" : " NULLS LAST";
+    }
   }
   sql += ")";
+  if (!index.include.empty()) sql += " INCLUDE (" + column_list(index.include) + ")";
+  if (index.nulls_not_distinct) sql += " NULLS NOT DISTINCT";
+  if (!index.with.empty()) {
+    std::string parameters;
+    for (const auto& [key, value] : index.with) parameters += (parameters.empty() ? "" : ", ") + key + " = " + value;
+    sql += " WITH (" + parameters + ")";
+  }
+  if (!index.tablespace.empty()) sql += " TABLESPACE " + quote(index.tablespace);
   if (!index.where.empty()) {
     check_sql_fragment(dialect(), index.where, "index WHERE condition");
     sql += " WHERE " + index.where;

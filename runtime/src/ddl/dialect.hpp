@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "retort/error.hpp"
@@ -107,6 +108,8 @@ struct IndexColumnDef {
   std::string text;
   bool expression = false;
   bool descending = false;
+  IndexColumn::Nulls nulls = IndexColumn::Nulls::unsaid;
+  std::string op_class;
 };
 
 struct IndexDef {
@@ -118,6 +121,12 @@ struct IndexDef {
   std::string where;
   bool concurrently = false;
   bool if_not_exists = false;
+  // PostgreSQL's index options; SQLite refuses them.
+  std::string method;
+  std::vector<std::string> include;
+  std::vector<std::pair<std::string, std::string>> with;  // storage parameters, validated
+  std::string tablespace;
+  bool nulls_not_distinct = false;
 };
 
 struct AlterColumnDef {

@@ -38,9 +38,13 @@ void BatchOp::alter_column(StringRef column, AlterColumnOptions options, Line li
 }
 
 void BatchOp::create_index_with(StringRef name, ListRef<IndexColumn> columns, IndexOptions options, Line line) {
-  state_->steps.push_back({IndexDef{owned(name), state_->table, state_->schema, to_index_columns(columns), options.unique,
-                                    owned(options.where), options.concurrently, options.if_not_exists},
-                           line.value});
+  IndexDef index;
+  try {
+    index = to_index(name, {state_->schema, state_->table}, columns, options);
+  } catch (const Error& e) {
+    fail(describe("create_index", {owned(name), state_->table}), line.value, e.what());
+  }
+  state_->steps.push_back({std::move(index), line.value});
 }
 
 void BatchOp::drop_index(StringRef name, Line line) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include "operations/operations.hpp"
@@ -96,13 +97,70 @@ ColumnDef to_column(const ColumnSpec& spec) {
   return column;
 }
 
-std::vector<IndexColumnDef> to_index_columns(ListRef<IndexColumn> columns) {
-  std::vector<IndexColumnDef> out;
-  for (unsigned long i = 0; i < columns.count; ++i) {
-    const IndexColumn& c = columns.items[i];
-    out.push_back({owned(c.text), c.expression, c.descending});
+namespace {
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+bool all_of_chars(std::string_view text, bool (*allowed)(char)) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), allowed);
+}
+
+// "fillfactor = 70, deduplicate_items = off": names and plain values only,
+// so the text cannot carry anything else into the statement.
+std::vector<std::pair<std::string, std::string>> storage_parameters(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (trimmed(text).empty()) return out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = std::min(text.find(',', start), text.size());
+    std::string_view item = text.substr(start, comma - start);
+    std::size_t equals = item.find('=');
+    std::string_view key = trimmed(item.substr(0, equals));
+    std::string_view value = equals == std::string_view::npos ? std::string_view() : trimmed(item.substr(equals + 1));
+    bool good_key = all_of_chars(key, [](char c) { return (c >= 'a' && c <= 'z') || c == '_' || (c >= '0' && c <= '9'); });
+    bool good_value = all_of_chars(value, [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+    });
+    if (!good_key || !good_value) {
+      throw Error(fmt::format("the index storage parameters {} are not a list of name = value (e.g. \"fillfactor = "
+                              "70, deduplicate_items = off\"); {} is not",
+                              shown(text), shown(trimmed(item))));
+    }
+    out.emplace_back(key, value);
+    start = comma + 1;
   }
   return out;
+}
+
+}  // namespace
+
+IndexDef to_index(StringRef name, const QualifiedName& table, ListRef<IndexColumn> columns,
+                  const IndexOptions& options) {
+  IndexDef index;
+  index.name = qualified_name({}, name, "index", "{.schema = \"schema\"} (the index goes in its table's schema)").name;
+  index.table = table.name;
+  index.schema = table.schema;
+  for (unsigned long i = 0; i < columns.count; ++i) {
+    const IndexColumn& c = columns.items[i];
+    index.columns.push_back({owned(c.text), c.expression, c.descending, c.nulls, owned(c.op_class)});
+  }
+  index.unique = options.unique;
+  index.where = owned(options.where);
+  index.concurrently = options.concurrently;
+  index.if_not_exists = options.if_not_exists;
+  index.method = owned(options.method);
+  for (unsigned long i = 0; i < options.include.count; ++i) index.include.push_back(owned(options.include.names[i]));
+  index.with = storage_parameters(std::string_view(options.with.data(), options.with.size()));
+  index.tablespace = owned(options.tablespace);
+  index.nulls_not_distinct = options.nulls_not_distinct;
+  if (index.nulls_not_distinct && !index.unique) {
+    throw Error("nulls_not_distinct applies to unique indexes only; add .unique = true");
+  }
+  return index;
 }
 
 AlterColumnDef to_alter_column(StringRef table, StringRef column, const AlterColumnOptions& options) {
@@ -395,10 +453,7 @@ void Op::create_index_with(StringRef name, StringRef table, ListRef<IndexColumn>
                            Line line) {
   IndexDef index;
   try {
-    QualifiedName on = qualified_name(options.schema, table, "table", schema_hint);
-    qualified_name({}, name, "index", "{.schema = \"schema\"} (the index goes in its table's schema)");
-    index = IndexDef{owned(name), on.name, on.schema, to_index_columns(columns), options.unique, owned(options.where),
-                     options.concurrently, options.if_not_exists};
+    index = to_index(name, qualified_name(options.schema, table, "table", schema_hint), columns, options);
   } catch (const Error& e) {
     fail(describe("create_index", {owned(name), owned(table)}), line.value, e.what());
   }

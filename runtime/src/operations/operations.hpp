@@ -24,7 +24,10 @@ ColumnDef to_column(const ColumnSpec& spec);
 ForeignKeyDef to_foreign_key(std::vector<std::string> columns, StringRef referent_table,
                              std::vector<std::string> referent_columns, StringRef name,
                              const ForeignKeyOptions& options);
-std::vector<IndexColumnDef> to_index_columns(ListRef<IndexColumn> columns);
+// An index of `table` from create_index's arguments; storage parameters
+// are checked here (name = value each).
+IndexDef to_index(StringRef name, const QualifiedName& table, ListRef<IndexColumn> columns,
+                  const IndexOptions& options);
 AlterColumnDef to_alter_column(StringRef table, StringRef column, const AlterColumnOptions& options);
 Value to_value(const Param& param);
 
