@@ -105,7 +105,9 @@ std::string TestDatabase::schema() {
     add(rows("SELECT 'column ' || " + table + " || '.' || "
              "row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum) || ' ' || a.attname || ' ' || "
              "format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END || "
-             "coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') || "
+             "CASE WHEN a.attgenerated = 's' THEN ' GENERATED ALWAYS AS ' || pg_get_expr(d.adbin, d.adrelid) || "
+             "' STORED' ELSE coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') END || "
+             "CASE a.attidentity WHEN 'a' THEN ' IDENTITY ALWAYS' WHEN 'd' THEN ' IDENTITY BY DEFAULT' ELSE '' END || "
              "coalesce(' comment=' || col_description(c.oid, a.attnum), '') "
              "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
              "JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -131,6 +133,11 @@ std::string TestDatabase::schema() {
       for (const auto& c : rows("SELECT cid, name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(" +
                                 detail::quote_literal(table) + ")")) {
         lines.push_back("column " + table + " " + c);
+      }
+      // Computed columns, which table_info leaves out (hidden 2: virtual, 3: stored).
+      for (const auto& c : rows("SELECT cid, name, type, \"notnull\", hidden FROM pragma_table_xinfo(" +
+                                detail::quote_literal(table) + ") WHERE hidden IN (2, 3)")) {
+        lines.push_back("computed column " + table + " " + c);
       }
       for (const auto& fk : rows("SELECT \"table\", \"from\", \"to\", on_update, on_delete FROM "
                                  "pragma_foreign_key_list(" + detail::quote_literal(table) + ")")) {

@@ -292,6 +292,24 @@ struct ForeignKeyOptions {
   StringRef referent_schema = {};  // the referenced table's schema
 };
 
+// An identity column's sequence (PostgreSQL), Alembic's Identity():
+// `.identity({.always = true, .start = 1000, .increment = 10})`. A field
+// left at `unset` is the database's default.
+inline constexpr long long unset = -9223372036854775807LL - 1;
+struct IdentityOptions {
+  bool always = false;  // GENERATED ALWAYS; otherwise BY DEFAULT (inserts may give a value)
+  long long start = unset;
+  long long increment = unset;
+  long long minvalue = unset;
+  long long maxvalue = unset;
+  long long cache = unset;
+  bool cycle = false;
+};
+
+// Where a computed column's value lives: the database's default (PostgreSQL
+// STORED, SQLite VIRTUAL), stored, or computed when read (SQLite only).
+enum class Persisted : unsigned char { automatic, stored, virtual_column };
+
 struct ColumnSpec {
   StringRef name = {};
   Type type;
@@ -307,6 +325,10 @@ struct ColumnSpec {
   StringRef references_column = {};
   StringRef references_name = {};
   ForeignKeyOptions references_options = {};
+  bool identity = false;
+  IdentityOptions identity_options = {};
+  StringRef computed = {};  // empty: not a computed column
+  Persisted persisted = Persisted::automatic;
 };
 
 // A column of create_table / add_column, configured fluently:
@@ -341,6 +363,16 @@ class Column {
     spec.references_column = column;
     spec.references_options = options;
     return *this;
+  }
+  // GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY (PostgreSQL). SQLite accepts
+  // it only on a lone INTEGER primary key, which its rowid generates anyway.
+  constexpr Column& identity(IdentityOptions options = {}) {
+    return spec.identity = true, spec.identity_options = options, *this;
+  }
+  // GENERATED ALWAYS AS (expression) [STORED|VIRTUAL]:
+  // `Column("total", Numeric(10, 2)).computed(sql("price * quantity"))`.
+  constexpr Column& computed(Sql expression, Persisted persisted = Persisted::automatic) {
+    return spec.computed = expression.text, spec.persisted = persisted, *this;
   }
   // Names the foreign key that references() creates.
   constexpr Column& references_name(StringRef name) { return spec.references_name = name, *this; }

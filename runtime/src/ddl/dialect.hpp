@@ -80,6 +80,16 @@ struct CheckDef {
   std::string condition;
 };
 
+struct IdentityDef {
+  bool always = false;
+  IdentityOptions sequence;
+};
+
+struct ComputedDef {
+  std::string expression;
+  Persisted persisted = Persisted::automatic;
+};
+
 struct ColumnDef {
   std::string name;
   SqlType type;
@@ -91,6 +101,8 @@ struct ColumnDef {
   std::optional<ServerDefault> server_default;
   std::optional<std::string> comment;
   std::optional<ForeignKeyDef> references;  // columns = {name}
+  std::optional<IdentityDef> identity;
+  std::optional<ComputedDef> computed;
 };
 
 struct TableDef {
@@ -190,6 +202,8 @@ class DdlDialect {
 
   // Pieces shared by the dialects and SQLite's batch recreate.
   std::string column_sql(const ColumnDef& column, bool serial_primary_key) const;
+  std::string computed_clause(const ComputedDef& computed) const;
+  std::string identity_clause(const IdentityDef& identity) const;
   std::string constraint_clause(const ConstraintDef& constraint) const;
   std::string foreign_key_clause(const ForeignKeyDef& fk) const;
   std::string index_sql(const IndexDef& index, bool allow_concurrently) const;

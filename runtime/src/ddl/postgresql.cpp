@@ -96,7 +96,7 @@ class PostgresqlDdl final : public DdlDialect {
     std::vector<std::string> statements;
     if (column.type.creates_enum()) statements = create_enum(column.type);
     bool serial = column.primary_key && column.type.is_integer() && column.autoincrement != 0 &&
-                  !column.server_default && !column.references;
+                  !column.server_default && !column.references && !column.identity && !column.computed;
     std::string sql = "ALTER TABLE " + quote(table) + " ADD COLUMN " + column_sql(column, serial);
     if (column.primary_key) sql += " PRIMARY KEY";
     statements.push_back(std::move(sql));

@@ -96,6 +96,9 @@ class SqliteDdl final : public DdlDialect {
 
   std::vector<std::string> add_column(const QualifiedName& table, const ColumnDef& column) const override {
     if (column.primary_key) needs_batch(table, "add a PRIMARY KEY column", "add_column(...)");
+    if (column.computed && column.computed->persisted == Persisted::stored) {
+      needs_batch(table, "add a STORED generated column", "add_column(...)");
+    }
     if (column.server_default && column.server_default->kind == DefaultValue::Kind::expression) {
       needs_batch(table, "add a column whose default is an expression", "add_column(...)");
     }

@@ -112,7 +112,8 @@ bool runs_in_place_on_sqlite(const BatchStep& step) {
     const ColumnDef& c = add->column;
     bool expression_default = c.server_default && c.server_default->kind == DefaultValue::Kind::expression;
     // A unique column gets a unique index (see add_column), which SQLite adds in place.
-    return !c.primary_key && !expression_default && (c.nullable || c.server_default);
+    bool stored = c.computed && c.computed->persisted == Persisted::stored;  // SQLite adds VIRTUAL ones only
+    return !c.primary_key && !expression_default && !stored && (c.nullable || c.server_default);
   }
   if (const auto* alter = std::get_if<AlterColumnDef>(&step.action)) return alter->only_renames();
   return std::holds_alternative<IndexDef>(step.action) || std::holds_alternative<BatchStep::DropIndex>(step.action);
@@ -347,7 +348,8 @@ class SqliteRecreate {
     }
 
     std::vector<std::pair<int, std::string>> key;
-    for (const auto& row : read("PRAGMA table_info(" + quoted + ")").rows) {
+    // table_xinfo also lists computed columns (hidden 2: virtual, 3: stored).
+    for (const auto& row : read("PRAGMA table_xinfo(" + quoted + ")").rows) {
       BatchColumn column;
       column.def.name = row[1].value_or("");
       column.def.type.kind = TypeKind::raw;
@@ -355,6 +357,11 @@ class SqliteRecreate {
       column.def.nullable = row[3].value_or("0") == "0";
       if (row[4]) column.def.server_default = ServerDefault{DefaultValue::Kind::expression, *row[4]};
       column.source = column.def.name;
+      int hidden = std::stoi(row.size() > 6 ? row[6].value_or("0") : "0");
+      if (hidden == 2 || hidden == 3) {
+        column.def.computed = computed_of(create_sql, column.def.name, hidden == 3);
+        column.source.clear();  // the new table computes it again; it cannot be copied into
+      }
       int key_position = std::stoi(row[5].value_or("0"));
       if (key_position > 0) key.emplace_back(key_position, column.def.name);
       table_.columns.push_back(std::move(column));
@@ -422,9 +429,25 @@ class SqliteRecreate {
         }
       }
     }
-    for (const auto& row : read("PRAGMA table_xinfo(" + ddl_.quote(state_.table) + ")").rows) {
-      if (row.size() > 6 && row[6].value_or("0") != "0") refuse(fmt::format("the generated column {}", shown(row[1].value_or(""))));
+  }
+
+  // GENERATED ALWAYS AS (expression) of `column`, read from CREATE TABLE.
+  static ComputedDef computed_of(const std::string& create_sql, const std::string& column, bool stored) {
+    auto statement = tokens_of(create_sql);
+    auto body = std::find_if(statement.begin(), statement.end(), [](const Token& t) { return t.group; });
+    if (body != statement.end()) {
+      for (const auto& item : split_top_level(std::string_view(body->text).substr(1, body->text.size() - 2))) {
+        auto tokens = tokens_of(item);
+        if (tokens.empty() || tokens[0].text != column) continue;
+        for (std::size_t i = 1; i + 1 < tokens.size(); ++i) {
+          if (is_keyword(tokens[i], "AS") && tokens[i + 1].group) {
+            const std::string& group = tokens[i + 1].text;
+            return {group.substr(1, group.size() - 2), stored ? Persisted::stored : Persisted::virtual_column};
+          }
+        }
+      }
     }
+    throw Error(fmt::format("cannot read the expression of the computed column {}", shown(column)));
   }
 
   // With PRAGMA foreign_keys on, dropping the old table deletes its rows
@@ -599,6 +622,11 @@ class SqliteRecreate {
       for (auto& fk : table_.foreign_keys) rename_in(fk.columns);
       std::string to_sql = ddl_.quote(to);
       for (auto& check : table_.checks) check.condition = rename_identifier(check.condition, change.column, to_sql);
+      for (auto& other : table_.columns) {
+        if (other.def.computed) {
+          other.def.computed->expression = rename_identifier(other.def.computed->expression, change.column, to_sql);
+        }
+      }
       for (auto& index : table_.indexes) {
         index.columns_sql = rename_identifier(index.columns_sql, change.column, to_sql);
         index.where_sql = rename_identifier(index.where_sql, change.column, to_sql);

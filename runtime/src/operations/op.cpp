@@ -76,6 +76,15 @@ ColumnDef to_column(const ColumnSpec& spec) {
   column.index = spec.index;
   column.server_default = to_server_default(spec.server_default);
   if (spec.has_comment) column.comment = owned(spec.comment);
+  if (spec.identity) column.identity = IdentityDef{spec.identity_options.always, spec.identity_options};
+  if (!spec.computed.empty()) column.computed = ComputedDef{owned(spec.computed), spec.persisted};
+  if (column.computed && (column.identity || column.server_default)) {
+    throw Error(fmt::format("column {} is computed: it can have no identity and no server default",
+                            shown(column.name)));
+  }
+  if (column.computed && column.primary_key) {
+    throw Error(fmt::format("column {} is computed and cannot be a primary key", shown(column.name)));
+  }
   if (!spec.references_table.empty()) {
     if (spec.references_column.empty()) {
       throw Error(fmt::format("column {} references {} without a column; write references(\"table.column\") or "
