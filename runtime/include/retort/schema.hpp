@@ -87,13 +87,16 @@ enum class SqlDialect : unsigned char { postgresql, sqlite };
 enum class TypeKind : unsigned char {
   integer, big_integer, small_integer, boolean, string, text, floating, numeric,
   date, date_time, time, interval, uuid, json, jsonb, large_binary, enumeration, raw,
+  // PostgreSQL only
+  inet, cidr, macaddr, tsvector, money, citext,
+  int4range, int8range, numrange, daterange, tsrange, tstzrange,
 };
 
 enum Timezone : bool { without_timezone = false, with_timezone = true };
 
 // A column type. Use the constants and factories below: `Integer`,
 // `String(100)`, `Numeric(10, 2)`, `DateTime(with_timezone)`,
-// `Enum("mood", {"happy", "sad"})`, `Array(Integer)`, `Raw("tsvector")`.
+// `Enum("mood", {"happy", "sad"})`, `Array(Integer)`, `INET`, `Raw("ltree")`.
 // Every constant can also be called with no arguments (`Integer()`), as in
 // SQLAlchemy.
 struct Type {
@@ -174,6 +177,21 @@ inline constexpr Type UUID = type_of_kind(TypeKind::uuid);
 inline constexpr Type JSON = type_of_kind(TypeKind::json);
 inline constexpr Type JSONB = type_of_kind(TypeKind::jsonb);  // PostgreSQL only
 inline constexpr Type LargeBinary = type_of_kind(TypeKind::large_binary);
+
+// PostgreSQL's own types (SQLite refuses each, naming what to use there).
+inline constexpr Type INET = type_of_kind(TypeKind::inet);
+inline constexpr Type CIDR = type_of_kind(TypeKind::cidr);
+inline constexpr Type MACADDR = type_of_kind(TypeKind::macaddr);
+inline constexpr Type TSVECTOR = type_of_kind(TypeKind::tsvector);
+inline constexpr Type MONEY = type_of_kind(TypeKind::money);
+// The citext extension's type, named as is: run CREATE EXTENSION citext first.
+inline constexpr Type CITEXT = type_of_kind(TypeKind::citext);
+inline constexpr Type INT4RANGE = type_of_kind(TypeKind::int4range);
+inline constexpr Type INT8RANGE = type_of_kind(TypeKind::int8range);
+inline constexpr Type NUMRANGE = type_of_kind(TypeKind::numrange);
+inline constexpr Type DATERANGE = type_of_kind(TypeKind::daterange);
+inline constexpr Type TSRANGE = type_of_kind(TypeKind::tsrange);
+inline constexpr Type TSTZRANGE = type_of_kind(TypeKind::tstzrange);
 
 // A native PostgreSQL enum type (VARCHAR on SQLite). With labels, Retort
 // creates the type before the table or column that uses it; with a name

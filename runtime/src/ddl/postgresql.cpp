@@ -247,6 +247,18 @@ class PostgresqlDdl final : public DdlDialect {
       case TypeKind::jsonb: return "JSONB";
       case TypeKind::large_binary: return "BYTEA";
       case TypeKind::enumeration: return enum_type_name(*this, type);
+      case TypeKind::inet: return "INET";
+      case TypeKind::cidr: return "CIDR";
+      case TypeKind::macaddr: return "MACADDR";
+      case TypeKind::tsvector: return "TSVECTOR";
+      case TypeKind::money: return "MONEY";
+      case TypeKind::citext: return "CITEXT";
+      case TypeKind::int4range: return "INT4RANGE";
+      case TypeKind::int8range: return "INT8RANGE";
+      case TypeKind::numrange: return "NUMRANGE";
+      case TypeKind::daterange: return "DATERANGE";
+      case TypeKind::tsrange: return "TSRANGE";
+      case TypeKind::tstzrange: return "TSTZRANGE";
       case TypeKind::raw:
         check_sql_fragment(dialect(), type.name, "raw SQL type", FragmentKind::type_name);
         return type.name;

@@ -70,6 +70,25 @@ class SqliteDdl final : public DdlDialect {
         for (const auto& label : type.labels) longest = std::max(longest, label.size());
         return longest ? fmt::format("VARCHAR({})", longest) : "VARCHAR";
       }
+      case TypeKind::inet:
+      case TypeKind::cidr:
+      case TypeKind::macaddr:
+        throw Error("INET, CIDR and MACADDR are PostgreSQL's network types; store the address as retort::String on "
+                    "SQLite");
+      case TypeKind::tsvector:
+        throw Error("TSVECTOR is PostgreSQL's full-text type; SQLite's full-text search is an FTS5 virtual table "
+                    "(op.execute(\"CREATE VIRTUAL TABLE ... USING fts5(...)\"))");
+      case TypeKind::money: throw Error("MONEY is PostgreSQL's; use retort::Numeric(p, s) on SQLite");
+      case TypeKind::citext:
+        throw Error("CITEXT is PostgreSQL's citext extension; SQLite has no such type (retort::Text, compared "
+                    "with lower() or COLLATE NOCASE, is the nearest)");
+      case TypeKind::int4range:
+      case TypeKind::int8range:
+      case TypeKind::numrange:
+      case TypeKind::daterange:
+      case TypeKind::tsrange:
+      case TypeKind::tstzrange:
+        throw Error("range types are PostgreSQL's; store the two bounds as two columns on SQLite");
       case TypeKind::raw:
         if (type.name.empty()) return {};  // a reflected column declared without a type
         check_sql_fragment(dialect(), type.name, "raw SQL type", FragmentKind::type_name);
