@@ -73,7 +73,9 @@ TEST(PostgresqlTypes, SqliteRefusesEachWithTheLineAndTheAlternative) {
       {CITEXT, "citext extension"},                 {INT4RANGE, "range types are PostgreSQL's"},
       {TSTZRANGE, "store the two bounds"},           {Array(INET), "SQLite has no ARRAY type"},
   };
-  for (const auto& [type, expected] : cases) {
+  for (const auto& item : cases) {
+    const Type type = item.first;  // a structured binding cannot be captured (clang 14)
+    const std::string& expected = item.second;
     const unsigned line = __LINE__ + 1;
     std::string message = error_of([&] { op.create_table("t", Column("c", type)); });
     EXPECT_NE(message.find(expected), std::string::npos) << message;

@@ -231,7 +231,9 @@ IndexDef column_index(const QualifiedName& table, const std::string& column, boo
   index.name = "ix_" + table.name + "_" + column;
   index.table = table.name;
   index.schema = table.schema;
-  index.columns.push_back({column});
+  IndexColumnDef key;
+  key.text = column;
+  index.columns.push_back(key);
   index.unique = unique;
   return index;
 }
