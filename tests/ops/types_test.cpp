@@ -1,6 +1,6 @@
 // PostgreSQL's everyday types beyond the portable ones: network addresses,
 // full-text vectors, money, the citext extension type, ranges, intervals and
-// arrays of any of them. Checked online, offline (through psql) and after
+// arrays of any of them; and column collations. Checked online, offline (through psql) and after
 // the downgrade; SQLite refuses each, naming the line and what to use.
 #include <gtest/gtest.h>
 
@@ -85,6 +85,51 @@ TEST(PostgresqlTypes, SqliteRefusesEachWithTheLineAndTheAlternative) {
   // Interval stays portable: SQLAlchemy's DATETIME on SQLite.
   op.create_table("t", Column("every", Interval));
   EXPECT_NE(database->schema().find("column t 0|every|DATETIME|0|NULL|0"), std::string::npos) << database->schema();
+}
+
+void up_collation(Op& op) {
+  const bool pg = op.dialect() == SqlDialect::postgresql;
+  op.create_table("tags", Column("id", Integer).primary_key(), Column("name", Text).collation(pg ? "C" : "NOCASE"));
+  op.add_column("tags", Column("label", String(20)).collation(pg ? "POSIX" : "RTRIM"));
+}
+
+void down_collation(Op& op) {
+  op.drop_column("tags", "label");
+  op.drop_table("tags");
+}
+
+class Collation : public ::testing::TestWithParam<Dialect> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Dialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
+  }
+};
+
+std::string dialect_param_name(const ::testing::TestParamInfo<Dialect>& info) { return dialect_name(info.param); }
+
+INSTANTIATE_TEST_SUITE_P(Dialects, Collation, ::testing::Values(Dialect::postgresql, Dialect::sqlite),
+                         dialect_param_name);
+
+TEST_P(Collation, AColumnsCollationRoundTripsAndHolds) {
+  const bool pg = GetParam() == Dialect::postgresql;
+  std::string upgraded = expect_round_trip(GetParam(), up_collation, down_collation, "collation");
+  if (pg) expect_lines(upgraded, {"column tags.2 name text COLLATE C", "column tags.3 label character varying(20) COLLATE POSIX"});
+  auto database = TestDatabase::open(GetParam(), "collation_rows");
+  up_collation(database->op());
+  if (pg) {
+    EXPECT_EQ(database->rows("SELECT attname || ' ' || collname FROM pg_attribute a JOIN pg_collation c ON c.oid = "
+                             "a.attcollation WHERE attrelid = 'tags'::regclass ORDER BY attnum"),
+              (std::vector<std::string>{"name C", "label POSIX"}));
+  } else {
+    database->op().execute("INSERT INTO tags (name) VALUES ('Web')");
+    EXPECT_EQ(database->value("SELECT count(*) FROM tags WHERE name = 'WEB'"), "1");  // NOCASE
+    // The batch copy keeps the collation (SQLite reports it only in the CREATE TABLE text).
+    database->op().batch_alter_table("tags", [](BatchOp& batch) { batch.create_check_constraint("ck", "id > 0"); });
+    EXPECT_EQ(database->value("SELECT count(*) FROM tags WHERE name = 'WEB'"), "1");
+    std::string create = database->value("SELECT sql FROM sqlite_master WHERE name = 'tags'");
+    EXPECT_NE(create.find("name TEXT COLLATE \"NOCASE\""), std::string::npos) << create;
+    EXPECT_NE(create.find("COLLATE \"RTRIM\""), std::string::npos) << create;
+  }
 }
 
 }  // namespace

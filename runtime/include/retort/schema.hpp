@@ -347,6 +347,7 @@ struct ColumnSpec {
   IdentityOptions identity_options = {};
   StringRef computed = {};  // empty: not a computed column
   Persisted persisted = Persisted::automatic;
+  StringRef collation = {};
 };
 
 // A column of create_table / add_column, configured fluently:
@@ -392,6 +393,9 @@ class Column {
   constexpr Column& computed(Sql expression, Persisted persisted = Persisted::automatic) {
     return spec.computed = expression.text, spec.persisted = persisted, *this;
   }
+  // COLLATE name: PostgreSQL's collations ("C", "en-x-icu", ...), SQLite's
+  // BINARY, NOCASE or RTRIM.
+  constexpr Column& collation(StringRef name) { return spec.collation = name, *this; }
   // Names the foreign key that references() creates.
   constexpr Column& references_name(StringRef name) { return spec.references_name = name, *this; }
 

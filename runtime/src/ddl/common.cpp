@@ -113,6 +113,7 @@ std::string DdlDialect::column_sql(const ColumnDef& column, bool serial_primary_
     }
   }
   if (!type.empty()) out += " " + type;
+  if (!column.collation.empty()) out += " COLLATE " + quote(column.collation);
   if (column.server_default) out += " DEFAULT " + default_sql(*column.server_default);
   if (column.computed) out += computed_clause(*column.computed);
   if (column.identity) out += identity_clause(*column.identity);

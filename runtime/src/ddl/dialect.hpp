@@ -103,6 +103,7 @@ struct ColumnDef {
   std::optional<ForeignKeyDef> references;  // columns = {name}
   std::optional<IdentityDef> identity;
   std::optional<ComputedDef> computed;
+  std::string collation;  // empty: the database's default
 };
 
 struct TableDef {

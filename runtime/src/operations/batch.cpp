@@ -266,6 +266,12 @@ bool is_keyword(const Token& token, std::string_view keyword) {
   return !token.quoted && !token.group && lower(token.text) == lower(keyword);
 }
 
+// The first token of a CREATE TABLE item that is a table constraint, not a column.
+bool is_table_constraint(const Token& first) {
+  return is_keyword(first, "CONSTRAINT") || is_keyword(first, "PRIMARY") || is_keyword(first, "UNIQUE") ||
+         is_keyword(first, "CHECK") || is_keyword(first, "FOREIGN");
+}
+
 std::vector<std::string> names_in_group(const Token& group) {
   std::vector<std::string> names;
   for (const auto& item : split_top_level(std::string_view(group.text).substr(1, group.text.size() - 2))) {
@@ -357,6 +363,9 @@ class SqliteRecreate {
       column.def.nullable = row[3].value_or("0") == "0";
       if (row[4]) column.def.server_default = ServerDefault{DefaultValue::Kind::expression, *row[4]};
       column.source = column.def.name;
+      if (auto collation = collations_.find(column.def.name); collation != collations_.end()) {
+        column.def.collation = collation->second;
+      }
       int hidden = std::stoi(row.size() > 6 ? row[6].value_or("0") : "0");
       if (hidden == 2 || hidden == 3) {
         column.def.computed = computed_of(create_sql, column.def.name, hidden == 3);
@@ -422,10 +431,14 @@ class SqliteRecreate {
     }
     if (body != statement.end()) {
       for (const auto& item : split_top_level(std::string_view(body->text).substr(1, body->text.size() - 2))) {
-        for (const auto& token : tokens_of(item)) {
-          if (is_keyword(token, "AUTOINCREMENT")) refuse("an AUTOINCREMENT key");
-          if (is_keyword(token, "COLLATE")) refuse("a COLLATE clause");
-          if (is_keyword(token, "CONFLICT")) refuse("an ON CONFLICT clause");
+        auto tokens = tokens_of(item);
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+          if (is_keyword(tokens[i], "AUTOINCREMENT")) refuse("an AUTOINCREMENT key");
+          if (is_keyword(tokens[i], "CONFLICT")) refuse("an ON CONFLICT clause");
+          if (!is_keyword(tokens[i], "COLLATE")) continue;
+          // A column's own collation is kept; one inside a table constraint is not.
+          if (i == 0 || i + 1 >= tokens.size() || is_table_constraint(tokens[0])) refuse("a COLLATE clause in a constraint");
+          collations_[tokens[0].text] = tokens[i + 1].text;
         }
       }
     }
@@ -723,6 +736,7 @@ class SqliteRecreate {
   BatchTable table_;
   std::vector<IndexDef> new_indexes_;
   std::vector<std::string> triggers_;
+  std::map<std::string, std::string> collations_;  // column -> COLLATE name, from CREATE TABLE
 };
 
 }  // namespace

@@ -76,6 +76,7 @@ ColumnDef to_column(const ColumnSpec& spec) {
   column.index = spec.index;
   column.server_default = to_server_default(spec.server_default);
   if (spec.has_comment) column.comment = owned(spec.comment);
+  column.collation = owned(spec.collation);
   if (spec.identity) column.identity = IdentityDef{spec.identity_options.always, spec.identity_options};
   if (!spec.computed.empty()) column.computed = ComputedDef{owned(spec.computed), spec.persisted};
   if (column.computed && (column.identity || column.server_default)) {
