@@ -9,6 +9,7 @@
 
 #include "migrator.hpp"
 #include "ops_support.hpp"
+#include "round_trip.hpp"
 #include "retort/migration.hpp"
 #include "retort/registry.hpp"
 #include "sql_text.hpp"
@@ -91,26 +92,6 @@ constexpr Migration migrations[] = {
      .downgrade = down_alter},
 };
 constexpr Registry registry{"ops_offline", "/src/migrations", migrations};
-
-// The script's statements without what only the migrator adds: transaction
-// control, `-- Running ...` comments and the version table.
-std::vector<std::string> operation_statements(const std::string& script) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < script.size()) {
-    std::size_t end = script.find("\n\n", start);
-    if (end == std::string::npos) end = script.size();
-    std::string chunk = script.substr(start, end - start);
-    start = end + 2;
-    if (chunk.empty() || chunk.starts_with("--") || chunk == "BEGIN;" || chunk == "COMMIT;" ||
-        chunk.find("retort_version") != std::string::npos) {
-      continue;
-    }
-    if (chunk.ends_with(";")) chunk.pop_back();
-    out.push_back(chunk);
-  }
-  return out;
-}
 
 class OfflineOnline : public ::testing::TestWithParam<Dialect> {
  protected:

@@ -93,29 +93,41 @@ std::string TestDatabase::schema() {
   std::vector<std::string> lines;
   auto add = [&](const std::vector<std::string>& more) { lines.insert(lines.end(), more.begin(), more.end()); };
   if (dialect() == Dialect::postgresql) {
-    add(rows("SELECT 'table ' || c.relname || coalesce(' comment=' || obj_description(c.oid, 'pg_class'), '') "
+    // Every user schema; names outside public carry their schema.
+    const std::string user_schema = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'";
+    const std::string table = "(CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || c.relname)";
+    add(rows("SELECT 'schema ' || n.nspname FROM pg_namespace n WHERE " + user_schema + " AND n.nspname <> 'public'"));
+    add(rows("SELECT 'table ' || " + table + " || coalesce(' comment=' || obj_description(c.oid, 'pg_class'), '') "
              "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-             "WHERE n.nspname = 'public' AND c.relkind = 'r'"));
+             "WHERE " + user_schema + " AND c.relkind = 'r'"));
     // Columns by position among the live ones, so that dropping and re-adding
     // the last column restores the same text.
-    add(rows("SELECT 'column ' || c.relname || '.' || "
-             "row_number() OVER (PARTITION BY c.relname ORDER BY a.attnum) || ' ' || a.attname || ' ' || "
+    add(rows("SELECT 'column ' || " + table + " || '.' || "
+             "row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum) || ' ' || a.attname || ' ' || "
              "format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END || "
-             "coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') || "
+             "CASE WHEN a.attgenerated = 's' THEN ' GENERATED ALWAYS AS ' || pg_get_expr(d.adbin, d.adrelid) || "
+             "' STORED' ELSE coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') END || "
+             "CASE a.attidentity WHEN 'a' THEN ' IDENTITY ALWAYS' WHEN 'd' THEN ' IDENTITY BY DEFAULT' ELSE '' END || "
+             "CASE WHEN a.attcollation <> 0 AND a.attcollation <> (SELECT typcollation FROM pg_type WHERE oid = "
+             "a.atttypid) THEN ' COLLATE ' || (SELECT collname FROM pg_collation WHERE oid = a.attcollation) "
+             "ELSE '' END || "
              "coalesce(' comment=' || col_description(c.oid, a.attnum), '') "
              "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
              "JOIN pg_namespace n ON n.oid = c.relnamespace "
              "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-             "WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"));
-    add(rows("SELECT 'constraint ' || rel.relname || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid) || "
+             "WHERE " + user_schema + " AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"));
+    add(rows("SELECT 'constraint ' || " + table + " || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid) || "
              "CASE WHEN con.convalidated THEN '' ELSE ' (not validated)' END "
-             "FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid "
-             "JOIN pg_namespace n ON n.oid = rel.relnamespace WHERE n.nspname = 'public'"));
-    add(rows("SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'"));
-    add(rows("SELECT 'enum ' || t.typname || ' ' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) "
-             "FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname"));
-    add(rows("SELECT 'sequence ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-             "WHERE n.nspname = 'public' AND c.relkind = 'S'"));
+             "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid "
+             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + user_schema));
+    add(rows("SELECT 'index ' || indexdef FROM pg_indexes n WHERE n.schemaname NOT IN ('pg_catalog', "
+             "'information_schema') AND n.schemaname NOT LIKE 'pg_%'"));
+    add(rows("SELECT 'enum ' || CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || t.typname || ' ' "
+             "|| string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) "
+             "FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace "
+             "GROUP BY n.nspname, t.typname"));
+    add(rows("SELECT 'sequence ' || " + table + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+             "WHERE " + user_schema + " AND c.relkind = 'S'"));
   } else {
     for (const auto& table :
          rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
@@ -124,6 +136,11 @@ std::string TestDatabase::schema() {
       for (const auto& c : rows("SELECT cid, name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(" +
                                 detail::quote_literal(table) + ")")) {
         lines.push_back("column " + table + " " + c);
+      }
+      // Computed columns, which table_info leaves out (hidden 2: virtual, 3: stored).
+      for (const auto& c : rows("SELECT cid, name, type, \"notnull\", hidden FROM pragma_table_xinfo(" +
+                                detail::quote_literal(table) + ") WHERE hidden IN (2, 3)")) {
+        lines.push_back("computed column " + table + " " + c);
       }
       for (const auto& fk : rows("SELECT \"table\", \"from\", \"to\", on_update, on_delete FROM "
                                  "pragma_foreign_key_list(" + detail::quote_literal(table) + ")")) {

@@ -177,7 +177,7 @@ class Op {
 
   // Creates a table from Columns and, after them, table-level items:
   // PrimaryKeyConstraint, UniqueConstraint, ForeignKeyConstraint,
-  // CheckConstraint, TableComment. PostgreSQL enum types with labels are
+  // CheckConstraint, TableComment, TableOptions. PostgreSQL enum types with labels are
   // created first; columns marked index() get their index afterwards.
   template <class... Items>
   void create_table(LocatedName name, const Items&... items) {
@@ -191,16 +191,19 @@ class Op {
     const TableItem list[] = {TableItem(items)..., TableItem()};
     drop_table_with(name.text, ListRef<TableItem>{list, sizeof...(Items)}, Line::at(name.line));
   }
-  void rename_table(StringRef old_name, StringRef new_name, Line line = {});
+  // The table stays in its schema: `new_name` is a bare name.
+  void rename_table(StringRef old_name, StringRef new_name, SchemaOptions options = {}, Line line = {});
   // Table comments (PostgreSQL; SQLite has none and gets no statement).
-  void create_table_comment(StringRef table, StringRef comment, Line line = {});
-  void drop_table_comment(StringRef table, Line line = {});
+  void create_table_comment(StringRef table, StringRef comment, SchemaOptions options = {}, Line line = {});
+  void drop_table_comment(StringRef table, SchemaOptions options = {}, Line line = {});
 
   // ------------------------------------------------------------ columns
 
-  // Adds a column; its references() becomes a foreign key, index() an index.
-  void add_column(StringRef table, const Column& column, Line line = {});
-  void drop_column(StringRef table, StringRef column, Line line = {});
+  // Adds a column; its references() becomes a foreign key, index() an index
+  // (unique() with index(): one unique index). On SQLite unique() alone is
+  // a unique index uq_<table>_<column>, which SQLite can add in place.
+  void add_column(StringRef table, const Column& column, SchemaOptions options = {}, Line line = {});
+  void drop_column(StringRef table, StringRef column, SchemaOptions options = {}, Line line = {});
   // Type, nullability, default, name, comment. On SQLite only a rename runs
   // in place; anything else must be written inside batch_alter_table.
   void alter_column(StringRef table, StringRef column, AlterColumnOptions options, Line line = {});
@@ -219,12 +222,13 @@ class Op {
 
   template <unsigned long N>
   void create_unique_constraint(StringRef name, StringRef table, const StringRef (&columns)[N],
-                                Line line = {}) {
-    create_unique_constraint_with(name, table, ListRef<StringRef>{columns, N}, line);
+                                SchemaOptions options = {}, Line line = {}) {
+    create_unique_constraint_with(name, table, ListRef<StringRef>{columns, N}, options, line);
   }
   template <unsigned long N>
-  void create_primary_key(StringRef name, StringRef table, const StringRef (&columns)[N], Line line = {}) {
-    create_primary_key_with(name, table, ListRef<StringRef>{columns, N}, line);
+  void create_primary_key(StringRef name, StringRef table, const StringRef (&columns)[N],
+                          SchemaOptions options = {}, Line line = {}) {
+    create_primary_key_with(name, table, ListRef<StringRef>{columns, N}, options, line);
   }
   // With `.not_valid = true` PostgreSQL adds the constraint without checking
   // existing rows; a later `validate_constraint` checks them.
@@ -235,15 +239,17 @@ class Op {
     create_foreign_key_with(name, source_table, referent_table, ListRef<StringRef>{local_columns, N},
                             ListRef<StringRef>{remote_columns, N}, options, line);
   }
-  void create_check_constraint(StringRef name, StringRef table, StringRef condition, Line line = {});
+  void create_check_constraint(StringRef name, StringRef table, StringRef condition, SchemaOptions options = {},
+                               Line line = {});
   // PostgreSQL: ALTER TABLE ... VALIDATE CONSTRAINT (after a NOT VALID add).
-  void validate_constraint(StringRef name, StringRef table, Line line = {});
-  void drop_constraint(StringRef name, StringRef table, Line line = {});
+  void validate_constraint(StringRef name, StringRef table, SchemaOptions options = {}, Line line = {});
+  void drop_constraint(StringRef name, StringRef table, SchemaOptions options = {}, Line line = {});
 
   // PostgreSQL enum types by hand (create_table/add_column create them for
-  // you; drop_table drops the ones you name).
+  // you; drop_table drops the ones you name). The schema of create_enum is
+  // the type's own (`Enum(...).in_schema("audit")`).
   void create_enum(Type enum_type, Line line = {});
-  void drop_enum(StringRef name, Line line = {});
+  void drop_enum(StringRef name, SchemaOptions options = {}, Line line = {});
 
   // ------------------------------------------------------------ data
 
@@ -259,8 +265,8 @@ class Op {
   //   op.bulk_insert("roles", {"id", "name"}, {{1, "admin"}, {2, "user"}});
   template <unsigned long C, unsigned long R>
   void bulk_insert(StringRef table, const StringRef (&columns)[C], const Param (&rows)[R][C],
-                   Line line = {}) {
-    bulk_insert_with(table, ListRef<StringRef>{columns, C}, &rows[0][0], R, line);
+                   SchemaOptions options = {}, Line line = {}) {
+    bulk_insert_with(table, ListRef<StringRef>{columns, C}, &rows[0][0], R, options, line);
   }
   // The connection for data migrations that read rows (online only).
   Connection connection() { return Connection(*sink_); }
@@ -296,7 +302,7 @@ class Op {
   // What a table-level argument of create_table/drop_table is.
   class TableItem {
    public:
-    enum class Kind : unsigned char { none, column, primary_key, unique, foreign_key, check, comment, type };
+    enum class Kind : unsigned char { none, column, primary_key, unique, foreign_key, check, comment, type, options };
     constexpr TableItem() = default;
     constexpr TableItem(const Column& c) : kind(Kind::column), item(&c) {}
     constexpr TableItem(const PrimaryKeyConstraint& c) : kind(Kind::primary_key), item(&c) {}
@@ -305,6 +311,7 @@ class Op {
     constexpr TableItem(const CheckConstraint& c) : kind(Kind::check), item(&c) {}
     constexpr TableItem(const TableComment& c) : kind(Kind::comment), item(&c) {}
     constexpr TableItem(const Type& t) : kind(Kind::type), item(&t) {}
+    constexpr TableItem(const TableOptions& o) : kind(Kind::options), item(&o) {}
     Kind kind = Kind::none;
     const void* item = nullptr;
   };
@@ -319,14 +326,16 @@ class Op {
   void drop_table_with(StringRef name, ListRef<TableItem> items, Line line);
   void create_index_with(StringRef name, StringRef table, ListRef<IndexColumn> columns, IndexOptions options,
                          Line line);
-  void create_unique_constraint_with(StringRef name, StringRef table, ListRef<StringRef> columns, Line line);
-  void create_primary_key_with(StringRef name, StringRef table, ListRef<StringRef> columns, Line line);
+  void create_unique_constraint_with(StringRef name, StringRef table, ListRef<StringRef> columns,
+                                     SchemaOptions options, Line line);
+  void create_primary_key_with(StringRef name, StringRef table, ListRef<StringRef> columns, SchemaOptions options,
+                               Line line);
   void create_foreign_key_with(StringRef name, StringRef source_table, StringRef referent_table,
                                ListRef<StringRef> local_columns, ListRef<StringRef> remote_columns,
                                ForeignKeyOptions options, Line line);
   void execute_with(StringRef sql, ListRef<Param> params, Line line);
   void bulk_insert_with(StringRef table, ListRef<StringRef> columns, const Param* values, unsigned long rows,
-                        Line line);
+                        SchemaOptions options, Line line);
   detail::BatchState* begin_batch(StringRef table, BatchOptions options, Line line);
   void finish_batch(detail::BatchState* state);
   static void abandon_batch(detail::BatchState* state);

@@ -87,13 +87,16 @@ enum class SqlDialect : unsigned char { postgresql, sqlite };
 enum class TypeKind : unsigned char {
   integer, big_integer, small_integer, boolean, string, text, floating, numeric,
   date, date_time, time, interval, uuid, json, jsonb, large_binary, enumeration, raw,
+  // PostgreSQL only
+  inet, cidr, macaddr, tsvector, money, citext,
+  int4range, int8range, numrange, daterange, tsrange, tstzrange,
 };
 
 enum Timezone : bool { without_timezone = false, with_timezone = true };
 
 // A column type. Use the constants and factories below: `Integer`,
 // `String(100)`, `Numeric(10, 2)`, `DateTime(with_timezone)`,
-// `Enum("mood", {"happy", "sad"})`, `Array(Integer)`, `Raw("tsvector")`.
+// `Enum("mood", {"happy", "sad"})`, `Array(Integer)`, `INET`, `Raw("ltree")`.
 // Every constant can also be called with no arguments (`Integer()`), as in
 // SQLAlchemy.
 struct Type {
@@ -106,8 +109,16 @@ struct Type {
   const StringRef* values = nullptr;   // Enum labels; none: an existing type
   unsigned long value_count = 0;
   unsigned char array_dimensions = 0;  // Array(Array(T)) has 2
+  StringRef schema = {};               // an Enum's schema; empty: the default one
 
   constexpr Type operator()() const { return *this; }
+  // An enum type in a schema: `Enum("mood", {"happy", "sad"}).in_schema("audit")`.
+  // As SQLAlchemy's Enum, a type does not follow its table's schema.
+  constexpr Type in_schema(StringRef name) const {
+    Type t = *this;
+    t.schema = name;
+    return t;
+  }
 };
 
 constexpr Type type_of_kind(TypeKind kind) {
@@ -166,6 +177,21 @@ inline constexpr Type UUID = type_of_kind(TypeKind::uuid);
 inline constexpr Type JSON = type_of_kind(TypeKind::json);
 inline constexpr Type JSONB = type_of_kind(TypeKind::jsonb);  // PostgreSQL only
 inline constexpr Type LargeBinary = type_of_kind(TypeKind::large_binary);
+
+// PostgreSQL's own types (SQLite refuses each, naming what to use there).
+inline constexpr Type INET = type_of_kind(TypeKind::inet);
+inline constexpr Type CIDR = type_of_kind(TypeKind::cidr);
+inline constexpr Type MACADDR = type_of_kind(TypeKind::macaddr);
+inline constexpr Type TSVECTOR = type_of_kind(TypeKind::tsvector);
+inline constexpr Type MONEY = type_of_kind(TypeKind::money);
+// The citext extension's type, named as is: run CREATE EXTENSION citext first.
+inline constexpr Type CITEXT = type_of_kind(TypeKind::citext);
+inline constexpr Type INT4RANGE = type_of_kind(TypeKind::int4range);
+inline constexpr Type INT8RANGE = type_of_kind(TypeKind::int8range);
+inline constexpr Type NUMRANGE = type_of_kind(TypeKind::numrange);
+inline constexpr Type DATERANGE = type_of_kind(TypeKind::daterange);
+inline constexpr Type TSRANGE = type_of_kind(TypeKind::tsrange);
+inline constexpr Type TSTZRANGE = type_of_kind(TypeKind::tstzrange);
 
 // A native PostgreSQL enum type (VARCHAR on SQLite). With labels, Retort
 // creates the type before the table or column that uses it; with a name
@@ -280,7 +306,27 @@ struct ForeignKeyOptions {
   // PostgreSQL: add the constraint NOT VALID (no scan of existing rows,
   // no long lock); check the rows later with `op.validate_constraint`.
   bool not_valid = false;
+  StringRef source_schema = {};    // op.create_foreign_key: the source table's schema
+  StringRef referent_schema = {};  // the referenced table's schema
 };
+
+// An identity column's sequence (PostgreSQL), Alembic's Identity():
+// `.identity({.always = true, .start = 1000, .increment = 10})`. A field
+// left at `unset` is the database's default.
+inline constexpr long long unset = -9223372036854775807LL - 1;
+struct IdentityOptions {
+  bool always = false;  // GENERATED ALWAYS; otherwise BY DEFAULT (inserts may give a value)
+  long long start = unset;
+  long long increment = unset;
+  long long minvalue = unset;
+  long long maxvalue = unset;
+  long long cache = unset;
+  bool cycle = false;
+};
+
+// Where a computed column's value lives: the database's default (PostgreSQL
+// STORED, SQLite VIRTUAL), stored, or computed when read (SQLite only).
+enum class Persisted : unsigned char { automatic, stored, virtual_column };
 
 struct ColumnSpec {
   StringRef name = {};
@@ -297,6 +343,11 @@ struct ColumnSpec {
   StringRef references_column = {};
   StringRef references_name = {};
   ForeignKeyOptions references_options = {};
+  bool identity = false;
+  IdentityOptions identity_options = {};
+  StringRef computed = {};  // empty: not a computed column
+  Persisted persisted = Persisted::automatic;
+  StringRef collation = {};
 };
 
 // A column of create_table / add_column, configured fluently:
@@ -332,6 +383,19 @@ class Column {
     spec.references_options = options;
     return *this;
   }
+  // GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY (PostgreSQL). SQLite accepts
+  // it only on a lone INTEGER primary key, which its rowid generates anyway.
+  constexpr Column& identity(IdentityOptions options = {}) {
+    return spec.identity = true, spec.identity_options = options, *this;
+  }
+  // GENERATED ALWAYS AS (expression) [STORED|VIRTUAL]:
+  // `Column("total", Numeric(10, 2)).computed(sql("price * quantity"))`.
+  constexpr Column& computed(Sql expression, Persisted persisted = Persisted::automatic) {
+    return spec.computed = expression.text, spec.persisted = persisted, *this;
+  }
+  // COLLATE name: PostgreSQL's collations ("C", "en-x-icu", ...), SQLite's
+  // BINARY, NOCASE or RTRIM.
+  constexpr Column& collation(StringRef name) { return spec.collation = name, *this; }
   // Names the foreign key that references() creates.
   constexpr Column& references_name(StringRef name) { return spec.references_name = name, *this; }
 
@@ -367,6 +431,7 @@ struct ForeignKeyConstraintOptions {
   StringRef onupdate = {};
   bool deferrable = false;
   bool initially_deferred = false;
+  StringRef referent_schema = {};
 };
 
 struct ForeignKeyConstraint {
@@ -395,14 +460,33 @@ struct TableComment {
   StringRef text = {};
 };
 
+// Where create_table/drop_table put the table:
+// `op.create_table("events", Column(...), TableOptions{.schema = "audit"})`.
+// PostgreSQL: a schema (create it first); SQLite: an attached database
+// ("main", "temp" or an ATTACH name).
+struct TableOptions {
+  StringRef schema = {};
+};
+
+// The schema of the table (or type) an operation names, Alembic's
+// `schema=`: `op.add_column("events", Column(...), {.schema = "audit"})`.
+struct SchemaOptions {
+  StringRef schema = {};
+};
+
 // ---------------------------------------------------------------- indexes
 
 // One entry of an index's column list: a column name, `sql("lower(email)")`
-// for an expression, or `desc("created_at")` for descending order.
+// for an expression, `desc("created_at")` for descending order,
+// `nulls_last(...)`/`nulls_first(...)` and `opclass("body", "jsonb_path_ops")`
+// (PostgreSQL), which combine: `nulls_last(desc("due"))`.
 struct IndexColumn {
+  enum class Nulls : unsigned char { unsaid, first, last };
   StringRef text = {};
   bool expression = false;
   bool descending = false;
+  Nulls nulls = Nulls::unsaid;
+  StringRef op_class = {};
 
   constexpr IndexColumn(const char* column) : text(column) {}
   template <class S>
@@ -415,6 +499,30 @@ constexpr IndexColumn desc(IndexColumn column) {
   column.descending = true;
   return column;
 }
+constexpr IndexColumn nulls_first(IndexColumn column) {
+  column.nulls = IndexColumn::Nulls::first;
+  return column;
+}
+constexpr IndexColumn nulls_last(IndexColumn column) {
+  column.nulls = IndexColumn::Nulls::last;
+  return column;
+}
+constexpr IndexColumn opclass(IndexColumn column, StringRef op_class) {
+  column.op_class = op_class;
+  return column;
+}
+
+// Up to 16 names written in braces inside an options struct:
+// `{.include = {"name", "email"}}`.
+struct NameList {
+  StringRef names[16] = {};
+  unsigned long count = 0;
+
+  constexpr NameList() = default;
+  template <class... S>
+    requires(sizeof...(S) <= 16 && (__is_constructible(StringRef, S) && ...))
+  constexpr NameList(S... list) : names{StringRef(list)...}, count(sizeof...(S)) {}
+};
 
 struct IndexOptions {
   bool unique = false;
@@ -423,12 +531,20 @@ struct IndexOptions {
   // `op.autocommit_block`. Ignored on SQLite.
   bool concurrently = false;
   bool if_not_exists = false;
+  StringRef schema = {};  // the table's schema; PostgreSQL puts the index there too
+  // PostgreSQL only (SQLite has one kind of index and refuses these):
+  StringRef method = {};        // USING btree|hash|gist|spgist|gin|brin (or an extension's)
+  NameList include = {};        // INCLUDE (...): covering columns, not keys
+  StringRef with = {};          // storage parameters, "fillfactor = 70, deduplicate_items = off"
+  StringRef tablespace = {};
+  bool nulls_not_distinct = false;  // unique indexes, PostgreSQL 15: NULLs collide
 };
 
 struct DropIndexOptions {
   StringRef table = {};            // informational, as Alembic's table_name
   bool concurrently = false;  // PostgreSQL; inside op.autocommit_block
   bool if_exists = false;
+  StringRef schema = {};
 };
 
 // ---------------------------------------------------------------- alter_column
@@ -499,6 +615,7 @@ struct AlterColumnOptions {
   TypeChange existing_type = {};
   BoolChange existing_nullable = {};
   DefaultChange existing_server_default = {};
+  StringRef schema = {};
 };
 
 // ---------------------------------------------------------------- batch
@@ -509,6 +626,10 @@ enum class Recreate : unsigned char { automatic, always, never };
 
 struct BatchOptions {
   Recreate recreate = Recreate::automatic;
+  // PostgreSQL: the table's schema. SQLite: an attached database; the
+  // copy-and-move recreate reads the main database only, so a batch on
+  // another one must run in place.
+  StringRef schema = {};
 };
 
 }  // namespace retort

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "retort/error.hpp"
@@ -16,6 +17,15 @@
 
 namespace retort::detail {
 
+// A table, index or type name with its schema (PostgreSQL) or attached
+// database (SQLite); an empty schema means the default one (search_path,
+// SQLite's main).
+struct QualifiedName {
+  std::string schema;
+  std::string name;
+  bool operator==(const QualifiedName&) const = default;
+};
+
 struct SqlType {
   TypeKind kind = TypeKind::integer;
   int length = -1;
@@ -23,6 +33,7 @@ struct SqlType {
   int scale = -1;
   bool timezone = false;
   std::string name;                 // enum type name; raw SQL type text
+  std::string schema;               // enum type's schema
   std::vector<std::string> labels;  // enum labels; empty: refers to an existing type
   int array_dimensions = 0;
 
@@ -45,6 +56,7 @@ struct ForeignKeyDef {
   std::string name;  // empty: unnamed
   std::vector<std::string> columns;
   std::string referent_table;
+  std::string referent_schema;  // empty: the default schema
   std::vector<std::string> referent_columns;
   std::string ondelete;  // validated, upper case; empty: not given
   std::string onupdate;
@@ -68,6 +80,16 @@ struct CheckDef {
   std::string condition;
 };
 
+struct IdentityDef {
+  bool always = false;
+  IdentityOptions sequence;
+};
+
+struct ComputedDef {
+  std::string expression;
+  Persisted persisted = Persisted::automatic;
+};
+
 struct ColumnDef {
   std::string name;
   SqlType type;
@@ -79,10 +101,14 @@ struct ColumnDef {
   std::optional<ServerDefault> server_default;
   std::optional<std::string> comment;
   std::optional<ForeignKeyDef> references;  // columns = {name}
+  std::optional<IdentityDef> identity;
+  std::optional<ComputedDef> computed;
+  std::string collation;  // empty: the database's default
 };
 
 struct TableDef {
   std::string name;
+  std::string schema;
   std::vector<ColumnDef> columns;
   std::optional<PrimaryKeyDef> primary_key;  // table-level, or from columns
   std::vector<UniqueDef> uniques;
@@ -95,20 +121,30 @@ struct IndexColumnDef {
   std::string text;
   bool expression = false;
   bool descending = false;
+  IndexColumn::Nulls nulls = IndexColumn::Nulls::unsaid;
+  std::string op_class;
 };
 
 struct IndexDef {
   std::string name;
   std::string table;
+  std::string schema;  // the table's, and so the index's
   std::vector<IndexColumnDef> columns;
   bool unique = false;
   std::string where;
   bool concurrently = false;
   bool if_not_exists = false;
+  // PostgreSQL's index options; SQLite refuses them.
+  std::string method;
+  std::vector<std::string> include;
+  std::vector<std::pair<std::string, std::string>> with;  // storage parameters, validated
+  std::string tablespace;
+  bool nulls_not_distinct = false;
 };
 
 struct AlterColumnDef {
   std::string table;
+  std::string schema;
   std::string column;
   std::optional<SqlType> type;
   std::optional<bool> nullable;
@@ -146,24 +182,29 @@ class DdlDialect {
   virtual std::string default_sql(const ServerDefault& value) const = 0;
 
   virtual std::vector<std::string> create_table(const TableDef& table) const;
-  std::vector<std::string> drop_table(const std::string& table, const std::vector<std::string>& enum_types) const;
-  std::vector<std::string> rename_table(const std::string& from, const std::string& to) const;
-  virtual std::vector<std::string> set_table_comment(const std::string& table,
+  std::vector<std::string> drop_table(const QualifiedName& table, const std::vector<QualifiedName>& enum_types) const;
+  std::vector<std::string> rename_table(const QualifiedName& from, const std::string& to) const;
+  virtual std::vector<std::string> set_table_comment(const QualifiedName& table,
                                                      const std::optional<std::string>& comment) const = 0;
-  virtual std::vector<std::string> add_column(const std::string& table, const ColumnDef& column) const = 0;
-  std::vector<std::string> drop_column(const std::string& table, const std::string& column) const;
+  virtual std::vector<std::string> add_column(const QualifiedName& table, const ColumnDef& column) const = 0;
+  std::vector<std::string> drop_column(const QualifiedName& table, const std::string& column) const;
   virtual std::vector<std::string> alter_column(const AlterColumnDef& change) const = 0;
   virtual std::vector<std::string> create_index(const IndexDef& index) const = 0;
-  virtual std::vector<std::string> drop_index(const std::string& name, bool concurrently, bool if_exists) const = 0;
-  virtual std::vector<std::string> add_constraint(const std::string& table, const ConstraintDef& constraint) const = 0;
-  virtual std::vector<std::string> validate_constraint(const std::string& table, const std::string& name) const = 0;
-  virtual std::vector<std::string> drop_constraint(const std::string& table, const std::string& name) const = 0;
+  virtual std::vector<std::string> drop_index(const QualifiedName& name, bool concurrently, bool if_exists) const = 0;
+  virtual std::vector<std::string> add_constraint(const QualifiedName& table, const ConstraintDef& constraint) const = 0;
+  virtual std::vector<std::string> validate_constraint(const QualifiedName& table, const std::string& name) const = 0;
+  virtual std::vector<std::string> drop_constraint(const QualifiedName& table, const std::string& name) const = 0;
   virtual std::vector<std::string> create_enum(const SqlType& type) const = 0;
-  virtual std::vector<std::string> drop_enum(const std::string& name) const = 0;
-  std::string insert_row(const std::string& table, const std::vector<std::string>& columns) const;
+  virtual std::vector<std::string> drop_enum(const QualifiedName& name) const = 0;
+  std::string insert_row(const QualifiedName& table, const std::vector<std::string>& columns) const;
+
+  // schema.name, each part quoted as needed.
+  std::string quote(const QualifiedName& name) const;
 
   // Pieces shared by the dialects and SQLite's batch recreate.
   std::string column_sql(const ColumnDef& column, bool serial_primary_key) const;
+  std::string computed_clause(const ComputedDef& computed) const;
+  std::string identity_clause(const IdentityDef& identity) const;
   std::string constraint_clause(const ConstraintDef& constraint) const;
   std::string foreign_key_clause(const ForeignKeyDef& fk) const;
   std::string index_sql(const IndexDef& index, bool allow_concurrently) const;
@@ -196,5 +237,12 @@ std::string foreign_key_action(std::string_view action, std::string_view clause)
 
 // Display form of a name in messages: "name".
 std::string shown(std::string_view name);
+std::string shown(const QualifiedName& name);
+
+// The table, index or type `name` in `schema`. A dot in the name is refused:
+// databases would keep it as part of one name ("audit.events" in the
+// default schema), never as a schema; `hint` says where the schema goes.
+QualifiedName qualified(std::string_view schema, std::string_view name, std::string_view what,
+                        std::string_view hint);
 
 }  // namespace retort::detail

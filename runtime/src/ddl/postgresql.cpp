@@ -54,14 +54,15 @@ bool is_builtin_type_name(std::string_view name) {
 
 // An enum's name where a column uses it: refused when PostgreSQL would read
 // it as a built-in type instead (the column would silently get that type).
-std::string enum_type_name(const DdlDialect& ddl, const std::string& name) {
-  if (is_builtin_type_name(name)) {
+std::string enum_type_name(const DdlDialect& ddl, const SqlType& type) {
+  const std::string& name = type.name;
+  if (type.schema.empty() && is_builtin_type_name(name)) {
     throw Error(fmt::format(
         "the enum type name {} is also the name of a PostgreSQL built-in type: a column declared with it would "
         "get the built-in type, not the enum. Choose another name, e.g. {}",
         shown(name), shown(name + "_enum")));
   }
-  return ddl.quote(name);
+  return ddl.quote(QualifiedName{type.schema, name});
 }
 
 class PostgresqlDdl final : public DdlDialect {
@@ -86,16 +87,16 @@ class PostgresqlDdl final : public DdlDialect {
     }
   }
 
-  std::vector<std::string> set_table_comment(const std::string& table,
+  std::vector<std::string> set_table_comment(const QualifiedName& table,
                                              const std::optional<std::string>& comment) const override {
     return {"COMMENT ON TABLE " + quote(table) + " IS " + (comment ? literal(*comment) : "NULL")};
   }
 
-  std::vector<std::string> add_column(const std::string& table, const ColumnDef& column) const override {
+  std::vector<std::string> add_column(const QualifiedName& table, const ColumnDef& column) const override {
     std::vector<std::string> statements;
     if (column.type.creates_enum()) statements = create_enum(column.type);
     bool serial = column.primary_key && column.type.is_integer() && column.autoincrement != 0 &&
-                  !column.server_default && !column.references;
+                  !column.server_default && !column.references && !column.identity && !column.computed;
     std::string sql = "ALTER TABLE " + quote(table) + " ADD COLUMN " + column_sql(column, serial);
     if (column.primary_key) sql += " PRIMARY KEY";
     statements.push_back(std::move(sql));
@@ -115,7 +116,7 @@ class PostgresqlDdl final : public DdlDialect {
 
   std::vector<std::string> alter_column(const AlterColumnDef& change) const override {
     std::vector<std::string> statements;
-    const std::string table = quote(change.table);
+    const std::string table = quote(QualifiedName{change.schema, change.table});
     const std::string column = quote(change.column);
     if (change.using_expression && !change.type) {
       throw Error("a USING expression only applies to a type change; give .type as well");
@@ -147,7 +148,7 @@ class PostgresqlDdl final : public DdlDialect {
                                                    : std::string(" DROP DEFAULT")));
     }
     if (change.comment) {
-      statements.push_back(column_comment(change.table, change.column, *change.comment));
+      statements.push_back(column_comment({change.schema, change.table}, change.column, *change.comment));
     }
     if (change.new_name) {
       statements.push_back("ALTER TABLE " + table + " RENAME " + column + " TO " + quote(*change.new_name));
@@ -157,22 +158,22 @@ class PostgresqlDdl final : public DdlDialect {
 
   std::vector<std::string> create_index(const IndexDef& index) const override { return {index_sql(index, true)}; }
 
-  std::vector<std::string> drop_index(const std::string& name, bool concurrently, bool if_exists) const override {
+  std::vector<std::string> drop_index(const QualifiedName& name, bool concurrently, bool if_exists) const override {
     return {std::string("DROP INDEX ") + (concurrently ? "CONCURRENTLY " : "") + (if_exists ? "IF EXISTS " : "") +
             quote(name)};
   }
 
-  std::vector<std::string> add_constraint(const std::string& table, const ConstraintDef& constraint) const override {
+  std::vector<std::string> add_constraint(const QualifiedName& table, const ConstraintDef& constraint) const override {
     std::string sql = "ALTER TABLE " + quote(table) + " ADD " + constraint_clause(constraint);
     if (constraint.kind == ConstraintDef::Kind::foreign_key && constraint.foreign_key.not_valid) sql += " NOT VALID";
     return {sql};
   }
 
-  std::vector<std::string> validate_constraint(const std::string& table, const std::string& name) const override {
+  std::vector<std::string> validate_constraint(const QualifiedName& table, const std::string& name) const override {
     return {"ALTER TABLE " + quote(table) + " VALIDATE CONSTRAINT " + quote(name)};
   }
 
-  std::vector<std::string> drop_constraint(const std::string& table, const std::string& name) const override {
+  std::vector<std::string> drop_constraint(const QualifiedName& table, const std::string& name) const override {
     return {"ALTER TABLE " + quote(table) + " DROP CONSTRAINT " + quote(name)};
   }
 
@@ -183,10 +184,10 @@ class PostgresqlDdl final : public DdlDialect {
     }
     std::string labels;
     for (const auto& label : type.labels) labels += (labels.empty() ? "" : ", ") + literal(label);
-    return {"CREATE TYPE " + enum_type_name(*this, type.name) + " AS ENUM (" + labels + ")"};
+    return {"CREATE TYPE " + enum_type_name(*this, type) + " AS ENUM (" + labels + ")"};
   }
 
-  std::vector<std::string> drop_enum(const std::string& name) const override { return {"DROP TYPE " + quote(name)}; }
+  std::vector<std::string> drop_enum(const QualifiedName& name) const override { return {"DROP TYPE " + quote(name)}; }
 
  protected:
   bool is_reserved(std::string_view word) const override {
@@ -207,15 +208,16 @@ class PostgresqlDdl final : public DdlDialect {
 
   std::vector<std::string> after_create_table(const TableDef& table) const override {
     std::vector<std::string> statements;
-    if (table.comment) statements.push_back(set_table_comment(table.name, table.comment)[0]);
+    const QualifiedName name{table.schema, table.name};
+    if (table.comment) statements.push_back(set_table_comment(name, table.comment)[0]);
     for (const auto& column : table.columns) {
-      if (column.comment) statements.push_back(column_comment(table.name, column.name, *column.comment));
+      if (column.comment) statements.push_back(column_comment(name, column.name, *column.comment));
     }
     return statements;
   }
 
  private:
-  std::string column_comment(const std::string& table, const std::string& column, const std::string& comment) const {
+  std::string column_comment(const QualifiedName& table, const std::string& column, const std::string& comment) const {
     return "COMMENT ON COLUMN " + quote(table) + "." + quote(column) + " IS " +
            (comment.empty() ? std::string("NULL") : literal(comment));
   }
@@ -244,7 +246,19 @@ class PostgresqlDdl final : public DdlDialect {
       case TypeKind::json: return "JSON";
       case TypeKind::jsonb: return "JSONB";
       case TypeKind::large_binary: return "BYTEA";
-      case TypeKind::enumeration: return enum_type_name(*this, type.name);
+      case TypeKind::enumeration: return enum_type_name(*this, type);
+      case TypeKind::inet: return "INET";
+      case TypeKind::cidr: return "CIDR";
+      case TypeKind::macaddr: return "MACADDR";
+      case TypeKind::tsvector: return "TSVECTOR";
+      case TypeKind::money: return "MONEY";
+      case TypeKind::citext: return "CITEXT";
+      case TypeKind::int4range: return "INT4RANGE";
+      case TypeKind::int8range: return "INT8RANGE";
+      case TypeKind::numrange: return "NUMRANGE";
+      case TypeKind::daterange: return "DATERANGE";
+      case TypeKind::tsrange: return "TSRANGE";
+      case TypeKind::tstzrange: return "TSTZRANGE";
       case TypeKind::raw:
         check_sql_fragment(dialect(), type.name, "raw SQL type", FragmentKind::type_name);
         return type.name;

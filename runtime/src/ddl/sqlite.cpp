@@ -28,12 +28,13 @@ constexpr std::string_view keywords[] = {
     "trigger", "unbounded", "union", "unique", "update", "using", "vacuum", "values", "view", "virtual", "when",
     "where", "window", "with", "without"};
 
-[[noreturn]] void needs_batch(const std::string& table, std::string_view what, std::string_view batch_call) {
+[[noreturn]] void needs_batch(const QualifiedName& table, std::string_view what, std::string_view batch_call) {
   throw Error(fmt::format(
       "SQLite cannot {} in place: its ALTER TABLE only adds, drops and renames columns. Write it inside "
-      "op.batch_alter_table({}, [](retort::BatchOp& batch) {{ batch.{}; }}); Retort then recreates the table "
+      "op.batch_alter_table({}, [](retort::BatchOp& batch) {{ batch.{}; }}{}); Retort then recreates the table "
       "with the change (copy and move), keeping its rows, indexes and constraints",
-      what, shown(table), batch_call));
+      what, shown(table.name), batch_call,
+      table.schema.empty() ? std::string() : fmt::format(", {{.schema = {}}}", shown(table.schema))));
 }
 
 class SqliteDdl final : public DdlDialect {
@@ -69,6 +70,25 @@ class SqliteDdl final : public DdlDialect {
         for (const auto& label : type.labels) longest = std::max(longest, label.size());
         return longest ? fmt::format("VARCHAR({})", longest) : "VARCHAR";
       }
+      case TypeKind::inet:
+      case TypeKind::cidr:
+      case TypeKind::macaddr:
+        throw Error("INET, CIDR and MACADDR are PostgreSQL's network types; store the address as retort::String on "
+                    "SQLite");
+      case TypeKind::tsvector:
+        throw Error("TSVECTOR is PostgreSQL's full-text type; SQLite's full-text search is an FTS5 virtual table "
+                    "(op.execute(\"CREATE VIRTUAL TABLE ... USING fts5(...)\"))");
+      case TypeKind::money: throw Error("MONEY is PostgreSQL's; use retort::Numeric(p, s) on SQLite");
+      case TypeKind::citext:
+        throw Error("CITEXT is PostgreSQL's citext extension; SQLite has no such type (retort::Text, compared "
+                    "with lower() or COLLATE NOCASE, is the nearest)");
+      case TypeKind::int4range:
+      case TypeKind::int8range:
+      case TypeKind::numrange:
+      case TypeKind::daterange:
+      case TypeKind::tsrange:
+      case TypeKind::tstzrange:
+        throw Error("range types are PostgreSQL's; store the two bounds as two columns on SQLite");
       case TypeKind::raw:
         if (type.name.empty()) return {};  // a reflected column declared without a type
         check_sql_fragment(dialect(), type.name, "raw SQL type", FragmentKind::type_name);
@@ -89,13 +109,15 @@ class SqliteDdl final : public DdlDialect {
     }
   }
 
-  std::vector<std::string> set_table_comment(const std::string&, const std::optional<std::string>&) const override {
+  std::vector<std::string> set_table_comment(const QualifiedName&, const std::optional<std::string>&) const override {
     return {};  // SQLite stores no comments (as SQLAlchemy, Retort skips them)
   }
 
-  std::vector<std::string> add_column(const std::string& table, const ColumnDef& column) const override {
+  std::vector<std::string> add_column(const QualifiedName& table, const ColumnDef& column) const override {
     if (column.primary_key) needs_batch(table, "add a PRIMARY KEY column", "add_column(...)");
-    if (column.unique) needs_batch(table, "add a UNIQUE column", "add_column(...)");
+    if (column.computed && column.computed->persisted == Persisted::stored) {
+      needs_batch(table, "add a STORED generated column", "add_column(...)");
+    }
     if (column.server_default && column.server_default->kind == DefaultValue::Kind::expression) {
       needs_batch(table, "add a column whose default is an expression", "add_column(...)");
     }
@@ -121,10 +143,10 @@ class SqliteDdl final : public DdlDialect {
       std::string what = change.type ? "change a column's type"
                          : change.nullable ? "change whether a column accepts NULL"
                                            : "change a column's default";
-      needs_batch(change.table, what, fmt::format("alter_column({}, {{...}})", shown(change.column)));
+      needs_batch({change.schema, change.table}, what, fmt::format("alter_column({}, {{...}})", shown(change.column)));
     }
     if (!change.new_name) return {};  // a comment alone: SQLite has none
-    return {"ALTER TABLE " + quote(change.table) + " RENAME COLUMN " + quote(change.column) + " TO " +
+    return {"ALTER TABLE " + quote(QualifiedName{change.schema, change.table}) + " RENAME COLUMN " + quote(change.column) + " TO " +
             quote(*change.new_name)};
   }
 
@@ -132,11 +154,11 @@ class SqliteDdl final : public DdlDialect {
     return {index_sql(index, false)};  // CONCURRENTLY is PostgreSQL's; SQLite locks the file anyway
   }
 
-  std::vector<std::string> drop_index(const std::string& name, bool, bool if_exists) const override {
+  std::vector<std::string> drop_index(const QualifiedName& name, bool, bool if_exists) const override {
     return {std::string("DROP INDEX ") + (if_exists ? "IF EXISTS " : "") + quote(name)};
   }
 
-  std::vector<std::string> add_constraint(const std::string& table, const ConstraintDef& constraint) const override {
+  std::vector<std::string> add_constraint(const QualifiedName& table, const ConstraintDef& constraint) const override {
     switch (constraint.kind) {
       case ConstraintDef::Kind::unique:
         needs_batch(table, "add a UNIQUE constraint", "create_unique_constraint(...)");
@@ -150,18 +172,18 @@ class SqliteDdl final : public DdlDialect {
     return {};
   }
 
-  std::vector<std::string> validate_constraint(const std::string& table, const std::string& name) const override {
+  std::vector<std::string> validate_constraint(const QualifiedName& table, const std::string& name) const override {
     throw Error(fmt::format(
         "SQLite has no NOT VALID constraints to validate ({} on {}); skip validate_constraint on SQLite", shown(name),
         shown(table)));
   }
 
-  std::vector<std::string> drop_constraint(const std::string& table, const std::string& name) const override {
+  std::vector<std::string> drop_constraint(const QualifiedName& table, const std::string& name) const override {
     needs_batch(table, "drop a constraint", fmt::format("drop_constraint({})", shown(name)));
   }
 
   std::vector<std::string> create_enum(const SqlType&) const override { return {}; }
-  std::vector<std::string> drop_enum(const std::string&) const override { return {}; }
+  std::vector<std::string> drop_enum(const QualifiedName&) const override { return {}; }
 
  protected:
   bool is_reserved(std::string_view word) const override {

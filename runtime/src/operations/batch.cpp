@@ -32,13 +32,19 @@ void BatchOp::drop_column(StringRef column, Line line) {
 }
 
 void BatchOp::alter_column(StringRef column, AlterColumnOptions options, Line line) {
-  state_->steps.push_back({to_alter_column(state_->table, column, options), line.value});
+  AlterColumnDef change = to_alter_column(state_->table, column, options);
+  change.schema = state_->schema;
+  state_->steps.push_back({std::move(change), line.value});
 }
 
 void BatchOp::create_index_with(StringRef name, ListRef<IndexColumn> columns, IndexOptions options, Line line) {
-  state_->steps.push_back({IndexDef{owned(name), state_->table, to_index_columns(columns), options.unique,
-                                    owned(options.where), options.concurrently, options.if_not_exists},
-                           line.value});
+  IndexDef index;
+  try {
+    index = to_index(name, {state_->schema, state_->table}, columns, options);
+  } catch (const Error& e) {
+    fail(describe("create_index", {owned(name), state_->table}), line.value, e.what());
+  }
+  state_->steps.push_back({std::move(index), line.value});
 }
 
 void BatchOp::drop_index(StringRef name, Line line) {
@@ -85,13 +91,15 @@ struct Overloaded : F... {
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 
-void run_in_place(StatementSink& sink, const std::string& table, const BatchStep& step) {
+void run_in_place(StatementSink& sink, const QualifiedName& table, const BatchStep& step) {
   std::visit(Overloaded{
                  [&](const BatchStep::AddColumn& s) { add_column(sink, table, s.column, step.line); },
                  [&](const BatchStep::DropColumn& s) { drop_column(sink, table, s.name, step.line); },
                  [&](const AlterColumnDef& s) { alter_column(sink, s, step.line); },
                  [&](const IndexDef& s) { create_index(sink, s, step.line); },
-                 [&](const BatchStep::DropIndex& s) { drop_index(sink, s.name, false, false, step.line); },
+                 [&](const BatchStep::DropIndex& s) {
+                   drop_index(sink, {table.schema, s.name}, false, false, step.line);
+                 },
                  [&](const ConstraintDef& s) { add_constraint(sink, table, s, step.line); },
                  [&](const BatchStep::DropConstraint& s) { drop_constraint(sink, table, s.name, step.line); },
              },
@@ -103,7 +111,9 @@ bool runs_in_place_on_sqlite(const BatchStep& step) {
   if (const auto* add = std::get_if<BatchStep::AddColumn>(&step.action)) {
     const ColumnDef& c = add->column;
     bool expression_default = c.server_default && c.server_default->kind == DefaultValue::Kind::expression;
-    return !c.primary_key && !c.unique && !expression_default && (c.nullable || c.server_default);
+    // A unique column gets a unique index (see add_column), which SQLite adds in place.
+    bool stored = c.computed && c.computed->persisted == Persisted::stored;  // SQLite adds VIRTUAL ones only
+    return !c.primary_key && !expression_default && !stored && (c.nullable || c.server_default);
   }
   if (const auto* alter = std::get_if<AlterColumnDef>(&step.action)) return alter->only_renames();
   return std::holds_alternative<IndexDef>(step.action) || std::holds_alternative<BatchStep::DropIndex>(step.action);
@@ -256,6 +266,12 @@ bool is_keyword(const Token& token, std::string_view keyword) {
   return !token.quoted && !token.group && lower(token.text) == lower(keyword);
 }
 
+// The first token of a CREATE TABLE item that is a table constraint, not a column.
+bool is_table_constraint(const Token& first) {
+  return is_keyword(first, "CONSTRAINT") || is_keyword(first, "PRIMARY") || is_keyword(first, "UNIQUE") ||
+         is_keyword(first, "CHECK") || is_keyword(first, "FOREIGN");
+}
+
 std::vector<std::string> names_in_group(const Token& group) {
   std::vector<std::string> names;
   for (const auto& item : split_top_level(std::string_view(group.text).substr(1, group.text.size() - 2))) {
@@ -338,7 +354,8 @@ class SqliteRecreate {
     }
 
     std::vector<std::pair<int, std::string>> key;
-    for (const auto& row : read("PRAGMA table_info(" + quoted + ")").rows) {
+    // table_xinfo also lists computed columns (hidden 2: virtual, 3: stored).
+    for (const auto& row : read("PRAGMA table_xinfo(" + quoted + ")").rows) {
       BatchColumn column;
       column.def.name = row[1].value_or("");
       column.def.type.kind = TypeKind::raw;
@@ -346,6 +363,14 @@ class SqliteRecreate {
       column.def.nullable = row[3].value_or("0") == "0";
       if (row[4]) column.def.server_default = ServerDefault{DefaultValue::Kind::expression, *row[4]};
       column.source = column.def.name;
+      if (auto collation = collations_.find(column.def.name); collation != collations_.end()) {
+        column.def.collation = collation->second;
+      }
+      int hidden = std::stoi(row.size() > 6 ? row[6].value_or("0") : "0");
+      if (hidden == 2 || hidden == 3) {
+        column.def.computed = computed_of(create_sql, column.def.name, hidden == 3);
+        column.source.clear();  // the new table computes it again; it cannot be copied into
+      }
       int key_position = std::stoi(row[5].value_or("0"));
       if (key_position > 0) key.emplace_back(key_position, column.def.name);
       table_.columns.push_back(std::move(column));
@@ -406,16 +431,36 @@ class SqliteRecreate {
     }
     if (body != statement.end()) {
       for (const auto& item : split_top_level(std::string_view(body->text).substr(1, body->text.size() - 2))) {
-        for (const auto& token : tokens_of(item)) {
-          if (is_keyword(token, "AUTOINCREMENT")) refuse("an AUTOINCREMENT key");
-          if (is_keyword(token, "COLLATE")) refuse("a COLLATE clause");
-          if (is_keyword(token, "CONFLICT")) refuse("an ON CONFLICT clause");
+        auto tokens = tokens_of(item);
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+          if (is_keyword(tokens[i], "AUTOINCREMENT")) refuse("an AUTOINCREMENT key");
+          if (is_keyword(tokens[i], "CONFLICT")) refuse("an ON CONFLICT clause");
+          if (!is_keyword(tokens[i], "COLLATE")) continue;
+          // A column's own collation is kept; one inside a table constraint is not.
+          if (i == 0 || i + 1 >= tokens.size() || is_table_constraint(tokens[0])) refuse("a COLLATE clause in a constraint");
+          collations_[tokens[0].text] = tokens[i + 1].text;
         }
       }
     }
-    for (const auto& row : read("PRAGMA table_xinfo(" + ddl_.quote(state_.table) + ")").rows) {
-      if (row.size() > 6 && row[6].value_or("0") != "0") refuse(fmt::format("the generated column {}", shown(row[1].value_or(""))));
+  }
+
+  // GENERATED ALWAYS AS (expression) of `column`, read from CREATE TABLE.
+  static ComputedDef computed_of(const std::string& create_sql, const std::string& column, bool stored) {
+    auto statement = tokens_of(create_sql);
+    auto body = std::find_if(statement.begin(), statement.end(), [](const Token& t) { return t.group; });
+    if (body != statement.end()) {
+      for (const auto& item : split_top_level(std::string_view(body->text).substr(1, body->text.size() - 2))) {
+        auto tokens = tokens_of(item);
+        if (tokens.empty() || tokens[0].text != column) continue;
+        for (std::size_t i = 1; i + 1 < tokens.size(); ++i) {
+          if (is_keyword(tokens[i], "AS") && tokens[i + 1].group) {
+            const std::string& group = tokens[i + 1].text;
+            return {group.substr(1, group.size() - 2), stored ? Persisted::stored : Persisted::virtual_column};
+          }
+        }
+      }
     }
+    throw Error(fmt::format("cannot read the expression of the computed column {}", shown(column)));
   }
 
   // With PRAGMA foreign_keys on, dropping the old table deletes its rows
@@ -544,9 +589,15 @@ class SqliteRecreate {
     }
     table_.columns.push_back({def, {}, false});
     if (def.references) table_.foreign_keys.push_back(*def.references);
-    if (def.unique) table_.uniques.push_back({{}, {def.name}});
     if (def.primary_key) add_constraint({ConstraintDef::Kind::primary_key, {}, {def.name}, {}, {}});
-    if (def.index) new_indexes_.push_back(column_index(state_.table, def.name));
+    // The unique index the same column gets in place (add_column), whether
+    // or not the batch recreates the table.
+    if (def.index) {
+      new_indexes_.push_back(column_index({{}, state_.table}, def.name, def.unique));
+    } else if (def.unique) {
+      new_indexes_.push_back(column_index({{}, state_.table}, def.name, true));
+      new_indexes_.back().name = "uq_" + state_.table + "_" + def.name;
+    }
   }
 
   void drop(const std::string& name) {
@@ -584,6 +635,11 @@ class SqliteRecreate {
       for (auto& fk : table_.foreign_keys) rename_in(fk.columns);
       std::string to_sql = ddl_.quote(to);
       for (auto& check : table_.checks) check.condition = rename_identifier(check.condition, change.column, to_sql);
+      for (auto& other : table_.columns) {
+        if (other.def.computed) {
+          other.def.computed->expression = rename_identifier(other.def.computed->expression, change.column, to_sql);
+        }
+      }
       for (auto& index : table_.indexes) {
         index.columns_sql = rename_identifier(index.columns_sql, change.column, to_sql);
         index.where_sql = rename_identifier(index.where_sql, change.column, to_sql);
@@ -680,6 +736,7 @@ class SqliteRecreate {
   BatchTable table_;
   std::vector<IndexDef> new_indexes_;
   std::vector<std::string> triggers_;
+  std::map<std::string, std::string> collations_;  // column -> COLLATE name, from CREATE TABLE
 };
 
 }  // namespace
@@ -690,7 +747,7 @@ void run_batch(BatchState& state) {
                   (state.options.recreate != Recreate::always &&
                    std::all_of(state.steps.begin(), state.steps.end(), runs_in_place_on_sqlite));
   if (in_place) {
-    for (const auto& step : state.steps) run_in_place(sink, state.table, step);
+    for (const auto& step : state.steps) run_in_place(sink, {state.schema, state.table}, step);
     return;
   }
   if (state.options.recreate == Recreate::never) {
@@ -698,6 +755,13 @@ void run_batch(BatchState& state) {
     fail(fmt::format("batch_alter_table({})", shown(state.table)), step->line,
          "this step needs SQLite to recreate the table, but the batch says recreate = Recreate::never. Allow it "
          "(Recreate::automatic) or drop the step");
+  }
+  if (!state.schema.empty() && state.schema != "main") {
+    fail(fmt::format("batch_alter_table({})", shown(state.table)), state.line,
+         fmt::format("this batch needs SQLite to recreate the table, and the copy-and-move reads and writes the main "
+                     "database only, not the attached database {}. Keep batches on attached databases to what "
+                     "SQLite does in place (add a plain column, rename a column, create or drop an index)",
+                     shown(state.schema)));
   }
   if (sink.offline()) {
     fail(fmt::format("batch_alter_table({})", shown(state.table)), state.line,

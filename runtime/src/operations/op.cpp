@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include "operations/operations.hpp"
@@ -27,6 +28,10 @@ SqlType to_sql_type(const Type& type) {
   out.scale = type.scale;
   out.timezone = type.timezone;
   out.name = owned(type.name);
+  out.schema = owned(type.schema);
+  if (type.kind == TypeKind::enumeration) {
+    qualified(out.schema, out.name, "enum type", "Enum(\"name\", {...}).in_schema(\"schema\")");
+  }
   for (unsigned long i = 0; i < type.value_count; ++i) out.labels.push_back(owned(type.values[i]));
   out.array_dimensions = type.array_dimensions;
   return out;
@@ -43,7 +48,10 @@ ForeignKeyDef to_foreign_key(std::vector<std::string> columns, StringRef referen
   ForeignKeyDef fk;
   fk.name = owned(name);
   fk.columns = std::move(columns);
-  fk.referent_table = owned(referent_table);
+  QualifiedName referent = qualified(owned(options.referent_schema), owned(referent_table), "referenced table",
+                                     "{.referent_schema = \"schema\"}");
+  fk.referent_table = referent.name;
+  fk.referent_schema = referent.schema;
   fk.referent_columns = std::move(referent_columns);
   if (!options.ondelete.empty()) fk.ondelete = foreign_key_action(owned(options.ondelete), "ON DELETE");
   if (!options.onupdate.empty()) fk.onupdate = foreign_key_action(owned(options.onupdate), "ON UPDATE");
@@ -68,30 +76,107 @@ ColumnDef to_column(const ColumnSpec& spec) {
   column.index = spec.index;
   column.server_default = to_server_default(spec.server_default);
   if (spec.has_comment) column.comment = owned(spec.comment);
+  column.collation = owned(spec.collation);
+  if (spec.identity) column.identity = IdentityDef{spec.identity_options.always, spec.identity_options};
+  if (!spec.computed.empty()) column.computed = ComputedDef{owned(spec.computed), spec.persisted};
+  if (column.computed && (column.identity || column.server_default)) {
+    throw Error(fmt::format("column {} is computed: it can have no identity and no server default",
+                            shown(column.name)));
+  }
+  if (column.computed && column.primary_key) {
+    throw Error(fmt::format("column {} is computed and cannot be a primary key", shown(column.name)));
+  }
   if (!spec.references_table.empty()) {
     if (spec.references_column.empty()) {
       throw Error(fmt::format("column {} references {} without a column; write references(\"table.column\") or "
                               "references(\"table\", \"column\")",
                               shown(column.name), shown(owned(spec.references_table))));
     }
-    column.references = to_foreign_key({column.name}, spec.references_table, {owned(spec.references_column)},
-                                       spec.references_name, spec.references_options);
+    // "schema.table.column", as SQLAlchemy's ForeignKey, names the schema.
+    ForeignKeyOptions options = spec.references_options;
+    StringRef table = spec.references_table;
+    std::string_view text(table.data(), table.size());
+    std::size_t dot = text.find('.');
+    if (dot != std::string_view::npos && options.referent_schema.empty()) {
+      options.referent_schema = StringRef(table.data(), dot);
+      table = StringRef(table.data() + dot + 1, table.size() - dot - 1);
+    }
+    column.references = to_foreign_key({column.name}, table, {owned(spec.references_column)}, spec.references_name,
+                                       options);
   }
   return column;
 }
 
-std::vector<IndexColumnDef> to_index_columns(ListRef<IndexColumn> columns) {
-  std::vector<IndexColumnDef> out;
-  for (unsigned long i = 0; i < columns.count; ++i) {
-    const IndexColumn& c = columns.items[i];
-    out.push_back({owned(c.text), c.expression, c.descending});
+namespace {
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+bool all_of_chars(std::string_view text, bool (*allowed)(char)) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), allowed);
+}
+
+// "fillfactor = 70, deduplicate_items = off": names and plain values only,
+// so the text cannot carry anything else into the statement.
+std::vector<std::pair<std::string, std::string>> storage_parameters(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (trimmed(text).empty()) return out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = std::min(text.find(',', start), text.size());
+    std::string_view item = text.substr(start, comma - start);
+    std::size_t equals = item.find('=');
+    std::string_view key = trimmed(item.substr(0, equals));
+    std::string_view value = equals == std::string_view::npos ? std::string_view() : trimmed(item.substr(equals + 1));
+    bool good_key = all_of_chars(key, [](char c) { return (c >= 'a' && c <= 'z') || c == '_' || (c >= '0' && c <= '9'); });
+    bool good_value = all_of_chars(value, [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+    });
+    if (!good_key || !good_value) {
+      throw Error(fmt::format("the index storage parameters {} are not a list of name = value (e.g. \"fillfactor = "
+                              "70, deduplicate_items = off\"); {} is not",
+                              shown(text), shown(trimmed(item))));
+    }
+    out.emplace_back(key, value);
+    start = comma + 1;
   }
   return out;
+}
+
+}  // namespace
+
+IndexDef to_index(StringRef name, const QualifiedName& table, ListRef<IndexColumn> columns,
+                  const IndexOptions& options) {
+  IndexDef index;
+  index.name = qualified_name({}, name, "index", "{.schema = \"schema\"} (the index goes in its table's schema)").name;
+  index.table = table.name;
+  index.schema = table.schema;
+  for (unsigned long i = 0; i < columns.count; ++i) {
+    const IndexColumn& c = columns.items[i];
+    index.columns.push_back({owned(c.text), c.expression, c.descending, c.nulls, owned(c.op_class)});
+  }
+  index.unique = options.unique;
+  index.where = owned(options.where);
+  index.concurrently = options.concurrently;
+  index.if_not_exists = options.if_not_exists;
+  index.method = owned(options.method);
+  for (unsigned long i = 0; i < options.include.count; ++i) index.include.push_back(owned(options.include.names[i]));
+  index.with = storage_parameters(std::string_view(options.with.data(), options.with.size()));
+  index.tablespace = owned(options.tablespace);
+  index.nulls_not_distinct = options.nulls_not_distinct;
+  if (index.nulls_not_distinct && !index.unique) {
+    throw Error("nulls_not_distinct applies to unique indexes only; add .unique = true");
+  }
+  return index;
 }
 
 AlterColumnDef to_alter_column(StringRef table, StringRef column, const AlterColumnOptions& options) {
   AlterColumnDef change;
   change.table = owned(table);
+  change.schema = owned(options.schema);
   change.column = owned(column);
   if (options.type.given) change.type = to_sql_type(options.type.type);
   if (options.nullable.value >= 0) change.nullable = options.nullable.value == 1;
@@ -138,26 +223,43 @@ void perform(StatementSink& sink, const std::string& description, unsigned line,
   for (const auto& statement : statements) sink.run(statement, line);
 }
 
-IndexDef column_index(const std::string& table, const std::string& column) {
+QualifiedName qualified_name(StringRef schema, StringRef name, std::string_view what, std::string_view hint) {
+  return qualified(owned(schema), owned(name), what, hint);
+}
+
+IndexDef column_index(const QualifiedName& table, const std::string& column, bool unique) {
   IndexDef index;
-  index.name = "ix_" + table + "_" + column;
-  index.table = table;
-  index.columns.push_back({column});
+  index.name = "ix_" + table.name + "_" + column;
+  index.table = table.name;
+  index.schema = table.schema;
+  IndexColumnDef key;
+  key.text = column;
+  index.columns.push_back(key);
+  index.unique = unique;
   return index;
 }
 
-void add_column(StatementSink& sink, const std::string& table, const ColumnDef& column, unsigned line) {
-  perform(sink, describe("add_column", {table, column.name}), line, [&](const DdlDialect& ddl) {
-    auto statements = ddl.add_column(table, column);
+void add_column(StatementSink& sink, const QualifiedName& table, const ColumnDef& column, unsigned line) {
+  perform(sink, describe("add_column", {table.name, column.name}), line, [&](const DdlDialect& ddl) {
+    // Uniqueness as a unique index where one is wanted anyway (index()), and
+    // on SQLite, whose ALTER TABLE cannot add a UNIQUE constraint.
+    std::optional<IndexDef> index;
     if (column.index) {
-      statements.push_back(ddl.index_sql(column_index(table, column.name), false));
+      index = column_index(table, column.name, column.unique);
+    } else if (column.unique && ddl.dialect() == Dialect::sqlite) {
+      index = column_index(table, column.name, true);
+      index->name = "uq_" + table.name + "_" + column.name;
     }
+    ColumnDef added = column;
+    if (index) added.unique = false;
+    auto statements = ddl.add_column(table, added);
+    if (index) statements.push_back(ddl.index_sql(*index, false));
     return statements;
   });
 }
 
-void drop_column(StatementSink& sink, const std::string& table, const std::string& column, unsigned line) {
-  perform(sink, describe("drop_column", {table, column}), line,
+void drop_column(StatementSink& sink, const QualifiedName& table, const std::string& column, unsigned line) {
+  perform(sink, describe("drop_column", {table.name, column}), line,
           [&](const DdlDialect& ddl) { return ddl.drop_column(table, column); });
 }
 
@@ -171,20 +273,20 @@ void create_index(StatementSink& sink, const IndexDef& index, unsigned line) {
           [&](const DdlDialect& ddl) { return ddl.create_index(index); });
 }
 
-void drop_index(StatementSink& sink, const std::string& name, bool concurrently, bool if_exists, unsigned line) {
-  perform(sink, describe("drop_index", {name}), line,
+void drop_index(StatementSink& sink, const QualifiedName& name, bool concurrently, bool if_exists, unsigned line) {
+  perform(sink, describe("drop_index", {name.name}), line,
           [&](const DdlDialect& ddl) { return ddl.drop_index(name, concurrently, if_exists); });
 }
 
-void add_constraint(StatementSink& sink, const std::string& table, const ConstraintDef& constraint, unsigned line) {
+void add_constraint(StatementSink& sink, const QualifiedName& table, const ConstraintDef& constraint, unsigned line) {
   static const char* const operations[] = {"create_unique_constraint", "create_primary_key", "create_foreign_key",
                                            "create_check_constraint"};
-  perform(sink, describe(operations[static_cast<int>(constraint.kind)], {constraint.name, table}), line,
+  perform(sink, describe(operations[static_cast<int>(constraint.kind)], {constraint.name, table.name}), line,
           [&](const DdlDialect& ddl) { return ddl.add_constraint(table, constraint); });
 }
 
-void drop_constraint(StatementSink& sink, const std::string& table, const std::string& name, unsigned line) {
-  perform(sink, describe("drop_constraint", {name, table}), line,
+void drop_constraint(StatementSink& sink, const QualifiedName& table, const std::string& name, unsigned line) {
+  perform(sink, describe("drop_constraint", {name, table.name}), line,
           [&](const DdlDialect& ddl) { return ddl.drop_constraint(table, name); });
 }
 
@@ -194,7 +296,7 @@ namespace {
 // keys and unique flags become table constraints, as SQLAlchemy renders them.
 TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
   TableDef table;
-  table.name = owned(name);
+  StringRef schema;
   std::vector<std::string> key_columns;
   for (unsigned long i = 0; i < items.count; ++i) {
     const Op::TableItem& item = items.items[i];
@@ -203,7 +305,7 @@ TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
         ColumnDef column = to_column(static_cast<const Column*>(item.item)->spec);
         if (column.primary_key) key_columns.push_back(column.name);
         if (column.references) table.foreign_keys.push_back(*column.references);
-        if (column.unique) table.uniques.push_back({{}, {column.name}});
+        if (column.unique && !column.index) table.uniques.push_back({{}, {column.name}});  // else a unique index
         table.columns.push_back(std::move(column));
         break;
       }
@@ -234,6 +336,9 @@ TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
       case Op::TableItem::Kind::comment:
         table.comment = owned(static_cast<const TableComment*>(item.item)->text);
         break;
+      case Op::TableItem::Kind::options:
+        schema = static_cast<const TableOptions*>(item.item)->schema;
+        break;
       case Op::TableItem::Kind::type:
         throw Error("create_table takes columns and constraints; a type alone belongs in a Column");
       case Op::TableItem::Kind::none:
@@ -254,6 +359,9 @@ TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
     }
   }
   if (table.columns.empty()) throw Error("create_table needs at least one Column");
+  QualifiedName qualified = qualified_name(schema, name, "table", "TableOptions{.schema = \"schema\"}");
+  table.name = qualified.name;
+  table.schema = qualified.schema;
   return table;
 }
 
@@ -275,8 +383,7 @@ void Op::create_table_with(StringRef name, ListRef<TableItem> items, Line line) 
     auto statements = ddl.create_table(table);
     for (const auto& column : table.columns) {
       if (column.index) {
-        statements.push_back(
-            ddl.index_sql(column_index(table.name, column.name), false));
+        statements.push_back(ddl.index_sql(column_index({table.schema, table.name}, column.name, column.unique), false));
       }
     }
     return statements;
@@ -285,101 +392,157 @@ void Op::create_table_with(StringRef name, ListRef<TableItem> items, Line line) 
 
 void Op::drop_table_with(StringRef name, ListRef<TableItem> items, Line line) {
   perform(*sink_, describe("drop_table", {owned(name)}), line.value, [&](const DdlDialect& ddl) {
-    std::vector<std::string> enum_types;
+    std::vector<QualifiedName> enum_types;
+    StringRef schema;
     for (unsigned long i = 0; i < items.count; ++i) {
       const TableItem& item = items.items[i];
       const Type* type = nullptr;
       if (item.kind == TableItem::Kind::type) type = static_cast<const Type*>(item.item);
       if (item.kind == TableItem::Kind::column) type = &static_cast<const Column*>(item.item)->spec.type;
-      if (type && type->kind == TypeKind::enumeration) enum_types.push_back(owned(type->name));
+      if (item.kind == TableItem::Kind::options) schema = static_cast<const TableOptions*>(item.item)->schema;
+      if (type && type->kind == TypeKind::enumeration) {
+        enum_types.push_back(qualified_name(type->schema, type->name, "enum type",
+                                            "Enum(\"name\").in_schema(\"schema\")"));
+      }
     }
-    return ddl.drop_table(owned(name), enum_types);
+    return ddl.drop_table(qualified_name(schema, name, "table", "TableOptions{.schema = \"schema\"}"), enum_types);
   });
 }
 
-void Op::rename_table(StringRef old_name, StringRef new_name, Line line) {
-  perform(*sink_, describe("rename_table", {owned(old_name), owned(new_name)}), line.value,
-          [&](const DdlDialect& ddl) { return ddl.rename_table(owned(old_name), owned(new_name)); });
+namespace {
+constexpr std::string_view schema_hint = "{.schema = \"schema\"}";
 }
 
-void Op::create_table_comment(StringRef table, StringRef comment, Line line) {
-  perform(*sink_, describe("create_table_comment", {owned(table)}), line.value,
-          [&](const DdlDialect& ddl) { return ddl.set_table_comment(owned(table), owned(comment)); });
+void Op::rename_table(StringRef old_name, StringRef new_name, SchemaOptions options, Line line) {
+  perform(*sink_, describe("rename_table", {owned(old_name), owned(new_name)}), line.value, [&](const DdlDialect& ddl) {
+    QualifiedName to = qualified_name({}, new_name, "new table", "a bare new name (the table keeps its schema)");
+    return ddl.rename_table(qualified_name(options.schema, old_name, "table", schema_hint), to.name);
+  });
 }
 
-void Op::drop_table_comment(StringRef table, Line line) {
-  perform(*sink_, describe("drop_table_comment", {owned(table)}), line.value,
-          [&](const DdlDialect& ddl) { return ddl.set_table_comment(owned(table), std::nullopt); });
+void Op::create_table_comment(StringRef table, StringRef comment, SchemaOptions options, Line line) {
+  perform(*sink_, describe("create_table_comment", {owned(table)}), line.value, [&](const DdlDialect& ddl) {
+    return ddl.set_table_comment(qualified_name(options.schema, table, "table", schema_hint), owned(comment));
+  });
 }
 
-void Op::add_column(StringRef table, const Column& column, Line line) {
+void Op::drop_table_comment(StringRef table, SchemaOptions options, Line line) {
+  perform(*sink_, describe("drop_table_comment", {owned(table)}), line.value, [&](const DdlDialect& ddl) {
+    return ddl.set_table_comment(qualified_name(options.schema, table, "table", schema_hint), std::nullopt);
+  });
+}
+
+void Op::add_column(StringRef table, const Column& column, SchemaOptions options, Line line) {
   ColumnDef def;
+  QualifiedName name;
   try {
     def = to_column(column.spec);
+    name = qualified_name(options.schema, table, "table", schema_hint);
   } catch (const Error& e) {
     fail(describe("add_column", {owned(table), owned(column.spec.name)}), line.value, e.what());
   }
-  detail::add_column(*sink_, owned(table), def, line.value);
+  detail::add_column(*sink_, name, def, line.value);
 }
 
-void Op::drop_column(StringRef table, StringRef column, Line line) {
-  detail::drop_column(*sink_, owned(table), owned(column), line.value);
+void Op::drop_column(StringRef table, StringRef column, SchemaOptions options, Line line) {
+  perform(*sink_, describe("drop_column", {owned(table), owned(column)}), line.value, [&](const DdlDialect& ddl) {
+    return ddl.drop_column(qualified_name(options.schema, table, "table", schema_hint), owned(column));
+  });
 }
 
 void Op::alter_column(StringRef table, StringRef column, AlterColumnOptions options, Line line) {
-  detail::alter_column(*sink_, to_alter_column(table, column, options), line.value);
+  AlterColumnDef change;
+  try {
+    qualified_name(options.schema, table, "table", schema_hint);
+    change = to_alter_column(table, column, options);
+  } catch (const Error& e) {
+    fail(describe("alter_column", {owned(table), owned(column)}), line.value, e.what());
+  }
+  detail::alter_column(*sink_, change, line.value);
 }
 
 void Op::create_index_with(StringRef name, StringRef table, ListRef<IndexColumn> columns, IndexOptions options,
                            Line line) {
-  IndexDef index{owned(name), owned(table), to_index_columns(columns), options.unique, owned(options.where),
-                 options.concurrently, options.if_not_exists};
+  IndexDef index;
+  try {
+    index = to_index(name, qualified_name(options.schema, table, "table", schema_hint), columns, options);
+  } catch (const Error& e) {
+    fail(describe("create_index", {owned(name), owned(table)}), line.value, e.what());
+  }
   detail::create_index(*sink_, index, line.value);
 }
 
 void Op::drop_index(StringRef name, DropIndexOptions options, Line line) {
-  detail::drop_index(*sink_, owned(name), options.concurrently, options.if_exists, line.value);
+  QualifiedName index;
+  try {
+    index = qualified_name(options.schema, name, "index", schema_hint);
+  } catch (const Error& e) {
+    fail(describe("drop_index", {owned(name)}), line.value, e.what());
+  }
+  detail::drop_index(*sink_, index, options.concurrently, options.if_exists, line.value);
 }
 
 void Op::drop_index(StringRef name, StringRef, DropIndexOptions options, Line line) {
-  detail::drop_index(*sink_, owned(name), options.concurrently, options.if_exists, line.value);
+  drop_index(name, options, line);
 }
 
-void Op::create_unique_constraint_with(StringRef name, StringRef table, ListRef<StringRef> columns, Line line) {
-  detail::add_constraint(*sink_, owned(table), {ConstraintDef::Kind::unique, owned(name), owned(columns), {}, {}},
-                         line.value);
+namespace {
+
+void add_table_constraint(StatementSink& sink, StringRef schema, StringRef table, const char* operation,
+                          StringRef name, unsigned line, const std::function<ConstraintDef()>& make) {
+  ConstraintDef constraint;
+  QualifiedName on;
+  try {
+    on = qualified_name(schema, table, "table", schema_hint);
+    constraint = make();
+  } catch (const Error& e) {
+    fail(describe(operation, {owned(name), owned(table)}), line, e.what());
+  }
+  detail::add_constraint(sink, on, constraint, line);
 }
 
-void Op::create_primary_key_with(StringRef name, StringRef table, ListRef<StringRef> columns, Line line) {
-  detail::add_constraint(*sink_, owned(table),
-                         {ConstraintDef::Kind::primary_key, owned(name), owned(columns), {}, {}}, line.value);
+}  // namespace
+
+void Op::create_unique_constraint_with(StringRef name, StringRef table, ListRef<StringRef> columns,
+                                       SchemaOptions options, Line line) {
+  add_table_constraint(*sink_, options.schema, table, "create_unique_constraint", name, line.value, [&] {
+    return ConstraintDef{ConstraintDef::Kind::unique, owned(name), owned(columns), {}, {}};
+  });
+}
+
+void Op::create_primary_key_with(StringRef name, StringRef table, ListRef<StringRef> columns, SchemaOptions options,
+                                 Line line) {
+  add_table_constraint(*sink_, options.schema, table, "create_primary_key", name, line.value, [&] {
+    return ConstraintDef{ConstraintDef::Kind::primary_key, owned(name), owned(columns), {}, {}};
+  });
 }
 
 void Op::create_foreign_key_with(StringRef name, StringRef source_table, StringRef referent_table,
                                  ListRef<StringRef> local_columns, ListRef<StringRef> remote_columns,
                                  ForeignKeyOptions options, Line line) {
-  ForeignKeyDef fk;
-  try {
-    fk = to_foreign_key(owned(local_columns), referent_table, owned(remote_columns), name, options);
-  } catch (const Error& e) {
-    fail(describe("create_foreign_key", {owned(name), owned(source_table)}), line.value, e.what());
-  }
-  detail::add_constraint(*sink_, owned(source_table), {ConstraintDef::Kind::foreign_key, fk.name, {}, fk, {}},
-                         line.value);
+  add_table_constraint(*sink_, options.source_schema, source_table, "create_foreign_key", name, line.value, [&] {
+    ForeignKeyDef fk = to_foreign_key(owned(local_columns), referent_table, owned(remote_columns), name, options);
+    return ConstraintDef{ConstraintDef::Kind::foreign_key, fk.name, {}, fk, {}};
+  });
 }
 
-void Op::create_check_constraint(StringRef name, StringRef table, StringRef condition, Line line) {
-  detail::add_constraint(*sink_, owned(table), {ConstraintDef::Kind::check, owned(name), {}, {}, owned(condition)},
-                         line.value);
+void Op::create_check_constraint(StringRef name, StringRef table, StringRef condition, SchemaOptions options,
+                                 Line line) {
+  add_table_constraint(*sink_, options.schema, table, "create_check_constraint", name, line.value, [&] {
+    return ConstraintDef{ConstraintDef::Kind::check, owned(name), {}, {}, owned(condition)};
+  });
 }
 
-void Op::validate_constraint(StringRef name, StringRef table, Line line) {
-  perform(*sink_, describe("validate_constraint", {owned(name), owned(table)}), line.value,
-          [&](const DdlDialect& ddl) { return ddl.validate_constraint(owned(table), owned(name)); });
+void Op::validate_constraint(StringRef name, StringRef table, SchemaOptions options, Line line) {
+  perform(*sink_, describe("validate_constraint", {owned(name), owned(table)}), line.value, [&](const DdlDialect& ddl) {
+    return ddl.validate_constraint(qualified_name(options.schema, table, "table", schema_hint), owned(name));
+  });
 }
 
-void Op::drop_constraint(StringRef name, StringRef table, Line line) {
-  detail::drop_constraint(*sink_, owned(table), owned(name), line.value);
+void Op::drop_constraint(StringRef name, StringRef table, SchemaOptions options, Line line) {
+  perform(*sink_, describe("drop_constraint", {owned(name), owned(table)}), line.value, [&](const DdlDialect& ddl) {
+    return ddl.drop_constraint(qualified_name(options.schema, table, "table", schema_hint), owned(name));
+  });
 }
 
 void Op::create_enum(Type enum_type, Line line) {
@@ -389,9 +552,10 @@ void Op::create_enum(Type enum_type, Line line) {
   });
 }
 
-void Op::drop_enum(StringRef name, Line line) {
-  perform(*sink_, describe("drop_enum", {owned(name)}), line.value,
-          [&](const DdlDialect& ddl) { return ddl.drop_enum(owned(name)); });
+void Op::drop_enum(StringRef name, SchemaOptions options, Line line) {
+  perform(*sink_, describe("drop_enum", {owned(name)}), line.value, [&](const DdlDialect& ddl) {
+    return ddl.drop_enum(qualified_name(options.schema, name, "enum type", schema_hint));
+  });
 }
 
 void Op::execute(StringRef sql, Line line) { sink_->run(std::string_view(sql.data(), sql.size()), line.value); }
@@ -403,10 +567,11 @@ void Op::execute_with(StringRef sql, ListRef<Param> params, Line line) {
 }
 
 void Op::bulk_insert_with(StringRef table, ListRef<StringRef> columns, const Param* values, unsigned long rows,
-                          Line line) {
+                          SchemaOptions options, Line line) {
   std::string statement;
   try {
-    statement = ddl_dialect(sink_->dialect()).insert_row(owned(table), owned(columns));
+    statement = ddl_dialect(sink_->dialect())
+                    .insert_row(qualified_name(options.schema, table, "table", schema_hint), owned(columns));
   } catch (const Error& e) {
     fail(describe("bulk_insert", {owned(table)}), line.value, e.what());
   }
@@ -420,7 +585,12 @@ void Op::bulk_insert_with(StringRef table, ListRef<StringRef> columns, const Par
 }
 
 BatchState* Op::begin_batch(StringRef table, BatchOptions options, Line line) {
-  return new BatchState{sink_, owned(table), options, line.value, {}};
+  try {
+    qualified_name(options.schema, table, "table", schema_hint);
+  } catch (const Error& e) {
+    fail(fmt::format("batch_alter_table({})", shown(owned(table))), line.value, e.what());
+  }
+  return new BatchState{sink_, owned(table), owned(options.schema), options, line.value, {}};
 }
 
 void Op::finish_batch(BatchState* state) {

@@ -24,7 +24,10 @@ ColumnDef to_column(const ColumnSpec& spec);
 ForeignKeyDef to_foreign_key(std::vector<std::string> columns, StringRef referent_table,
                              std::vector<std::string> referent_columns, StringRef name,
                              const ForeignKeyOptions& options);
-std::vector<IndexColumnDef> to_index_columns(ListRef<IndexColumn> columns);
+// An index of `table` from create_index's arguments; storage parameters
+// are checked here (name = value each).
+IndexDef to_index(StringRef name, const QualifiedName& table, ListRef<IndexColumn> columns,
+                  const IndexOptions& options);
 AlterColumnDef to_alter_column(StringRef table, StringRef column, const AlterColumnOptions& options);
 Value to_value(const Param& param);
 
@@ -40,17 +43,22 @@ std::string describe(std::string_view operation, std::initializer_list<std::stri
 void perform(StatementSink& sink, const std::string& description, unsigned line,
              const std::function<std::vector<std::string>(const DdlDialect&)>& render);
 
+// A table, index or type name of a migration and its schema option; `hint`
+// is where the schema belongs in that call (shown when the name has a dot).
+QualifiedName qualified_name(StringRef schema, StringRef name, std::string_view what, std::string_view hint);
+
 // The single-table operations, shared by Op and BatchOp.
-void add_column(StatementSink& sink, const std::string& table, const ColumnDef& column, unsigned line);
-void drop_column(StatementSink& sink, const std::string& table, const std::string& column, unsigned line);
+void add_column(StatementSink& sink, const QualifiedName& table, const ColumnDef& column, unsigned line);
+void drop_column(StatementSink& sink, const QualifiedName& table, const std::string& column, unsigned line);
 void alter_column(StatementSink& sink, const AlterColumnDef& change, unsigned line);
 void create_index(StatementSink& sink, const IndexDef& index, unsigned line);
-void drop_index(StatementSink& sink, const std::string& name, bool concurrently, bool if_exists, unsigned line);
-void add_constraint(StatementSink& sink, const std::string& table, const ConstraintDef& constraint, unsigned line);
-void drop_constraint(StatementSink& sink, const std::string& table, const std::string& name, unsigned line);
+void drop_index(StatementSink& sink, const QualifiedName& name, bool concurrently, bool if_exists, unsigned line);
+void add_constraint(StatementSink& sink, const QualifiedName& table, const ConstraintDef& constraint, unsigned line);
+void drop_constraint(StatementSink& sink, const QualifiedName& table, const std::string& name, unsigned line);
 
-// ix_<table>_<column>, the index Column::index() asks for.
-IndexDef column_index(const std::string& table, const std::string& column);
+// The index a column's index() asks for, ix_<table>_<column>, unique when
+// the column is unique() too (SQLAlchemy's one CREATE UNIQUE INDEX).
+IndexDef column_index(const QualifiedName& table, const std::string& column, bool unique);
 
 // What a batch_alter_table body asked for, replayed when the body returns.
 struct BatchStep {
@@ -65,6 +73,7 @@ struct BatchStep {
 struct BatchState {
   StatementSink* sink;
   std::string table;
+  std::string schema;
   BatchOptions options;
   unsigned line;
   std::vector<BatchStep> steps;
