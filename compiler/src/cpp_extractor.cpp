@@ -99,9 +99,15 @@ class IncludeRecorder : public clang::PPCallbacks {
     record_include(hash, file_name, angled, file ? real_path(*file) : "");
   }
 #elif LLVM_VERSION_MAJOR >= 15
-  // LLVM 15 passes an optional FileEntryRef instead of a FileEntry pointer.
+  // LLVM 15 passes an optional FileEntryRef instead of a FileEntry pointer
+  // (llvm::Optional in 15, clang::OptionalFileEntryRef from 16 on).
+#if LLVM_VERSION_MAJOR >= 16
+  using IncludedFile = clang::OptionalFileEntryRef;
+#else
+  using IncludedFile = llvm::Optional<clang::FileEntryRef>;
+#endif
   void InclusionDirective(SourceLocation hash, const clang::Token&, llvm::StringRef file_name, bool angled,
-                          clang::CharSourceRange, llvm::Optional<clang::FileEntryRef> file, llvm::StringRef,
+                          clang::CharSourceRange, IncludedFile file, llvm::StringRef,
                           llvm::StringRef, const clang::Module*, clang::SrcMgr::CharacteristicKind) override {
     record_include(hash, file_name, angled, file ? real_path(*file) : "");
   }
