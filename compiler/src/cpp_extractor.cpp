@@ -18,6 +18,7 @@
 #include <clang/Lex/PPCallbacks.h>
 #include <clang/Lex/Preprocessor.h>
 #include <clang/Tooling/Tooling.h>
+#include <llvm/Config/llvm-config.h>  // LLVM_VERSION_MAJOR: the API differences below
 #include <llvm/Support/thread.h>
 
 #include <algorithm>
@@ -90,21 +91,40 @@ class IncludeRecorder : public clang::PPCallbacks {
                   std::vector<std::string>& dependencies)
       : sm_(sm), directives_(directives), dependencies_(dependencies) {}
 
+#if LLVM_VERSION_MAJOR >= 19
+  // LLVM 19 added `bool ModuleImported` before the file kind.
+  void InclusionDirective(SourceLocation hash, const clang::Token&, llvm::StringRef file_name, bool angled,
+                          clang::CharSourceRange, clang::OptionalFileEntryRef file, llvm::StringRef,
+                          llvm::StringRef, const clang::Module*, bool, clang::SrcMgr::CharacteristicKind) override {
+    record_include(hash, file_name, angled, file ? real_path(*file) : "");
+  }
+#elif LLVM_VERSION_MAJOR >= 15
+  // LLVM 15 passes an optional FileEntryRef instead of a FileEntry pointer
+  // (llvm::Optional in 15, clang::OptionalFileEntryRef from 16 on).
+#if LLVM_VERSION_MAJOR >= 16
+  using IncludedFile = clang::OptionalFileEntryRef;
+#else
+  using IncludedFile = llvm::Optional<clang::FileEntryRef>;
+#endif
+  void InclusionDirective(SourceLocation hash, const clang::Token&, llvm::StringRef file_name, bool angled,
+                          clang::CharSourceRange, IncludedFile file, llvm::StringRef,
+                          llvm::StringRef, const clang::Module*, clang::SrcMgr::CharacteristicKind) override {
+    record_include(hash, file_name, angled, file ? real_path(*file) : "");
+  }
+#else
   void InclusionDirective(SourceLocation hash, const clang::Token&, llvm::StringRef file_name, bool angled,
                           clang::CharSourceRange, const clang::FileEntry* file, llvm::StringRef,
                           llvm::StringRef, const clang::Module*, clang::SrcMgr::CharacteristicKind) override {
-    if (!directives_ || !sm_.isWrittenInMainFile(hash)) return;
-    IncludeDirective include{file_name.str(), angled, ""};
-    if (file) include.resolved = real_path(*file);
-    directives_->push_back(std::move(include));
+    record_include(hash, file_name, angled, file ? path_or(file->tryGetRealPathName(), file->getName()) : "");
   }
+#endif
 
   void FileChanged(SourceLocation location, FileChangeReason reason, clang::SrcMgr::CharacteristicKind kind,
                    clang::FileID) override {
     if (reason != EnterFile || kind != clang::SrcMgr::C_User) return;
     const auto file = sm_.getFileID(location);
     if (file == sm_.getMainFileID()) return;
-    if (const auto* entry = sm_.getFileEntryForID(file)) {
+    if (const auto entry = sm_.getFileEntryRefForID(file)) {
       auto path = real_path(*entry);
       if (std::find(dependencies_.begin(), dependencies_.end(), path) == dependencies_.end())
         dependencies_.push_back(std::move(path));
@@ -112,9 +132,16 @@ class IncludeRecorder : public clang::PPCallbacks {
   }
 
  private:
-  static std::string real_path(const clang::FileEntry& file) {
-    auto path = file.tryGetRealPathName().str();
-    return path.empty() ? file.getName().str() : path;
+  void record_include(SourceLocation hash, llvm::StringRef file_name, bool angled, std::string resolved) {
+    if (!directives_ || !sm_.isWrittenInMainFile(hash)) return;
+    directives_->push_back(IncludeDirective{file_name.str(), angled, std::move(resolved)});
+  }
+
+  static std::string path_or(llvm::StringRef real, llvm::StringRef name) {
+    return real.empty() ? name.str() : real.str();
+  }
+  static std::string real_path(clang::FileEntryRef file) {
+    return path_or(file.getFileEntry().tryGetRealPathName(), file.getName());
   }
 
   const clang::SourceManager& sm_;
@@ -521,7 +548,12 @@ std::vector<MigrationSource> extract_cpp_migrations(const std::vector<std::strin
   // such code ends in Clang's own limits (a diagnostic), not a SIGSEGV.
   constexpr unsigned kParseStackBytes = 512u << 20;
   std::vector<llvm::thread> threads;
-  for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(llvm::Optional<unsigned>(kParseStackBytes), worker);
+#if LLVM_VERSION_MAJOR >= 16
+  using StackSize = std::optional<unsigned>;  // LLVM 16 replaced llvm::Optional with std::optional
+#else
+  using StackSize = llvm::Optional<unsigned>;
+#endif
+  for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(StackSize(kParseStackBytes), worker);
   for (auto& thread : threads) thread.join();
   return results;
 }

@@ -58,7 +58,7 @@ std::vector<std::string> comparable_lines(const std::string& text) {
 }
 
 const std::vector<std::string> kCommands = {"upgrade",  "downgrade", "current", "history", "heads",
-                                            "branches", "show",      "stamp",   "check"};
+                                            "branches", "show",      "stamp",   "check",   "graph"};
 
 TEST(MigrateCli, HelpForEveryCommandAndUsageErrorsExitTwo) {
   Outcome top = run(LINEAR_MIGRATE, "--help");
@@ -73,6 +73,7 @@ TEST(MigrateCli, HelpForEveryCommandAndUsageErrorsExitTwo) {
   EXPECT_EQ(run(LINEAR_MIGRATE, "frobnicate").status, 2);
   EXPECT_EQ(run(LINEAR_MIGRATE, "upgrade").status, 2);  // TARGET is required
   EXPECT_EQ(run(LINEAR_MIGRATE, "current --format yaml --url sqlite://").status, 2);
+  EXPECT_EQ(run(LINEAR_MIGRATE, "graph --format json").status, 2);  // dot, mermaid or svg
 }
 
 TEST(MigrateCli, WithoutAUrlItSaysHowToGiveOne) {

@@ -16,6 +16,7 @@
 
 #include "backend.hpp"
 #include "cli/formatter.hpp"
+#include "cli/graph_picture.hpp"
 #include "cli/lint_cli.hpp"
 #include "cli/safety_cli.hpp"
 #include "cli/stale_build.hpp"
@@ -55,6 +56,7 @@ struct Options {
   bool at_head = false;  // `check --at-head`: what `check` means until models exist
   bool indicate_current = false;
   bool resolve_dependencies = false;
+  bool expand = false;  // `graph --expand`: no collapsed runs
   std::string target;
   std::vector<std::string> targets;
   std::string range;
@@ -282,6 +284,24 @@ int run_branches(Command& cmd, const Options& o) {
   return 0;
 }
 
+int run_graph(Command& cmd, const Options& o) {
+  GraphMarks marks;
+  if (!o.url.empty()) {  // only an explicit --url: a picture needs no database
+    std::vector<std::string> rows = cmd.current_rows();
+    marks.database = true;
+    marks.current = {rows.begin(), rows.end()};
+    for (const MigrationStep& step : cmd.map().upgrade_steps(rows, "heads")) marks.pending.insert(step.revision);
+  }
+  const PictureFormat format = o.format == "mermaid" ? PictureFormat::mermaid : PictureFormat::dot;
+  const std::string text = render_graph(cmd.map(), format, marks, o.expand);
+  if (o.format == "svg") {
+    write_svg(text);
+  } else {
+    std::cout << text;
+  }
+  return 0;
+}
+
 int run_show(Command& cmd, const Options& o) {
   Formatter f{cmd.settings(), cmd.map(), {}};
   std::vector<std::string> ids = o.target == "current" ? cmd.current_rows() : cmd.map().resolve(o.target);
@@ -400,6 +420,14 @@ int main(const Settings& settings, int argc, char** argv) {
   branches->add_flag("-v,--verbose", o.verbose, "Show full revision details");
   add_format(branches);
 
+  CLI::App* graph = app.add_subcommand("graph", "Draw the revision graph (Graphviz DOT, Mermaid or SVG)");
+  graph->add_option("--format", o.format, "dot, mermaid (renders in GitHub/GitLab Markdown) or svg (needs Graphviz)")
+      ->check(CLI::IsMember({"dot", "mermaid", "svg"}))
+      ->default_str("dot");
+  graph->add_flag("--expand", o.expand,
+                  fmt::format("Draw every revision (default: runs of {}+ plain revisions are one node)", kCollapsedRunMin));
+  graph->footer("With --url, the database's current revision(s) and the pending ones are marked.");
+
   CLI::App* show = app.add_subcommand("show", "Show the revision(s) a target denotes");
   show->add_option("revision", o.target, "Revision, label, head, current, ...")->required();
 
@@ -452,14 +480,15 @@ int main(const Settings& settings, int argc, char** argv) {
     if (upgrade->parsed()) return run_upgrade(cmd, o, true);
     if (downgrade->parsed()) return run_upgrade(cmd, o, false);
     if (current->parsed()) return run_current(cmd, o);
-    for (const CLI::App* graph : {history, heads, branches, show}) {
-      if (!graph->parsed()) continue;
+    for (const CLI::App* reader : {history, heads, branches, show, graph}) {
+      if (!reader->parsed()) continue;
       if (std::string warning = stale_build_warning(settings); !warning.empty()) std::cerr << warning << '\n';
     }
     if (history->parsed()) return run_history(cmd, o);
     if (heads->parsed()) return run_heads(cmd, o);
     if (branches->parsed()) return run_branches(cmd, o);
     if (show->parsed()) return run_show(cmd, o);
+    if (graph->parsed()) return run_graph(cmd, o);
     if (stamp->parsed()) return run_stamp(cmd, o);
     if (check->parsed()) {
       check_history(cmd.db(), cmd.migrator(), o.safety.options(), o.version_table_schema);
