@@ -147,17 +147,6 @@ TEST_P(OfflineOnline, ScriptRunByTheClientReachesTheOnlineSchemaBothWays) {
   run_script(*scripted, m.downgrade_sql(GetParam(), "head:base", TransactionMode::per_migration, {}), dir);
   // As with Alembic, an offline downgrade to base also drops the version
   // table, which the online downgrade keeps (empty).
-  auto without_version_table = [](const std::string& schema) {
-    std::string kept;
-    std::size_t start = 0;
-    while (start < schema.size()) {
-      std::size_t end = schema.find('\n', start);
-      std::string line = schema.substr(start, end - start);
-      if (line.find("retort_version") == std::string::npos) kept += line + "\n";
-      start = end + 1;
-    }
-    return kept;
-  };
   EXPECT_EQ(scripted->schema(), "");
   EXPECT_EQ(without_version_table(online->schema()), "");
 }

@@ -5,30 +5,13 @@
 #include <algorithm>
 
 #include "ops_support.hpp"
+#include "round_trip.hpp"
 #include "retort/error.hpp"
 
 namespace retort::test {
 namespace {
 
 using detail::Dialect;
-
-// Each expected line must appear as a whole line of `schema`.
-void expect_lines(const std::string& schema, const std::vector<std::string>& expected) {
-  for (const auto& line : expected) {
-    EXPECT_NE(schema.find(line + "\n"), std::string::npos) << "missing line: " << line << "\nschema:\n" << schema;
-  }
-}
-
-// Runs `body` and returns the retort::Error message it throws ("" if none).
-template <class F>
-std::string error_of(F&& body) {
-  try {
-    body();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 class OpsTest : public ::testing::TestWithParam<Dialect> {
  protected:

@@ -35,8 +35,6 @@ void expect_lines(const std::string& schema, const std::vector<std::string>& exp
   }
 }
 
-namespace {
-
 std::string without_version_table(const std::string& schema) {
   std::string kept;
   std::size_t start = 0;
@@ -48,6 +46,8 @@ std::string without_version_table(const std::string& schema) {
   }
   return kept;
 }
+
+namespace {
 
 std::vector<std::string> online_statements(RecordingSink& sink, Dialect dialect) {
   std::vector<std::string> out;

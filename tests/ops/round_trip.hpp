@@ -25,6 +25,9 @@ std::vector<std::string> operation_statements(const std::string& script);
 // Each expected line must appear as a whole line of `schema`.
 void expect_lines(const std::string& schema, const std::vector<std::string>& expected);
 
+// `schema` without its lines about the version table.
+std::string without_version_table(const std::string& schema);
+
 // Runs `body` and returns the retort::Error message it throws ("" if none).
 template <class F>
 std::string error_of(F&& body) {

@@ -84,44 +84,41 @@ void wait_for_advisory_lock(const std::string& url) {
 
 bool still_running(pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == 0; }
 
+// `rounds` races, each on a fresh PostgreSQL database; round r starts with
+// `already(r)` revisions applied.
+void postgres_rounds(const std::string& name, int rounds, const ArgsFor& args_for,
+                     const std::function<int(int)>& already) {
+  TempDir dir;
+  for (int round = 0; round < rounds; ++round) {
+    SCOPED_TRACE(fmt::format("round {}", round));
+    std::string url = create_postgres_database(fmt::format("{}_{}", name, round));
+    race(url, args_for, already(round), dir);
+    drop_postgres_database(url);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+int spread(int round) { return round % 3 == 0 ? 0 : round % kSetSize; }
+
 TEST(Concurrency, SixteenProcessesPostgresSessionLock) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
-  TempDir dir;
-  for (int round = 0; round < kRounds; ++round) {
-    SCOPED_TRACE(fmt::format("round {}", round));
-    std::string url = create_postgres_database(fmt::format("race_session_{}", round));
-    race(url, std::vector<std::string>{}, round % 3 == 0 ? 0 : round % kSetSize, dir);
-    drop_postgres_database(url);
-    if (HasFatalFailure()) return;
-  }
+  postgres_rounds("race_session", kRounds, [](int) { return std::vector<std::string>{}; }, spread);
 }
 
 TEST(Concurrency, SixteenProcessesPostgresLease) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
-  TempDir dir;
-  for (int round = 0; round < kRounds; ++round) {
-    SCOPED_TRACE(fmt::format("round {}", round));
-    std::string url = create_postgres_database(fmt::format("race_lease_{}", round));
-    race(url, {"--lock-mode", "lease"}, round % 3 == 0 ? 0 : round % kSetSize, dir);
-    drop_postgres_database(url);
-    if (HasFatalFailure()) return;
-  }
+  postgres_rounds("race_lease", kRounds, [](int) { return std::vector<std::string>{"--lock-mode", "lease"}; },
+                  spread);
 }
 
 // The lock is on the table the server resolves: `retort_version` and
 // `public.retort_version` are one table, and one lock.
 TEST(Concurrency, TwoSpellingsOfOneVersionTableExcludeEachOther) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
-  TempDir dir;
-  for (int round = 0; round < 3; ++round) {
-    SCOPED_TRACE(fmt::format("round {}", round));
-    std::string url = create_postgres_database(fmt::format("race_spelling_{}", round));
-    race(url, [](int i) { return i % 2 ? std::vector<std::string>{"--version-table-schema", "public"}
-                                       : std::vector<std::string>{}; },
-         round, dir);
-    drop_postgres_database(url);
-    if (HasFatalFailure()) return;
-  }
+  postgres_rounds(
+      "race_spelling", 3,
+      [](int i) { return i % 2 ? std::vector<std::string>{"--version-table-schema", "public"} : std::vector<std::string>{}; },
+      [](int round) { return round; });
 }
 
 // A process in session mode and one in lease mode exclude each other: the
@@ -129,14 +126,9 @@ TEST(Concurrency, TwoSpellingsOfOneVersionTableExcludeEachOther) {
 // gives way to a live lease row.
 TEST(Concurrency, SessionAndLeaseModesExcludeEachOther) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
-  TempDir dir;
-  for (int round = 0; round < 3; ++round) {
-    SCOPED_TRACE(fmt::format("round {}", round));
-    std::string url = create_postgres_database(fmt::format("race_modes_{}", round));
-    race(url, [](int i) { return std::vector<std::string>{"--lock-mode", i % 2 ? "lease" : "session"}; }, round, dir);
-    drop_postgres_database(url);
-    if (HasFatalFailure()) return;
-  }
+  postgres_rounds(
+      "race_modes", 3, [](int i) { return std::vector<std::string>{"--lock-mode", i % 2 ? "lease" : "session"}; },
+      [](int round) { return round; });
 }
 
 TEST(Concurrency, SixteenProcessesSqlite) {
