@@ -8,6 +8,11 @@
 
 #include "hashing.hpp"
 
+namespace retort::sqltext {
+// Beside the type, where the JSON library looks for it.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Statement, text, line)
+}  // namespace retort::sqltext
+
 namespace retort::compiler {
 
 NLOHMANN_JSON_SERIALIZE_ENUM(Severity, {{Severity::error, "error"},
@@ -16,7 +21,6 @@ NLOHMANN_JSON_SERIALIZE_ENUM(Severity, {{Severity::error, "error"},
 NLOHMANN_JSON_SERIALIZE_ENUM(SourceKind, {{SourceKind::cpp, "cpp"}, {SourceKind::sql, "sql"}})
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Diagnostic, severity, path, line, column, message)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LocatedText, value, line, column)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StatementText, text, line)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(IncludeDirective, spelled, angled, resolved)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MigrationSource, kind, path, checksum, legacy_checksum, has_revision, revision_line,
                                    revision_column, id, down_revision_given, down_revision_field, down_revisions,

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "diagnostic.hpp"
+#include "sql/split.hpp"
 
 namespace retort::compiler {
 
@@ -15,13 +16,9 @@ struct LocatedText {
   unsigned column = 0;
 };
 
-struct StatementText {
-  std::string text;
-  unsigned line = 0;  // line of the statement's first character in the file
-  // The text without comments and with white space folded (what the
-  // checksum covers; see checksum.hpp). Not kept in the parse cache.
-  std::string canonical;
-};
+// A statement of a `.sql` migration, its line in the file and the text its
+// checksum covers (`canonical`, not kept in the parse cache).
+using StatementText = sqltext::Statement;
 
 // An `#include` of a C++ migration, repeated by its wrapper translation unit.
 struct IncludeDirective {

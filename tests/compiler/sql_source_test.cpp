@@ -1,128 +1,13 @@
-// The SQL migration header parser and statement splitter (retort_sqlsource).
+// The SQL migration header parser (retort_sqlsource); the splitter it uses
+// is tested in tests/sql/.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <random>
 
 #include "sql_source.hpp"
 
 namespace retort::compiler {
 namespace {
-
-std::vector<std::string> texts(const SplitResult& result) {
-  std::vector<std::string> out;
-  for (const auto& statement : result.statements) out.push_back(statement.text);
-  return out;
-}
-
-std::vector<unsigned> lines(const SplitResult& result) {
-  std::vector<unsigned> out;
-  for (const auto& statement : result.statements) out.push_back(statement.line);
-  return out;
-}
-
-TEST(SqlSplit, SplitsAtSemicolonsWithLinesOfFirstSignificantCharacter) {
-  const auto result = split_sql_statements("\n-- leading comment\nCREATE TABLE a (id int);\n\n  DROP TABLE b;\n", 10);
-  EXPECT_TRUE(result.problems.empty());
-  EXPECT_EQ(texts(result), (std::vector<std::string>{"CREATE TABLE a (id int)", "DROP TABLE b"}));
-  EXPECT_EQ(lines(result), (std::vector<unsigned>{12, 14}));
-}
-
-TEST(SqlSplit, KeepsSemicolonsInsideQuotesAndComments) {
-  const auto result = split_sql_statements(
-      "INSERT INTO t VALUES ('a;b', 'it''s;');\n"
-      "SELECT \"odd;name\" FROM t; -- trailing; comment\n"
-      "SELECT 1 /* a; /* nested; */ still comment; */ + 2;\n"
-      "SELECT E'back\\';slash';\n");
-  EXPECT_TRUE(result.problems.empty());
-  EXPECT_EQ(texts(result), (std::vector<std::string>{"INSERT INTO t VALUES ('a;b', 'it''s;')",
-                                                     "SELECT \"odd;name\" FROM t",
-                                                     "SELECT 1 /* a; /* nested; */ still comment; */ + 2",
-                                                     "SELECT E'back\\';slash'"}));
-  EXPECT_EQ(lines(result), (std::vector<unsigned>{1, 2, 3, 4}));
-}
-
-TEST(SqlSplit, KeepsDollarQuotedBodiesWhole) {
-  const std::string function =
-      "CREATE FUNCTION f() RETURNS trigger AS $body$\n"
-      "BEGIN\n"
-      "  NEW.x := 'a;b'; -- $$ is not the end\n"
-      "  RETURN NEW;\n"
-      "END;\n"
-      "$body$ LANGUAGE plpgsql";
-  const auto result = split_sql_statements(function + ";\nSELECT $$;$$, $1;\n");
-  EXPECT_TRUE(result.problems.empty());
-  EXPECT_EQ(texts(result), (std::vector<std::string>{function, "SELECT $$;$$, $1"}));
-  EXPECT_EQ(lines(result), (std::vector<unsigned>{1, 7}));
-}
-
-TEST(SqlSplit, KeepsSqliteTriggerBodiesWhole) {
-  const std::string trigger =
-      "CREATE TRIGGER touch AFTER UPDATE ON t\n"
-      "BEGIN\n"
-      "  UPDATE t SET n = CASE WHEN n > 1 THEN 0 ELSE n END WHERE id = NEW.id;\n"
-      "  INSERT INTO log VALUES ('end;');\n"
-      "END";
-  const auto result = split_sql_statements("CREATE TEMP TRIGGER x BEFORE DELETE ON t BEGIN SELECT 1; END;\n" +
-                                           trigger + ";\nBEGIN;\nCOMMIT;\n");
-  EXPECT_TRUE(result.problems.empty());
-  EXPECT_EQ(texts(result), (std::vector<std::string>{"CREATE TEMP TRIGGER x BEFORE DELETE ON t BEGIN SELECT 1; END",
-                                                     trigger, "BEGIN", "COMMIT"}));
-}
-
-TEST(SqlSplit, KeepsBeginAtomicBodiesWhole) {
-  const std::string function =
-      "CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE SQL\n"
-      "BEGIN ATOMIC\n"
-      "  SELECT a + b;\n"
-      "END";
-  const auto result = split_sql_statements(function + ";\nSELECT add(1, 2);");
-  EXPECT_EQ(texts(result), (std::vector<std::string>{function, "SELECT add(1, 2)"}));
-}
-
-TEST(SqlSplit, ReportsUnterminatedConstructsWhereTheyStart) {
-  auto result = split_sql_statements("SELECT 1;\nSELECT 'open;\n");
-  ASSERT_EQ(result.problems.size(), 1u);
-  EXPECT_EQ(result.problems[0].line, 2u);
-  EXPECT_EQ(result.problems[0].column, 8u);
-  EXPECT_NE(result.problems[0].message.find("unterminated string literal"), std::string::npos);
-
-  result = split_sql_statements("SELECT $fn$ body;");
-  ASSERT_EQ(result.problems.size(), 1u);
-  EXPECT_NE(result.problems[0].message.find("$fn$"), std::string::npos);
-
-  result = split_sql_statements("/* never closed");
-  ASSERT_EQ(result.problems.size(), 1u);
-  EXPECT_EQ(result.problems[0].column, 1u);
-}
-
-TEST(SqlSplit, DropsCommentOnlyPiecesAndKeepsAFinalStatementWithoutSemicolon) {
-  const auto result = split_sql_statements("-- nothing here\n;\n/* nor here */;\nSELECT 2");
-  EXPECT_EQ(texts(result), (std::vector<std::string>{"SELECT 2"}));
-  EXPECT_EQ(lines(result), (std::vector<unsigned>{4}));
-}
-
-// Random text made of the characters the splitter cares about: it must
-// never crash or hang, and every statement must be a piece of the input on
-// a line that exists.
-TEST(SqlSplit, SurvivesArbitraryInput) {
-  static constexpr char alphabet[] = "'\"$;-/*\\\nEeBbGIN ATOMICTRGEND()x1_\r\t";
-  std::mt19937 random(20261121);
-  for (int round = 0; round < 3000; ++round) {
-    std::string text(random() % 120, ' ');
-    for (auto& c : text) c = alphabet[random() % (sizeof alphabet - 1)];
-    const auto result = split_sql_statements(text, 5);
-    const auto line_count = static_cast<unsigned>(std::count(text.begin(), text.end(), '\n')) + 5;
-    for (const auto& statement : result.statements) {
-      EXPECT_FALSE(statement.text.empty());
-      EXPECT_NE(text.find(statement.text), std::string::npos) << text;
-      EXPECT_GE(statement.line, 5u);
-      EXPECT_LE(statement.line, line_count);
-    }
-    for (const auto& problem : result.problems) EXPECT_LE(problem.line, line_count);
-  }
-}
 
 TEST(SqlMigration, AnUnknownHeaderFieldIsAnErrorWithTheNearestField) {
   const std::string content =
