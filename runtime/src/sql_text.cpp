@@ -7,66 +7,28 @@
 #include <functional>
 
 #include "retort/error.hpp"
+#include "sql/lexer.hpp"
 
 namespace retort::detail {
 
-std::size_t closing_quote(std::string_view sql, std::size_t open) {
-  const char close = sql[open] == '[' ? ']' : sql[open];
-  std::size_t i = open + 1;
-  while (i < sql.size()) {
-    if (sql[i] != close) {
-      ++i;
-    } else if (close != ']' && i + 1 < sql.size() && sql[i + 1] == close) {
-      i += 2;  // a doubled quote stands for one
-    } else {
-      return i;
-    }
-  }
-  return sql.size();
-}
-
 namespace {
+
+sqltext::Flavor flavor_of(Dialect dialect) {
+  return dialect == Dialect::sqlite ? sqltext::Flavor::sqlite : sqltext::Flavor::postgresql;
+}
 
 // Walks `sql`, copying text through `emit` and calling `on_placeholder` for
 // each `?` that is not inside a string, quoted identifier, comment or
 // dollar-quoted body.
-void scan(std::string_view sql, const std::function<void(std::string_view)>& emit,
+void scan(std::string_view sql, sqltext::Flavor flavor, const std::function<void(std::string_view)>& emit,
           const std::function<void()>& on_placeholder) {
-  std::size_t i = 0;
-  auto copy_until = [&](std::size_t end) {
-    emit(sql.substr(i, end - i));
-    i = end;
-  };
-  while (i < sql.size()) {
-    char c = sql[i];
-    if (c == '\'' || c == '"') {
-      copy_until(std::min(closing_quote(sql, i) + 1, sql.size()));
-    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-      std::size_t end = sql.find('\n', i);
-      copy_until(end == std::string_view::npos ? sql.size() : end);
-    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-      std::size_t end = sql.find("*/", i + 2);
-      copy_until(end == std::string_view::npos ? sql.size() : end + 2);
-    } else if (c == '$' && i > 0 && (std::isalnum(static_cast<unsigned char>(sql[i - 1])) || sql[i - 1] == '_')) {
-      copy_until(i + 1);  // part of an identifier such as a$b
-    } else if (c == '$') {
-      // $tag$ ... $tag$ (PostgreSQL function bodies); `$1` is not a tag.
-      std::size_t j = i + 1;
-      while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
-      bool is_tag = j < sql.size() && sql[j] == '$' && (j == i + 1 || !std::isdigit(static_cast<unsigned char>(sql[i + 1])));
-      if (is_tag) {
-        std::string_view tag = sql.substr(i, j - i + 1);
-        std::size_t end = sql.find(tag, j + 1);
-        copy_until(end == std::string_view::npos ? sql.size() : end + tag.size());
-      } else {
-        copy_until(i + 1);
-      }
-    } else if (c == '?') {
+  sqltext::Lexer lexer(sql, flavor);
+  sqltext::Token token;
+  while (lexer.next(token)) {
+    if (token.is('?', sql))
       on_placeholder();
-      ++i;
-    } else {
-      copy_until(i + 1);
-    }
+    else
+      emit(token.text(sql));
   }
 }
 
@@ -74,59 +36,28 @@ void scan(std::string_view sql, const std::function<void(std::string_view)>& emi
 
 std::size_t count_placeholders(std::string_view sql) {
   std::size_t count = 0;
-  scan(sql, [](std::string_view) {}, [&] { ++count; });
+  scan(sql, sqltext::Flavor::postgresql, [](std::string_view) {}, [&] { ++count; });
   return count;
-}
-
-std::vector<std::string_view> split_statements(std::string_view sql) {
-  std::vector<std::string_view> statements;
-  std::size_t start = 0, at = 0;
-  bool has_code = false;
-  auto end_statement = [&](std::size_t end) {
-    if (has_code) {
-      std::string_view piece = sql.substr(start, end - start);
-      while (!piece.empty() && std::isspace(static_cast<unsigned char>(piece.front()))) piece.remove_prefix(1);
-      while (!piece.empty() && std::isspace(static_cast<unsigned char>(piece.back()))) piece.remove_suffix(1);
-      statements.push_back(piece);
-    }
-    start = end + 1;
-    has_code = false;
-  };
-  scan(
-      sql,
-      [&](std::string_view piece) {
-        if (piece == ";") {
-          end_statement(at);
-        } else if (!piece.starts_with("--") && !piece.starts_with("/*") &&
-                   !(piece.size() == 1 && std::isspace(static_cast<unsigned char>(piece[0])))) {
-          has_code = true;
-        }
-        at += piece.size();
-      },
-      [&] {
-        has_code = true;
-        ++at;
-      });
-  end_statement(sql.size());
-  return statements;
 }
 
 std::string number_placeholders(std::string_view sql) {
   std::string out;
   std::size_t next = 1;
-  scan(sql, [&](std::string_view piece) { out += piece; }, [&] { out += fmt::format("${}", next++); });
+  scan(sql, sqltext::Flavor::postgresql, [&](std::string_view piece) { out += piece; },
+       [&] { out += fmt::format("${}", next++); });
   return out;
 }
 
 std::string inline_parameters(std::string_view sql, std::span<const Value> params, Dialect dialect) {
-  std::size_t expected = count_placeholders(sql);
+  std::size_t expected = 0;
+  scan(sql, flavor_of(dialect), [](std::string_view) {}, [&] { ++expected; });
   if (expected != params.size()) {
     throw Error(fmt::format("the statement has {} '?' placeholders but {} parameters were given: {}", expected,
                             params.size(), sql));
   }
   std::string out;
   std::size_t next = 0;
-  scan(sql, [&](std::string_view piece) { out += piece; },
+  scan(sql, flavor_of(dialect), [&](std::string_view piece) { out += piece; },
        [&] { out += quote_literal(params[next++], dialect); });
   return out;
 }

@@ -11,20 +11,8 @@
 
 namespace retort::detail {
 
-// Offset of the quote that closes the one at `sql[open]` (' " ` or [...]),
-// stepping over doubled quotes inside; sql.size() when unterminated.
-std::size_t closing_quote(std::string_view sql, std::size_t open);
-
-// Number of `?` placeholders outside quotes and comments.
+// Number of `?` placeholders outside quotes and comments (PostgreSQL text).
 std::size_t count_placeholders(std::string_view sql);
-
-// The statements of `sql`, split at the semicolons outside quotes, `--` and
-// `/* */` comments and dollar-quoted bodies; pieces with nothing but blanks
-// and comments are left out. It does not follow backslash escapes (E'\'')
-// or nested comments, and semicolons inside parentheses split too (CREATE
-// RULE ... (a; b)), so a caller that must not cut a statement apart only
-// trusts a result of one, for text without backslashes and `/*`.
-std::vector<std::string_view> split_statements(std::string_view sql);
 
 // `?` placeholders rewritten as PostgreSQL's $1, $2, ...
 std::string number_placeholders(std::string_view sql);

@@ -4,6 +4,7 @@
 // non-transactional migration must run with no transaction open).
 #include <fmt/format.h>
 
+#include <pg_query.h>
 #include <poll.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 
 #include "backend.hpp"
 #include "retort/error.hpp"
+#include "sql/split.hpp"
 #include "sql_text.hpp"
 
 namespace retort::detail {
@@ -163,7 +165,7 @@ class PostgresBackend final : public Backend {
     deferring_ = true;
     in_transaction_ = true;  // the caller rolls back whatever happens
     deferred_.push_back({"BEGIN", 0, false});
-    for (std::string_view setting : split_statements(settings)) deferred_.push_back({std::string(setting), 0, false});
+    for (auto& setting : sqltext::split(settings).statements) deferred_.push_back({std::move(setting.text), 0, false});
   }
 
   bool defer(std::string_view sql, unsigned line) override {
@@ -283,14 +285,32 @@ class PostgresBackend final : public Backend {
   };
 
   // What defer() may queue: text the server reads as exactly one statement,
-  // or the pipeline would pair results with the wrong statements. The
-  // scanner does not follow backslash escapes (E'...') or nested /* */
-  // comments, so text with either runs on its own; so does SET TRANSACTION,
-  // which must come before any query and pqxx's pipeline starts with one.
+  // or the pipeline would pair results with the wrong statements. Counted
+  // by PostgreSQL's own parser (libpg_query), so no corner of its lexical
+  // rules can make two statements look like one. Text that parser refuses
+  // (a typo, or syntax newer than its PostgreSQL 15) is counted by the
+  // shared splitter: a syntax error fails the whole queued text before
+  // anything runs, and is then located statement by statement. SET
+  // TRANSACTION must come before any query, and pqxx's pipeline starts with
+  // one, so it runs on its own.
   static bool deferrable(std::string_view sql) {
-    if (sql.find('\\') != std::string_view::npos || sql.find("/*") != std::string_view::npos) return false;
-    std::vector<std::string_view> statements = split_statements(sql);
-    return statements.size() == 1 && !keyword_text(statements[0].substr(0, 64)).starts_with("SET TRANSACTION");
+    if (statement_count(sql) != 1) return false;
+    // Comments before the statement are not part of its first words.
+    std::size_t start = 0;
+    sqltext::Lexer lexer(sql);
+    for (sqltext::Token token; lexer.next(token) && !token.significant();) start = token.end;
+    return !keyword_text(sql.substr(start, 64)).starts_with("SET TRANSACTION");
+  }
+
+  // 0 when unknown (an unterminated quote).
+  static std::size_t statement_count(std::string_view sql) {
+    PgQuerySplitResult split = pg_query_split_with_parser(std::string(sql).c_str());
+    const bool parsed = !split.error;
+    const auto count = static_cast<std::size_t>(split.n_stmts);
+    pg_query_free_split_result(split);
+    if (parsed) return count;
+    const auto ours = sqltext::split(sql);
+    return ours.problems.empty() ? ours.statements.size() : 0;
   }
 
   // In a catch block: the failure of a queued statement as a StatementFailure

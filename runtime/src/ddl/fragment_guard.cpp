@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ddl/dialect.hpp"
-#include "sql_text.hpp"
+#include "sql/lexer.hpp"
 
 namespace retort::detail {
 namespace {
@@ -95,26 +95,18 @@ void check_postgresql(std::string_view fragment, std::string_view what, Fragment
   }
 }
 
-// SQLite's tokenizer is not public API, so its quoting rules are followed
-// here (they are few: '' strings, "" `` and [] identifiers, no backslash
-// escapes, no dollar quotes) to see that the fragment is one parenthesised
+// SQLite's tokenizer is not public API, so the shared lexer reads the
+// fragment with SQLite's quoting rules to see that it is one parenthesised
 // group with no `;` or comment; SQLite's own parser then checks the syntax.
 void check_sqlite_tokens(std::string_view fragment, std::string_view what, FragmentKind kind) {
   int depth = 0;
-  for (std::size_t i = 0; i < fragment.size(); ++i) {
-    char c = fragment[i];
-    if (c == '\'' || c == '"' || c == '`' || c == '[') {
-      i = closing_quote(fragment, i);
-      if (i >= fragment.size()) refuse(fragment, what, kind, "has an unterminated quote");
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      if (--depth < 0) refuse(fragment, what, kind, "closes a parenthesis it did not open");
-    } else if (c == ';') {
-      refuse(fragment, what, kind, "contains `;`");
-    } else if (fragment.substr(i, 2) == "--" || fragment.substr(i, 2) == "/*") {
-      refuse(fragment, what, kind, "contains a comment");
-    }
+  sqltext::Lexer lexer(fragment, sqltext::Flavor::sqlite);
+  for (sqltext::Token token; lexer.next(token);) {
+    if (token.kind == sqltext::TokenKind::comment) refuse(fragment, what, kind, "contains a comment");
+    if (!token.closed) refuse(fragment, what, kind, "has an unterminated quote");
+    if (token.is('(', fragment)) ++depth;
+    if (token.is(')', fragment) && --depth < 0) refuse(fragment, what, kind, "closes a parenthesis it did not open");
+    if (token.is(';', fragment)) refuse(fragment, what, kind, "contains `;`");
   }
   if (depth != 0) refuse(fragment, what, kind, "has unbalanced parentheses");
 }
