@@ -152,6 +152,26 @@ TEST(BatchSqlite, RecreateCopesWithNamesThatLookLikeSql) {
   EXPECT_EQ(database->value("SELECT value FROM \"odd (table), \"\"quoted\"\"\""), "2");
 }
 
+// SQLite keeps a table's CREATE text as typed, comments included; the copy
+// reads it with SQLite's own quoting rules (the shared lexer).
+TEST(BatchSqlite, RecreateReadsCommentsInTheTablesOwnText) {
+  auto database = TestDatabase::open(Dialect::sqlite, "batch_comments");
+  Op& op = database->op();
+  op.execute(
+      "CREATE TABLE notes (id INTEGER PRIMARY KEY, -- the key, isn't it (really\n"
+      "  body TEXT /* 'a, (b */ NOT NULL,\n"
+      "  CONSTRAINT ck_body CHECK (length(body) > 0) -- body's check\n)");
+  op.execute("INSERT INTO notes (body) VALUES ('x')");
+  op.batch_alter_table("notes", [](BatchOp& batch) {
+    batch.alter_column("body", {.type = String(200), .new_column_name = "text", .existing_type = Text});
+  });
+  std::string after = database->schema();
+  EXPECT_NE(after.find("column notes 1|text|VARCHAR(200)|1|NULL|0\n"), std::string::npos) << after;
+  std::string table_sql = database->value("SELECT sql FROM sqlite_master WHERE name = 'notes'");
+  EXPECT_NE(table_sql.find("CONSTRAINT ck_body CHECK (length(text) > 0)"), std::string::npos) << table_sql;
+  EXPECT_EQ(database->value("SELECT text FROM notes"), "x");
+}
+
 TEST(BatchSqlite, TriggersComeBackAndWhatTheCopyCannotKeepIsRefused) {
   auto database = TestDatabase::open(Dialect::sqlite, "batch_triggers");
   Op& op = database->op();
