@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "retort/error.hpp"
+#include "sql/quote.hpp"
 #include "sql_text.hpp"
 
 namespace retort::detail {
@@ -40,7 +41,8 @@ std::string this_host() {
 HistoryTable::HistoryTable(std::string name, std::string_view schema, const VersionTable& version_table)
     : name_(std::move(name)), set_(version_table.qualified()) {
   if (name_.empty()) throw Error("the history table name is empty; give a name such as retort_history");
-  qualified_ = schema.empty() ? quote_identifier(name_) : quote_identifier(schema) + "." + quote_identifier(name_);
+  qualified_ = schema.empty() ? sqltext::quote_name_for_any(name_)
+                             : sqltext::quote_name_for_any(schema) + "." + sqltext::quote_name_for_any(name_);
   display_ = schema.empty() ? name_ : fmt::format("{}.{}", schema, name_);
 }
 

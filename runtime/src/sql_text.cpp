@@ -87,16 +87,6 @@ std::string quote_literal(std::string_view text) {
   return out;
 }
 
-std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 std::string value_text(const Value& value, Dialect dialect) {
   struct Visitor {
     Dialect dialect;

@@ -1,11 +1,10 @@
 // Small pieces of SQL text handling shared by the backends and the offline
-// sink: `?` placeholders, literals and identifiers.
+// sink: `?` placeholders and literals (names: sql/quote.hpp).
 #pragma once
 
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "statement_sink.hpp"
 
@@ -27,7 +26,6 @@ std::string keyword_text(std::string_view text);
 
 std::string quote_literal(const Value& value, Dialect dialect);
 std::string quote_literal(std::string_view text);
-std::string quote_identifier(std::string_view name);
 
 // A non-NULL value as the text a driver receives; booleans as true/false
 // (PostgreSQL) or 1/0 (SQLite).

@@ -3,21 +3,10 @@
 #include <fmt/format.h>
 
 #include "retort/error.hpp"
+#include "sql/quote.hpp"
 #include "sql_text.hpp"
 
 namespace retort::detail {
-
-namespace {
-
-// Identifiers are written bare when SQL would read them unchanged, as
-// Alembic writes `alembic_version`.
-std::string sql_name(const std::string& name) {
-  bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
-  for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-  return plain ? name : quote_identifier(name);
-}
-
-}  // namespace
 
 std::string comma_list(const std::vector<std::string>& items) {
   std::string out;
@@ -30,13 +19,13 @@ std::string comma_list(const std::vector<std::string>& items) {
 
 VersionTable::VersionTable(std::string name, std::string schema) : name_(std::move(name)), schema_(std::move(schema)) {
   if (name_.empty()) throw Error("the version table name is empty; give a name such as retort_version");
-  qualified_ = schema_.empty() ? sql_name(name_) : sql_name(schema_) + "." + sql_name(name_);
+  qualified_ = schema_.empty() ? sqltext::quote_name_for_any(name_) : sqltext::quote_name_for_any(schema_) + "." + sqltext::quote_name_for_any(name_);
 }
 
 std::string VersionTable::create_sql(bool if_not_exists) const {
   return fmt::format(
       "CREATE TABLE {}{} (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT {} PRIMARY KEY (version_num)\n)",
-      if_not_exists ? "IF NOT EXISTS " : "", qualified_, sql_name(name_ + "_pkc"));
+      if_not_exists ? "IF NOT EXISTS " : "", qualified_, sqltext::quote_name_for_any(name_ + "_pkc"));
 }
 
 std::string VersionTable::drop_sql() const { return fmt::format("DROP TABLE {}", qualified_); }
@@ -44,7 +33,7 @@ std::string VersionTable::drop_sql() const { return fmt::format("DROP TABLE {}",
 std::string VersionTable::select_sql() const { return fmt::format("SELECT version_num FROM {}", qualified_); }
 
 std::string VersionTable::change_sql(const VersionTableChange& change) const {
-  const std::string column = sql_name(name_) + ".version_num";
+  const std::string column = sqltext::quote_name_for_any(name_) + ".version_num";
   switch (change.kind) {
     case VersionTableChange::Kind::insert:
       return fmt::format("INSERT INTO {} (version_num) VALUES ({})", qualified_, quote_literal(change.to));

@@ -6,6 +6,7 @@
 
 #include "database_url.hpp"
 #include "retort/error.hpp"
+#include "sql/quote.hpp"
 #include "sql_text.hpp"
 
 namespace retort::test {
@@ -131,7 +132,7 @@ std::string TestDatabase::schema() {
   } else {
     for (const auto& table :
          rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
-      std::string quoted = detail::quote_identifier(table);
+      std::string quoted = sqltext::quote_name(table, sqltext::Flavor::sqlite);
       lines.push_back("table " + table);
       for (const auto& c : rows("SELECT cid, name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(" +
                                 detail::quote_literal(table) + ")")) {

@@ -15,6 +15,7 @@
 
 #include "backend.hpp"
 #include "retort/error.hpp"
+#include "sql/quote.hpp"
 #include "sql/split.hpp"
 #include "sql_text.hpp"
 
@@ -394,10 +395,10 @@ class PostgresBackend final : public Backend {
     std::string sql;
     for (const auto& setting : on_session_) {
       bool kept = std::any_of(wanted_.begin(), wanted_.end(), [&](const auto& w) { return w.first == setting.first; });
-      if (!kept) sql += fmt::format("{}RESET {}", sql.empty() ? "" : "; ", quote_identifier(setting.first));
+      if (!kept) sql += fmt::format("{}RESET {}", sql.empty() ? "" : "; ", sqltext::quote_name(setting.first, sqltext::Flavor::postgresql));
     }
     for (const auto& [name, value] : wanted_) {
-      sql += fmt::format("{}SET {} = {}", sql.empty() ? "" : "; ", quote_identifier(name), quote_literal(value));
+      sql += fmt::format("{}SET {} = {}", sql.empty() ? "" : "; ", sqltext::quote_name(name, sqltext::Flavor::postgresql), quote_literal(value));
     }
     exec_plain(sql);
     on_session_ = wanted_;

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "ddl/dialect.hpp"
+#include "sql/quote.hpp"
 #include "sql_text.hpp"
 
 namespace retort::detail {
@@ -49,17 +50,8 @@ std::string DdlDialect::quote(std::string_view identifier) const {
         "two names collide. Choose a name of at most 63 bytes",
         shown(identifier), identifier.size()));
   }
-  bool plain = !std::isdigit(static_cast<unsigned char>(identifier[0])) && identifier[0] != '$';
-  for (char c : identifier) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$')) plain = false;
-  }
-  if (plain && !is_reserved(identifier)) return std::string(identifier);
-  std::string quoted = "\"";
-  for (char c : identifier) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + '"';
+  return sqltext::quote_name(identifier, dialect() == Dialect::postgresql ? sqltext::Flavor::postgresql
+                                                                           : sqltext::Flavor::sqlite);
 }
 
 std::string DdlDialect::literal(std::string_view text) {

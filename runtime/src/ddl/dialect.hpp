@@ -213,7 +213,6 @@ class DdlDialect {
   static bool is_autoincrement_key(const TableDef& table, const ColumnDef& column);
 
  protected:
-  virtual bool is_reserved(std::string_view lower_case_word) const = 0;
   // Extra CREATE TABLE items/statements per dialect.
   virtual std::vector<std::string> before_create_table(const TableDef&) const { return {}; }
   virtual std::vector<std::string> after_create_table(const TableDef&) const { return {}; }

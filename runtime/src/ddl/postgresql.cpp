@@ -10,20 +10,6 @@ namespace retort::detail {
 
 namespace {
 
-// PostgreSQL's reserved key words (those that cannot be a column or table
-// name unquoted), plus a few that are reserved in some positions.
-constexpr std::string_view reserved_words[] = {
-    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "between",
-    "bigint", "binary", "both", "case", "cast", "check", "collate", "collation", "column", "concurrently",
-    "constraint", "create", "cross", "current_catalog", "current_date", "current_role", "current_schema",
-    "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else",
-    "end", "except", "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group", "having",
-    "ilike", "in", "initially", "inner", "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left",
-    "like", "limit", "localtime", "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or",
-    "order", "outer", "overlaps", "placing", "primary", "references", "returning", "right", "select",
-    "session_user", "similar", "some", "symmetric", "system_user", "table", "tablesample", "then", "to", "trailing",
-    "true", "union", "unique", "user", "using", "variadic", "verbose", "when", "where", "window", "with"};
-
 // Type names a column declaration never resolves to a user's type: the
 // grammar's type key words (`real` is float4 whatever exists) and PostgreSQL
 // 15's pg_catalog types (pg_catalog is searched before every schema).
@@ -190,10 +176,6 @@ class PostgresqlDdl final : public DdlDialect {
   std::vector<std::string> drop_enum(const QualifiedName& name) const override { return {"DROP TYPE " + quote(name)}; }
 
  protected:
-  bool is_reserved(std::string_view word) const override {
-    return std::find(std::begin(reserved_words), std::end(reserved_words), word) != std::end(reserved_words);
-  }
-
   std::vector<std::string> before_create_table(const TableDef& table) const override {
     std::vector<std::string> statements;
     std::vector<std::string> created;

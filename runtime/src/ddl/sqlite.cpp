@@ -3,30 +3,12 @@
 // recreate lives in operations/batch.cpp.
 #include <fmt/format.h>
 
-#include <algorithm>
 
 #include "ddl/dialect.hpp"
 
 namespace retort::detail {
 
 namespace {
-
-// SQLite's key words (https://sqlite.org/lang_keywords.html).
-constexpr std::string_view keywords[] = {
-    "abort", "action", "add", "after", "all", "alter", "always", "analyze", "and", "as", "asc", "attach",
-    "autoincrement", "before", "begin", "between", "by", "cascade", "case", "cast", "check", "collate", "column",
-    "commit", "conflict", "constraint", "create", "cross", "current", "current_date", "current_time",
-    "current_timestamp", "database", "default", "deferrable", "deferred", "delete", "desc", "detach", "distinct",
-    "do", "drop", "each", "else", "end", "escape", "except", "exclude", "exclusive", "exists", "explain", "fail",
-    "filter", "first", "following", "for", "foreign", "from", "full", "generated", "glob", "group", "groups",
-    "having", "if", "ignore", "immediate", "in", "index", "indexed", "initially", "inner", "insert", "instead",
-    "intersect", "into", "is", "isnull", "join", "key", "last", "left", "like", "limit", "match", "materialized",
-    "natural", "no", "not", "nothing", "notnull", "null", "nulls", "of", "offset", "on", "or", "order", "others",
-    "outer", "over", "partition", "plan", "pragma", "preceding", "primary", "query", "raise", "range", "recursive",
-    "references", "regexp", "reindex", "release", "rename", "replace", "restrict", "returning", "right", "rollback",
-    "row", "rows", "savepoint", "select", "set", "table", "temp", "temporary", "then", "ties", "to", "transaction",
-    "trigger", "unbounded", "union", "unique", "update", "using", "vacuum", "values", "view", "virtual", "when",
-    "where", "window", "with", "without"};
 
 [[noreturn]] void needs_batch(const QualifiedName& table, std::string_view what, std::string_view batch_call) {
   throw Error(fmt::format(
@@ -185,10 +167,6 @@ class SqliteDdl final : public DdlDialect {
   std::vector<std::string> create_enum(const SqlType&) const override { return {}; }
   std::vector<std::string> drop_enum(const QualifiedName&) const override { return {}; }
 
- protected:
-  bool is_reserved(std::string_view word) const override {
-    return std::find(std::begin(keywords), std::end(keywords), word) != std::end(keywords);
-  }
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "history_table.hpp"
 #include "safety/lock_kinds.hpp"
+#include "sql/quote.hpp"
 #include "sql_text.hpp"
 
 namespace retort::detail {
@@ -48,7 +49,7 @@ LockTarget resolve_lock_target(Backend& db, const VersionTable& table) {
 }
 
 LeaseTable::LeaseTable(std::string_view schema)
-    : sql(schema.empty() ? std::string("retort_lock") : quote_identifier(schema) + "." + quote_identifier("retort_lock")),
+    : sql(schema.empty() ? std::string("retort_lock") : sqltext::quote_name_for_any(schema) + ".retort_lock"),
       display(schema.empty() ? std::string("retort_lock") : fmt::format("{}.retort_lock", schema)) {}
 
 long long epoch_ms() {

@@ -1,0 +1,26 @@
+// Identifier quoting: the one place that decides how Retort writes a name.
+// A name is written bare when the engine reads it unchanged (lower case
+// letters, digits and `_`, not starting with a digit, not a reserved word),
+// as Alembic and people write `alembic_version`; otherwise in double quotes,
+// which both engines read as exactly the name given.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "sql/lexer.hpp"
+
+namespace retort::sqltext {
+
+// `name` as `flavor` must be written to mean exactly `name`.
+std::string quote_name(std::string_view name, Flavor flavor);
+
+// `name` written so that every engine Retort supports reads it unchanged:
+// for Retort's own tables, named before the database is known (offline
+// scripts, lock keys and history rows use the same spelling everywhere).
+std::string quote_name_for_any(std::string_view name);
+
+// Whether `lower_case_word` is a key word `flavor` does not read as a name.
+bool is_reserved(std::string_view lower_case_word, Flavor flavor);
+
+}  // namespace retort::sqltext
