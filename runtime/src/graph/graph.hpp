@@ -3,6 +3,7 @@
 // Alembic's directory listing order.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <span>
 #include <string>
@@ -75,6 +76,15 @@ struct RevisionMap::Graph {
 };
 
 namespace graph {
+
+inline bool contains(std::span<const int> list, int value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// Where Alembic asserts is_revision() after a relative walk.
+inline constexpr const char* kWalkedTooFar =
+    "Walked too far: the relative target goes beyond the first or last revision; use a "
+    "smaller step (see `history`)";
 
 class Walker;
 
