@@ -41,8 +41,7 @@ std::string this_host() {
 HistoryTable::HistoryTable(std::string name, std::string_view schema, const VersionTable& version_table)
     : name_(std::move(name)), set_(version_table.qualified()) {
   if (name_.empty()) throw Error("the history table name is empty; give a name such as retort_history");
-  qualified_ = schema.empty() ? sqltext::quote_name_for_any(name_)
-                             : sqltext::quote_name_for_any(schema) + "." + sqltext::quote_name_for_any(name_);
+  qualified_ = sqltext::quote_qualified_for_any(schema, name_);
   display_ = schema.empty() ? name_ : fmt::format("{}.{}", schema, name_);
 }
 

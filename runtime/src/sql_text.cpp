@@ -7,15 +7,14 @@
 #include <functional>
 
 #include "retort/error.hpp"
-#include "sql/lexer.hpp"
 
 namespace retort::detail {
-
-namespace {
 
 sqltext::Flavor flavor_of(Dialect dialect) {
   return dialect == Dialect::sqlite ? sqltext::Flavor::sqlite : sqltext::Flavor::postgresql;
 }
+
+namespace {
 
 // Walks `sql`, copying text through `emit` and calling `on_placeholder` for
 // each `?` that is not inside a string, quoted identifier, comment or

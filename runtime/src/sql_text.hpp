@@ -6,9 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "sql/lexer.hpp"
 #include "statement_sink.hpp"
 
 namespace retort::detail {
+
+// The lexical rules (sql/lexer.hpp) of a dialect's SQL.
+sqltext::Flavor flavor_of(Dialect dialect);
 
 // Number of `?` placeholders outside quotes and comments (PostgreSQL text).
 std::size_t count_placeholders(std::string_view sql);

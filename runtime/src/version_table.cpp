@@ -19,7 +19,7 @@ std::string comma_list(const std::vector<std::string>& items) {
 
 VersionTable::VersionTable(std::string name, std::string schema) : name_(std::move(name)), schema_(std::move(schema)) {
   if (name_.empty()) throw Error("the version table name is empty; give a name such as retort_version");
-  qualified_ = schema_.empty() ? sqltext::quote_name_for_any(name_) : sqltext::quote_name_for_any(schema_) + "." + sqltext::quote_name_for_any(name_);
+  qualified_ = sqltext::quote_qualified_for_any(schema_, name_);
 }
 
 std::string VersionTable::create_sql(bool if_not_exists) const {

@@ -32,7 +32,8 @@ class OwnTableNames : public RuntimeTest {
   // Tables of the database with exactly this name (case kept).
   bool has_table(const std::string& schema, const std::string& name) {
     std::vector<detail::Value> params{name};
-    if (!postgres()) return db().query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", params).rows.size() == 1;
+    if (!postgres())
+      return db().query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", params).rows.size() == 1;
     params.insert(params.begin(), schema);
     return db().query("SELECT 1 FROM pg_tables WHERE schemaname = ? AND tablename = ?", params).rows.size() == 1;
   }

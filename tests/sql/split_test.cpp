@@ -23,7 +23,8 @@ std::vector<unsigned> lines(const SplitResult& result) {
 }
 
 TEST(SqlSplit, SplitsAtSemicolonsWithLinesOfFirstSignificantCharacter) {
-  const auto result = split("\n-- leading comment\nCREATE TABLE a (id int);\n\n  DROP TABLE b;\n", Flavor::postgresql, 10);
+  const auto result =
+      split("\n-- leading comment\nCREATE TABLE a (id int);\n\n  DROP TABLE b;\n", Flavor::postgresql, 10);
   EXPECT_TRUE(result.problems.empty());
   EXPECT_EQ(texts(result), (std::vector<std::string>{"CREATE TABLE a (id int)", "DROP TABLE b"}));
   EXPECT_EQ(lines(result), (std::vector<unsigned>{12, 14}));

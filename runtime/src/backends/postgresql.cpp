@@ -303,6 +303,10 @@ class PostgresBackend final : public Backend {
     return !keyword_text(sql.substr(start, 64)).starts_with("SET TRANSACTION");
   }
 
+  static std::string setting_name(std::string_view name) {
+    return sqltext::quote_name(name, sqltext::Flavor::postgresql);
+  }
+
   // 0 when unknown (an unterminated quote).
   static std::size_t statement_count(std::string_view sql) {
     PgQuerySplitResult split = pg_query_split_with_parser(std::string(sql).c_str());
@@ -395,10 +399,10 @@ class PostgresBackend final : public Backend {
     std::string sql;
     for (const auto& setting : on_session_) {
       bool kept = std::any_of(wanted_.begin(), wanted_.end(), [&](const auto& w) { return w.first == setting.first; });
-      if (!kept) sql += fmt::format("{}RESET {}", sql.empty() ? "" : "; ", sqltext::quote_name(setting.first, sqltext::Flavor::postgresql));
+      if (!kept) sql += fmt::format("{}RESET {}", sql.empty() ? "" : "; ", setting_name(setting.first));
     }
     for (const auto& [name, value] : wanted_) {
-      sql += fmt::format("{}SET {} = {}", sql.empty() ? "" : "; ", sqltext::quote_name(name, sqltext::Flavor::postgresql), quote_literal(value));
+      sql += fmt::format("{}SET {} = {}", sql.empty() ? "" : "; ", setting_name(name), quote_literal(value));
     }
     exec_plain(sql);
     on_session_ = wanted_;

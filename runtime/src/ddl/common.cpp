@@ -50,8 +50,7 @@ std::string DdlDialect::quote(std::string_view identifier) const {
         "two names collide. Choose a name of at most 63 bytes",
         shown(identifier), identifier.size()));
   }
-  return sqltext::quote_name(identifier, dialect() == Dialect::postgresql ? sqltext::Flavor::postgresql
-                                                                           : sqltext::Flavor::sqlite);
+  return sqltext::quote_name(identifier, flavor_of(dialect()));
 }
 
 std::string DdlDialect::literal(std::string_view text) {

@@ -3,7 +3,6 @@
 // recreate lives in operations/batch.cpp.
 #include <fmt/format.h>
 
-
 #include "ddl/dialect.hpp"
 
 namespace retort::detail {
@@ -166,7 +165,6 @@ class SqliteDdl final : public DdlDialect {
 
   std::vector<std::string> create_enum(const SqlType&) const override { return {}; }
   std::vector<std::string> drop_enum(const QualifiedName&) const override { return {}; }
-
 };
 
 }  // namespace

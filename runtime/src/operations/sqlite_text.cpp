@@ -88,7 +88,8 @@ std::vector<Token> tokens_of(std::string_view sql) {
     const bool open = token.is('(', sql), close = token.is(')', sql);
     if (depth > 0) {
       depth += open ? 1 : close ? -1 : 0;
-      if (depth == 0) tokens.push_back({std::string(sql.substr(group_start, token.end - group_start)), false, true, token.end});
+      if (depth == 0)
+        tokens.push_back({std::string(sql.substr(group_start, token.end - group_start)), false, true, token.end});
       continue;
     }
     if (open) {

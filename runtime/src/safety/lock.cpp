@@ -49,7 +49,7 @@ LockTarget resolve_lock_target(Backend& db, const VersionTable& table) {
 }
 
 LeaseTable::LeaseTable(std::string_view schema)
-    : sql(schema.empty() ? std::string("retort_lock") : sqltext::quote_name_for_any(schema) + ".retort_lock"),
+    : sql(sqltext::quote_qualified_for_any(schema, "retort_lock")),
       display(schema.empty() ? std::string("retort_lock") : fmt::format("{}.retort_lock", schema)) {}
 
 long long epoch_ms() {

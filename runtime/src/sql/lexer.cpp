@@ -67,6 +67,7 @@ bool Lexer::next(Token& token) {
   // this one continues that word: `1abc`, `a$1` are not new words or tags.
   const bool after_word = pos_ > 0 && is_word_char(text_[pos_ - 1]);
   const bool postgresql = flavor_ == Flavor::postgresql;
+  const std::size_t tag_end = c == '$' && postgresql && !after_word ? dollar_tag_end() : 0;
   token = Token{TokenKind::symbol, pos_, pos_ + 1, line_, column_, true};
   if (std::isspace(static_cast<unsigned char>(c))) {
     token.kind = TokenKind::space;
@@ -88,8 +89,7 @@ bool Lexer::next(Token& token) {
   } else if (c == '"' || (!postgresql && (c == '`' || c == '['))) {
     token.kind = TokenKind::quoted_name;
     token.end = quoted_end(c == '[' ? ']' : c, false, token.closed);
-  } else if (c == '$' && postgresql && !after_word && dollar_tag_end() != 0) {
-    const std::size_t tag_end = dollar_tag_end();
+  } else if (tag_end != 0) {
     const std::string_view tag = text_.substr(pos_, tag_end - pos_);
     const std::size_t close = text_.find(tag, tag_end);
     token.kind = TokenKind::dollar_quoted;

@@ -55,14 +55,15 @@ std::string quoted(std::string_view name) {
   return out + '"';
 }
 
-}  // namespace
-
+// Whether `word` (lower case) is a key word `flavor` does not read as a name.
 bool is_reserved(std::string_view word, Flavor flavor) {
   if (flavor == Flavor::postgresql)
     return std::find(std::begin(postgresql_reserved), std::end(postgresql_reserved), word) !=
            std::end(postgresql_reserved);
   return std::find(std::begin(sqlite_keywords), std::end(sqlite_keywords), word) != std::end(sqlite_keywords);
 }
+
+}  // namespace
 
 std::string quote_name(std::string_view name, Flavor flavor) {
   return plain(name) && !is_reserved(name, flavor) ? std::string(name) : quoted(name);
@@ -71,6 +72,10 @@ std::string quote_name(std::string_view name, Flavor flavor) {
 std::string quote_name_for_any(std::string_view name) {
   const bool bare = plain(name) && !is_reserved(name, Flavor::postgresql) && !is_reserved(name, Flavor::sqlite);
   return bare ? std::string(name) : quoted(name);
+}
+
+std::string quote_qualified_for_any(std::string_view schema, std::string_view name) {
+  return schema.empty() ? quote_name_for_any(name) : quote_name_for_any(schema) + "." + quote_name_for_any(name);
 }
 
 }  // namespace retort::sqltext

@@ -19,8 +19,7 @@ std::string quote_name(std::string_view name, Flavor flavor);
 // for Retort's own tables, named before the database is known (offline
 // scripts, lock keys and history rows use the same spelling everywhere).
 std::string quote_name_for_any(std::string_view name);
-
-// Whether `lower_case_word` is a key word `flavor` does not read as a name.
-bool is_reserved(std::string_view lower_case_word, Flavor flavor);
+// schema.name quoted so; just the name when `schema` is empty.
+std::string quote_qualified_for_any(std::string_view schema, std::string_view name);
 
 }  // namespace retort::sqltext
