@@ -195,6 +195,11 @@ TEST(Incremental, GraphCommandsSayWhenTheBuildIsStale) {
   ASSERT_EQ(build(build_dir).status, 0);
   CommandResult rebuilt = run(migrate + " heads");
   EXPECT_EQ(rebuilt.output.find("warning"), std::string::npos) << rebuilt.output;
+
+  fs::remove(edited);  // deleted after the build
+  CommandResult removed = run(migrate + " heads");
+  EXPECT_EQ(removed.status, 0) << removed.output;
+  EXPECT_NE(removed.output.find("5e7a9b2c4d6f_create_orders.cpp was removed"), std::string::npos) << removed.output;
 }
 
 }  // namespace

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
-#include <set>
+#include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace retort::cli {
@@ -20,24 +22,31 @@ std::string stale_build_warning(const Settings& settings) {
   const auto built = fs::last_write_time("/proc/self/exe", error);
   if (error) return {};
 
-  std::set<fs::path> compiled;
-  for (const Migration& m : settings.registry.migrations) compiled.insert(fs::path(m.source_path));
+  // Paths as strings: both sides are spelled the same way (the directory
+  // as retortc spells it, then a file name), and comparing fs::path
+  // element by element made this most of `heads` on a large set.
+  std::unordered_set<std::string> compiled;
+  for (const Migration& m : settings.registry.migrations) compiled.emplace(m.source_path);
   std::vector<std::string> changes;
-  std::set<fs::path> present;
+  std::unordered_set<std::string> present;
   for (const auto& entry : fs::directory_iterator(directory, error)) {
     const fs::path& path = entry.path();
     if (!entry.is_regular_file() || (path.extension() != ".cpp" && path.extension() != ".sql")) continue;
-    present.insert(path);
-    if (!compiled.count(path)) {
+    present.insert(path.native());
+    if (!compiled.count(path.native())) {
       changes.push_back(fmt::format("{} is new", path.filename().string()));
     } else if (entry.last_write_time(error) > built) {
       changes.push_back(fmt::format("{} was edited", path.filename().string()));
     }
   }
-  for (const fs::path& path : compiled) {
-    if (path.parent_path() == directory && !present.count(path))
-      changes.push_back(fmt::format("{} was removed", path.filename().string()));
+  std::vector<fs::path> removed;  // in path order, as before
+  for (const std::string& source : compiled) {
+    if (present.count(source)) continue;
+    fs::path path(source);
+    if (path.parent_path() == directory) removed.push_back(std::move(path));
   }
+  std::sort(removed.begin(), removed.end());
+  for (const fs::path& path : removed) changes.push_back(fmt::format("{} was removed", path.filename().string()));
   if (changes.empty()) return {};
   std::string list;
   for (std::size_t i = 0; i < changes.size() && i < 5; ++i) list += (i ? ", " : "") + changes[i];
