@@ -10,6 +10,7 @@
 #include <ostream>
 #include <random>
 
+#include "graph/range.hpp"
 #include "graph_check.hpp"
 #include "registry_writer.hpp"
 #include "released.hpp"
@@ -359,13 +360,13 @@ int run_history(const MigrationSetOptions& set, const std::string& range, std::o
   if (!checked) return 1;
   std::string lower = "base", upper = "heads";
   if (!range.empty()) {
-    const auto colon = range.find(':');
-    if (colon == std::string::npos) {
+    auto parsed = graph::parse_range(range);
+    if (!parsed) {
       err << "retortc: history range requires [start]:[end], [start]:, or :[end]\n";
       return 1;
     }
-    if (colon > 0) lower = range.substr(0, colon);
-    if (colon + 1 < range.size()) upper = range.substr(colon + 1);
+    if (!parsed->lower.empty()) lower = parsed->lower;
+    if (!parsed->upper.empty()) upper = parsed->upper;
   }
   try {
     for (const auto* node : checked->map->history(lower, upper))

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "checksums.hpp"
+#include "graph/range.hpp"
 #include "history_table.hpp"
 #include "operations/operation_error.hpp"
 #include "retort/error.hpp"
@@ -68,10 +69,9 @@ std::string invalid_indexes_note(Backend& db, std::string_view statement) {
       names.front());
 }
 
-std::pair<std::string_view, std::string_view> split_range(std::string_view range) {
-  std::size_t colon = range.find(':');
-  if (colon == std::string_view::npos) return {{}, range};
-  return {range.substr(0, colon), range.substr(colon + 1)};
+// A bare revision is a range from the database's (offline: the base's) start.
+graph::RevisionRange split_range(std::string_view range) {
+  return graph::parse_range(range).value_or(graph::RevisionRange{{}, range});
 }
 
 }  // namespace
@@ -349,13 +349,13 @@ std::string Migrator::upgrade_sql(Dialect dialect, std::string_view range, Trans
 
 std::string Migrator::downgrade_sql(Dialect dialect, std::string_view range, TransactionMode mode,
                                     const LogFn& log) const {
-  auto [start, target] = split_range(range);
-  if (range.find(':') == std::string_view::npos) {
+  if (!graph::parse_range(range)) {
     throw RevisionError(fmt::format(
         "downgrade with --sql needs a range FROM:TO (for example `downgrade --sql {}:base`): offline, the "
         "database's current revision is not known",
         map_.heads().empty() ? "head" : map_.heads().front()));
   }
+  auto [start, target] = split_range(range);
   std::vector<std::string> heads = range_start(start);
   return run_offline(dialect, heads, map_.downgrade_steps(heads, target), mode, log);
 }
@@ -395,7 +395,7 @@ std::string Migrator::stamp_sql(Dialect dialect, const std::vector<std::string>&
   std::vector<std::string> destinations;
   for (const std::string& target : targets) {
     auto [from, to] = split_range(target);
-    if (target.find(':') != std::string::npos) {
+    if (graph::parse_range(target)) {
       if (start && *start != from) {
         throw RevisionError(fmt::format(
             "stamp --sql takes one starting revision, got '{}' and '{}'; stamp each range separately", *start,

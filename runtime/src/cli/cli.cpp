@@ -20,8 +20,10 @@
 #include "cli/lint_cli.hpp"
 #include "cli/safety_cli.hpp"
 #include "cli/stale_build.hpp"
+#include "graph/range.hpp"
 #include "migrator.hpp"
 #include "retort/error.hpp"
+#include "retort/retort.hpp"
 #include "retort/revision_map.hpp"
 
 namespace retort::cli {
@@ -43,9 +45,9 @@ class UsageError : public Error {
 
 struct Options {
   std::string url;
-  std::string version_table = "retort_version";
+  std::string version_table = ConnectionOptions{}.version_table;
   std::string version_table_schema;
-  double connect_timeout = 0;
+  double connect_timeout = 0;  // unlike the startup API's retry_for: a command line fails at once
   std::string dialect;
   std::string format = "text";
   bool verbose = false;
@@ -133,7 +135,7 @@ class Command {
 // ---- commands --------------------------------------------------------------
 
 int run_upgrade(Command& cmd, const Options& o, bool up) {
-  bool range = o.target.find(':') != std::string::npos;
+  bool range = graph::parse_range(o.target).has_value();
   const std::string target = up && !range ? cmd.migrator().upgrade_target(o.target, log_info) : o.target;
   if (o.sql) {
     if (o.format == "json") throw UsageError("--format json reports a run; --sql prints a script instead of running");
@@ -184,7 +186,7 @@ int run_stamp(Command& cmd, const Options& o) {
     return 0;
   }
   for (const std::string& target : o.targets) {
-    if (target.find(':') != std::string::npos) {
+    if (graph::parse_range(target)) {
       throw UsageError(fmt::format("a range ({}) is only allowed with --sql", target));
     }
   }
@@ -224,12 +226,12 @@ int run_current(Command& cmd, const Options& o) {
 int run_history(Command& cmd, const Options& o) {
   std::string lower, upper;
   if (!o.range.empty()) {
-    std::size_t colon = o.range.find(':');
-    if (colon == std::string::npos) {
+    auto parsed = graph::parse_range(o.range);
+    if (!parsed) {
       throw UsageError(fmt::format("history range '{}' needs the form [start]:[end], start: or :end", o.range));
     }
-    lower = o.range.substr(0, colon);
-    upper = o.range.substr(colon + 1);
+    lower = parsed->lower;
+    upper = parsed->upper;
   }
   std::vector<std::string> rows;
   if (o.indicate_current || lower == "current" || upper == "current") rows = cmd.current_rows();

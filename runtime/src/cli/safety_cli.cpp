@@ -41,6 +41,22 @@ LockMode parse_lock_mode(const std::string& name) {
 
 }  // namespace
 
+std::string lock_mode_flag(LockMode mode) {
+  switch (mode) {
+    case LockMode::session: return "session";
+    case LockMode::lease: return "lease";
+    case LockMode::none: return "none";
+    case LockMode::automatic: break;
+  }
+  return "auto";
+}
+
+std::string duration_flag(std::chrono::milliseconds duration) {
+  if (duration.count() == 0) return "0";
+  if (duration.count() % 1000 == 0) return fmt::format("{}s", duration.count() / 1000);
+  return fmt::format("{}ms", duration.count());
+}
+
 SafetyOptions SafetyFlags::options() const {
   SafetyOptions out;
   out.lock_mode = parse_lock_mode(lock_mode);

@@ -2,24 +2,31 @@
 // `verify` and `repair` commands.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "backend.hpp"
+#include "retort/safety.hpp"
 #include "safety/safeguard.hpp"
 #include "migrator.hpp"
 
 namespace retort::cli {
 
+// Flag spellings of SafetyOptions' values, so the flags' defaults are the
+// startup API's defaults: "auto", "120s", "0".
+std::string lock_mode_flag(LockMode mode);
+std::string duration_flag(std::chrono::milliseconds duration);
+
 struct SafetyFlags {
-  std::string lock_mode = "auto";
-  std::string lock_wait = "120s";
-  std::string lease_duration = "300s";
-  std::string history_table = "retort_history";
-  std::string lock_timeout = "5s";
-  std::string statement_timeout = "0";
+  std::string lock_mode = lock_mode_flag(SafetyOptions{}.lock_mode);
+  std::string lock_wait = duration_flag(SafetyOptions{}.lock_wait);
+  std::string lease_duration = duration_flag(SafetyOptions{}.lease_duration);
+  std::string history_table = SafetyOptions{}.history_table;
+  std::string lock_timeout = duration_flag(SafetyOptions{}.lock_timeout);
+  std::string statement_timeout = duration_flag(SafetyOptions{}.statement_timeout);
   std::vector<std::string> migration_lock_timeouts;       // REV=DURATION
   std::vector<std::string> migration_statement_timeouts;  // REV=DURATION
   bool allow_modified = false;
