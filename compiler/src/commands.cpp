@@ -10,6 +10,7 @@
 #include <ostream>
 #include <random>
 
+#include "graph/problems.hpp"
 #include "graph/range.hpp"
 #include "graph_check.hpp"
 #include "registry_writer.hpp"
@@ -67,12 +68,7 @@ std::optional<CheckedSet> load_checked(const MigrationSetOptions& options, const
     for (const auto& dependency : source.depends_on) node.depends_on.push_back(dependency.value);
     nodes.push_back(std::move(node));
   }
-  try {
-    checked.map.emplace(std::move(nodes));
-  } catch (const Error& error) {
-    err << "retortc: the revision graph of " << checked.set.directory << " is invalid: " << error.what() << '\n';
-    return std::nullopt;
-  }
+  checked.map.emplace(std::move(nodes));  // the graph check ran these rules: it cannot throw
   return checked;
 }
 
@@ -177,7 +173,7 @@ int write_new_revision(const CheckedSet& checked, NewRevision revision, std::ost
     err << "retortc: the message must be one line\n";
     return 1;
   }
-  if (!is_valid_revision_id(revision.id)) {
+  if (!graph::is_valid_revision_id(revision.id)) {
     err << "retortc: malformed revision id `" << revision.id
         << "`: an id is 1 to 32 characters of [0-9A-Za-z_]; drop --rev-id to get a fresh one\n";
     return 1;

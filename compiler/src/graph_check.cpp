@@ -6,14 +6,9 @@
 #include <queue>
 #include <set>
 
-namespace retort::compiler {
+#include "graph/problems.hpp"
 
-bool is_valid_revision_id(const std::string& id) {
-  if (id.empty() || id.size() > 32) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-  });
-}
+namespace retort::compiler {
 
 namespace {
 
@@ -25,22 +20,43 @@ class GraphChecker {
   GraphCheckResult run() {
     for (std::size_t i = 0; i < sources_.size(); ++i)
       if (sources_[i].has_revision) check_fields(i);
-    index_ids();
-    index_labels();
     // A file whose revision could not be read (already diagnosed) would make
-    // every reference to it look unknown: check the graph only when all are read.
+    // every reference to it look unknown: with one missing, only the rules
+    // about ids and labels are reported.
     const bool all_read = std::all_of(sources_.begin(), sources_.end(),
                                       [](const MigrationSource& source) { return source.has_revision; });
-    if (!all_read) return std::move(result_);
-    check_references();
-    if (count_errors(result_.diagnostics) == 0 && order_topologically() && context_.require_single_head) {
-      check_single_end(/*heads=*/true);
-      check_single_end(/*heads=*/false);
+    std::vector<RevisionNode> nodes;
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+      if (!sources_[i].has_revision) continue;
+      node_source_.push_back(i);
+      nodes.push_back(node_of(sources_[i]));
+      if (!sources_[i].id.value.empty()) by_id_.emplace(sources_[i].id.value, i);
+      for (const auto& label : sources_[i].branch_labels) label_owner_.emplace(label.value, i);
+    }
+    for (const graph::Problem& problem : graph::find_problems(std::move(nodes))) {
+      const bool about_references = problem.rule == graph::Rule::unknown_down_revision ||
+                                    problem.rule == graph::Rule::unknown_dependency;
+      if (all_read || !about_references) report(problem);
+    }
+    if (all_read && count_errors(result_.diagnostics) == 0) {
+      order_topologically();
+      if (context_.require_single_head) {
+        check_single_end(/*heads=*/true);
+        check_single_end(/*heads=*/false);
+      }
     }
     return std::move(result_);
   }
 
  private:
+  static RevisionNode node_of(const MigrationSource& source) {
+    RevisionNode node{source.id.value, {}, {}, {}, source.message.value};
+    for (const auto& down : source.down_revisions) node.down_revisions.push_back(down.value);
+    for (const auto& label : source.branch_labels) node.branch_labels.push_back(label.value);
+    for (const auto& dependency : source.depends_on) node.depends_on.push_back(dependency.value);
+    return node;
+  }
+
   void add(Severity severity, const std::string& path, unsigned line, unsigned column, std::string message) {
     result_.diagnostics.push_back({severity, path, line, column, std::move(message)});
   }
@@ -57,14 +73,16 @@ class GraphChecker {
   std::string down_field_name(std::size_t source) const {
     return is_sql(source) ? "`-- Revises:`" : "`down_revision`";
   }
+  // The entry of `list` that says `name` (the first, if several do).
+  static const LocatedText* find(const std::vector<LocatedText>& list, const std::string& name) {
+    for (const auto& entry : list)
+      if (entry.value == name) return &entry;
+    return nullptr;
+  }
 
+  // Fields of one file that are not about the graph.
   void check_fields(std::size_t i) {
     const auto& source = sources_[i];
-    if (!is_valid_revision_id(source.id.value)) {
-      error_at(i, source.id,
-               "malformed revision id `" + source.id.value +
-                   "`: an id is 1 to 32 characters of [0-9A-Za-z_] (retortc revision generates 12 hex digits)");
-    }
     const bool message_written = !(is_sql(i) && source.message.line == 0);
     const bool message_blank = source.message.value.find_first_not_of(" \t") == std::string::npos;
     if (message_written && message_blank) {
@@ -88,34 +106,84 @@ class GraphChecker {
     }
   }
 
-  void index_ids() {
-    for (std::size_t i = 0; i < sources_.size(); ++i) {
-      if (!sources_[i].has_revision || sources_[i].id.value.empty()) continue;
-      const auto& id = sources_[i].id.value;
-      const auto [existing, inserted] = by_id_.emplace(id, i);
-      if (!inserted) {
-        error_at(i, sources_[i].id, "duplicate revision id `" + id + "`; give one of the two files a new id "
-                                    "(retortc revision prints a fresh one)");
-        note_at(existing->second, sources_[existing->second].id, "revision `" + id + "` is also declared here");
-      }
+  // The graph library's problem, at the file, line and column that say it.
+  void report(const graph::Problem& problem) {
+    using graph::Rule;
+    auto source_of = [&](std::size_t k) { return node_source_[static_cast<std::size_t>(problem.revisions[k])]; };
+    const std::size_t at = source_of(0);
+    const MigrationSource& source = sources_[at];
+    switch (problem.rule) {
+      case Rule::malformed_id:
+        return error_at(at, source.id,
+                        "malformed revision id `" + source.id.value +
+                            "`: an id is 1 to 32 characters of [0-9A-Za-z_] (retortc revision generates 12 hex digits)");
+      case Rule::duplicate_id:
+        if (problem.name.empty()) return;  // an empty id is reported as malformed
+        error_at(at, source.id, "duplicate revision id `" + problem.name + "`; give one of the two files a new id "
+                                "(retortc revision prints a fresh one)");
+        return note_at(source_of(1), sources_[source_of(1)].id, "revision `" + problem.name + "` is also declared here");
+      case Rule::label_is_id:
+        return error_at(at, *find(source.branch_labels, problem.name),
+                        "branch label `" + problem.name + "` is also a revision id; choose another label");
+      case Rule::duplicate_label:
+        error_at(at, *find(source.branch_labels, problem.name),
+                 "branch label `" + problem.name + "` is already used by revision `" + sources_[source_of(1)].id.value +
+                     "`; labels name one branch each");
+        return note_at(source_of(1), *find(sources_[source_of(1)].branch_labels, problem.name),
+                       "`" + problem.name + "` is declared here");
+      case Rule::unknown_down_revision:
+        return suggest(at, *find(source.down_revisions, problem.name), down_field_name(at), problem.name, false);
+      case Rule::unknown_dependency:
+        return suggest(at, *find(source.depends_on, problem.name),
+                       is_sql(at) ? "`-- Depends On:`" : "`depends_on`", problem.name, true);
+      case Rule::self_loop:
+      case Rule::dependency_self_loop:
+      case Rule::cycle:
+      case Rule::dependency_cycle:
+        return report_cycle(problem);
     }
   }
 
-  void index_labels() {
-    for (std::size_t i = 0; i < sources_.size(); ++i) {
-      if (!sources_[i].has_revision) continue;
-      for (const auto& label : sources_[i].branch_labels) {
-        if (by_id_.contains(label.value)) {
-          error_at(i, label, "branch label `" + label.value + "` is also a revision id; choose another label");
-          continue;
-        }
-        const auto [existing, inserted] = label_owner_.emplace(label.value, std::make_pair(i, label));
-        if (!inserted && existing->second.first != i) {
-          error_at(i, label, "branch label `" + label.value + "` is already used by revision `" +
-                                 sources_[existing->second.first].id.value + "`; labels name one branch each");
-          note_at(existing->second.first, existing->second.second, "`" + label.value + "` is declared here");
-        }
-      }
+  // The entry of `from` that links it to `to`: a down revision, a
+  // dependency by id, or a dependency by one of `to`'s branch labels.
+  const LocatedText* edge(std::size_t from, std::size_t to) const {
+    const MigrationSource& source = sources_[from];
+    if (const auto* down = find(source.down_revisions, sources_[to].id.value)) return down;
+    if (const auto* dependency = find(source.depends_on, sources_[to].id.value)) return dependency;
+    for (const auto& label : sources_[to].branch_labels)
+      if (const auto* dependency = find(source.depends_on, label.value)) return dependency;
+    return nullptr;
+  }
+
+  // A cycle is a closed walk (first == last), each revision followed by the
+  // one it revises or depends on.
+  void report_cycle(const graph::Problem& problem) {
+    std::vector<std::size_t> walk;
+    for (int node : problem.revisions) walk.push_back(node_source_[static_cast<std::size_t>(node)]);
+    std::vector<const LocatedText*> edges;
+    for (std::size_t k = 0; k + 1 < walk.size(); ++k) edges.push_back(edge(walk[k], walk[k + 1]));
+    const bool closed = walk.size() > 1 && walk.front() == walk.back() &&
+                        std::all_of(edges.begin(), edges.end(), [](const LocatedText* e) { return e != nullptr; });
+    if (!closed) {  // the library found the revisions but no walk: name them
+      std::string ids;
+      for (std::size_t i : walk) ids += (ids.empty() ? "" : ", ") + sources_[i].id.value;
+      return error_at(walk.front(), sources_[walk.front()].id,
+                      "the revision graph has a cycle among " + ids +
+                          "; break it by pointing one of their down_revision/depends_on at an older revision");
+    }
+    std::string chain;
+    for (std::size_t k = 0; k < walk.size(); ++k) chain += (k ? " -> " : "") + sources_[walk[k]].id.value;
+    error_at(walk.front(), *edges.front(),
+             "the revision graph has a cycle: " + chain +
+                 " (each arrow points from a revision to its down_revision/depends_on); break it by pointing one "
+                 "of these at an older revision");
+    for (std::size_t k = 1; k + 1 < walk.size(); ++k) {
+      const bool revises = find(sources_[walk[k]].down_revisions, sources_[walk[k + 1]].id.value) != nullptr;
+      const std::string& written = edges[k]->value;
+      note_at(walk[k], *edges[k],
+              "`" + sources_[walk[k]].id.value + (revises ? "` revises `" : "` depends on `") + written + "`" +
+                  (written == sources_[walk[k + 1]].id.value ? "" : " (revision `" + sources_[walk[k + 1]].id.value + "`)") +
+                  " here");
     }
   }
 
@@ -147,33 +215,26 @@ class GraphChecker {
     note_at(by_id_.at(best), sources_[by_id_.at(best)].id, "revision `" + best + "` is declared here");
   }
 
-  void check_references() {
-    for (std::size_t i = 0; i < sources_.size(); ++i) {
-      if (!sources_[i].has_revision) continue;
-      for (const auto& down : sources_[i].down_revisions)
-        if (!by_id_.contains(down.value)) suggest(i, down, down_field_name(i), down.value, false);
-      for (const auto& dependency : sources_[i].depends_on)
-        if (!by_id_.contains(dependency.value) && !label_owner_.contains(dependency.value))
-          suggest(i, dependency, is_sql(i) ? "`-- Depends On:`" : "`depends_on`", dependency.value, true);
+  // Parents of a node: its down revisions and dependencies, a label
+  // standing for the revision that declares it.
+  std::vector<std::size_t> parents(std::size_t i) const {
+    std::vector<std::size_t> result;
+    for (const auto& down : sources_[i].down_revisions) result.push_back(by_id_.at(down.value));
+    for (const auto& dependency : sources_[i].depends_on) {
+      auto it = by_id_.find(dependency.value);
+      result.push_back(it != by_id_.end() ? it->second : label_owner_.at(dependency.value));
     }
-  }
-
-  // Parents of a node: its down revisions and its id dependencies.
-  std::vector<std::pair<std::size_t, const LocatedText*>> parents(std::size_t i) const {
-    std::vector<std::pair<std::size_t, const LocatedText*>> result;
-    for (const auto& down : sources_[i].down_revisions)
-      if (auto it = by_id_.find(down.value); it != by_id_.end()) result.emplace_back(it->second, &down);
-    for (const auto& dependency : sources_[i].depends_on)
-      if (auto it = by_id_.find(dependency.value); it != by_id_.end()) result.emplace_back(it->second, &dependency);
     return result;
   }
 
-  bool order_topologically() {
+  // The registry's order: bases first, ties broken by id. The graph has
+  // been checked, so every reference resolves and there is no cycle.
+  void order_topologically() {
     std::map<std::size_t, std::vector<std::size_t>> children;
     std::map<std::size_t, std::size_t> pending_parents;
     for (const auto& [id, i] : by_id_) {
       pending_parents[i] += 0;
-      for (const auto& [parent, where] : parents(i)) {
+      for (const auto parent : parents(i)) {
         children[parent].push_back(i);
         ++pending_parents[i];
       }
@@ -189,47 +250,6 @@ class GraphChecker {
       for (const auto child : children[i])
         if (--pending_parents[child] == 0) ready.emplace(sources_[child].id.value, child);
     }
-    if (result_.order.size() == by_id_.size()) return true;
-
-    // Every node left has a parent that is left too: walk parents until one repeats.
-    std::set<std::size_t> left;
-    for (const auto& [i, count] : pending_parents)
-      if (count > 0) left.insert(i);
-    std::size_t start = *std::min_element(left.begin(), left.end(), [&](std::size_t a, std::size_t b) {
-      return sources_[a].id.value < sources_[b].id.value;
-    });
-    std::vector<std::size_t> walk{start};
-    std::vector<const LocatedText*> edges;
-    std::map<std::size_t, std::size_t> position{{start, 0}};
-    while (true) {
-      const std::pair<std::size_t, const LocatedText*>* next = nullptr;
-      const auto candidates = parents(walk.back());
-      for (const auto& candidate : candidates)
-        if (left.contains(candidate.first)) {
-          next = &candidate;
-          break;
-        }
-      if (!next) break;  // cannot happen: every node left has a parent left
-      edges.push_back(next->second);
-      const bool repeated = position.contains(next->first);
-      if (!repeated) position[next->first] = walk.size();
-      walk.push_back(next->first);
-      if (repeated) break;
-    }
-    const std::size_t cycle_start = position.at(walk.back());
-    std::string chain;
-    for (std::size_t k = cycle_start; k < walk.size(); ++k)
-      chain += (k > cycle_start ? " -> " : "") + sources_[walk[k]].id.value;
-    const std::size_t first = walk[cycle_start];
-    error_at(first, *edges[cycle_start],
-             "the revision graph has a cycle: " + chain +
-                 " (each arrow points from a revision to its down_revision/depends_on); break it by pointing one "
-                 "of these at an older revision");
-    for (std::size_t k = cycle_start + 1; k + 1 < walk.size(); ++k)
-      note_at(walk[k], *edges[k], "`" + sources_[walk[k]].id.value + "` revises `" +
-                                      sources_[walk[k + 1]].id.value + "` here");
-    result_.order.clear();
-    return false;
   }
 
   // Labels a head (or base) carries: its own and those of its ancestors
@@ -306,8 +326,9 @@ class GraphChecker {
 
   const std::vector<MigrationSource>& sources_;
   const GraphContext& context_;
+  std::vector<std::size_t> node_source_;  // the graph library's node index -> source index
   std::map<std::string, std::size_t> by_id_;
-  std::map<std::string, std::pair<std::size_t, LocatedText>> label_owner_;
+  std::map<std::string, std::size_t> label_owner_;  // the first revision to declare it
   GraphCheckResult result_;
 };
 

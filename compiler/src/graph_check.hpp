@@ -1,5 +1,7 @@
-// Verifies a migration set as a whole: ids, references, duplicates, cycles,
-// heads and bases. Produces the registry's topological order.
+// Verifies a migration set as a whole. The graph rules (ids, references,
+// duplicates, labels, cycles) are the graph library's (graph/problems.hpp);
+// this adds their file:line, notes and hints, the fields a file must have,
+// the single-head rule of `compile`, and the registry's topological order.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +31,5 @@ struct GraphCheckResult {
 // `sources` are the files of one set; files without a usable revision
 // (already diagnosed) are skipped.
 GraphCheckResult check_migration_graph(const std::vector<MigrationSource>& sources, const GraphContext& context);
-
-bool is_valid_revision_id(const std::string& id);
 
 }  // namespace retort::compiler

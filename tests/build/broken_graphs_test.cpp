@@ -49,7 +49,7 @@ TEST(BrokenGraph, MigrateCheckVerifiesEverySetOfTheBuild) {
   for (const std::string set : {"unknown_down_revision", "unknown_revises", "duplicate_id", "cycle",
                                 "two_heads", "two_bases", "unknown_depends_on", "bad_id",
                                 "empty_message", "wrong_upgrade_signature", "sql_missing_header_field",
-                                "sql_missing_upgrade_section", "sql_unknown_header_field"}) {
+                                "sql_missing_upgrade_section", "sql_unknown_header_field", "dependency_cycle_via_label"}) {
     bool reported = false;
     for (const Diagnostic& d : parse_diagnostics(result.output))
       reported = reported || (d.severity == "error" && d.path.find("/cases/" + set + "/") != std::string::npos);
@@ -86,6 +86,21 @@ TEST(BrokenGraph, CycleIsPrintedWithEveryRevisionInIt) {
     EXPECT_TRUE(d.path.find("3c4d5e6f7081") == std::string::npos) << "the base is not in the cycle";
   }
   EXPECT_TRUE(reported) << result.output;
+}
+
+// A cycle closed by a dependency on a branch label: found by the graph
+// library (the runtime's rules), reported at both links.
+TEST(BrokenGraph, DependencyCycleThroughABranchLabelPointsAtBothLinks) {
+  fs::path cpp = case_file("dependency_cycle_via_label", "5b6c7d8e9f0a_add_invoices.cpp");
+  fs::path sql = case_file("dependency_cycle_via_label", "6c7d8e9f0a1b_add_refunds.sql");
+  CommandResult result = check("dependency_cycle_via_label");
+  EXPECT_TRUE(has_diagnostic(result.output, "error", cpp, find_in_file(cpp, "\"6c7d8e9f0a1b\""),
+                             {"the revision graph has a cycle: 5b6c7d8e9f0a -> 6c7d8e9f0a1b -> 5b6c7d8e9f0a"}))
+      << result.output;
+  EXPECT_TRUE(has_diagnostic(result.output, "note", sql, find_in_file(sql, "billing\n"),
+                             {"`6c7d8e9f0a1b` depends on `billing` (revision `5b6c7d8e9f0a`) here"}))
+      << result.output;
+  EXPECT_EQ(result.output.find("is invalid"), std::string::npos) << "every problem has a file:line:\n" << result.output;
 }
 
 TEST(BrokenGraph, TwoHeadsListsBothAndTheMergeCommand) {

@@ -1,17 +1,22 @@
 // Building the graph: validation, links, heads and bases, dependency
 // normalisation, cycle detection and branch-label propagation, in the order
-// Alembic's RevisionMap._revision_map does them.
+// Alembic's RevisionMap._revision_map does them. What is wrong is recorded
+// as graph::Problem (problems.hpp) for the runtime and retortc alike.
 #include <algorithm>
 #include <fmt/format.h>
 
 #include "graph.hpp"
+#include "graph/problems.hpp"
 #include "retort/registry.hpp"
 
 namespace retort {
 
 namespace {
 
+using graph::Problem;
+using graph::Rule;
 using graph::Walker;
+using Problems = std::vector<Problem>;
 
 void append_unique(std::vector<int>& list, int value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
@@ -22,78 +27,84 @@ std::string joined(std::vector<std::string> ids, bool sorted) {
   return fmt::format("{}", fmt::join(ids, ", "));
 }
 
-void validate_ids(const RevisionMap::Graph& g) {
-  for (const RevisionNode& node : g.nodes) {
-    if (node.id.empty())
-      throw RevisionError(
-          "A revision has an empty id; give every migration a unique revision id");
-    std::string illegal;
-    for (char c : std::string_view("+-@"))
-      if (node.id.find(c) != std::string::npos) {
-        if (!illegal.empty()) illegal += ", ";
-        illegal += c;
-      }
-    if (!illegal.empty())
-      throw RevisionError(fmt::format(
-          "Character(s) '{}' not allowed in revision identifier '{}'; revision ids may not "
-          "contain '@', '-' or '+' because targets use them (label@rev, rev+1, rev-1)",
-          illegal, node.id));
-    if (std::find(node.down_revisions.begin(), node.down_revisions.end(), node.id) !=
-        node.down_revisions.end())
-      throw RevisionError(fmt::format(
-          "Self-loop is detected in revisions ({0}): revision {0} names itself as its "
-          "down_revision; point it at the revision it follows",
-          node.id));
+void validate_ids(const RevisionMap::Graph& g, Problems& problems) {
+  for (int r = 0; r < g.size(); ++r) {
+    const RevisionNode& node = g.nodes[static_cast<std::size_t>(r)];
+    if (!graph::is_valid_revision_id(node.id)) {
+      std::string illegal;
+      for (char c : std::string_view("+-@"))
+        if (node.id.find(c) != std::string::npos) illegal += (illegal.empty() ? "" : ", ") + std::string(1, c);
+      std::string message =
+          node.id.empty() ? "A revision has an empty id; give every migration a unique revision id"
+          : !illegal.empty()
+              ? fmt::format("Character(s) '{}' not allowed in revision identifier '{}'; revision ids may not "
+                            "contain '@', '-' or '+' because targets use them (label@rev, rev+1, rev-1)",
+                            illegal, node.id)
+              : fmt::format("Revision identifier '{}' is malformed: a revision id is 1 to 32 characters of "
+                            "[0-9A-Za-z_] (the version table's column holds 32)",
+                            node.id);
+      problems.push_back({Rule::malformed_id, {r}, node.id, std::move(message)});
+    }
+    if (std::find(node.down_revisions.begin(), node.down_revisions.end(), node.id) != node.down_revisions.end())
+      problems.push_back({Rule::self_loop, {r, r}, node.id,
+                          fmt::format("Self-loop is detected in revisions ({0}): revision {0} names itself as its "
+                                      "down_revision; point it at the revision it follows",
+                                      node.id)});
     if (std::find(node.depends_on.begin(), node.depends_on.end(), node.id) != node.depends_on.end())
-      throw RevisionError(fmt::format(
-          "Dependency self-loop is detected in revisions ({0}): revision {0} depends_on "
-          "itself; remove it from depends_on",
-          node.id));
+      problems.push_back({Rule::dependency_self_loop, {r, r}, node.id,
+                          fmt::format("Dependency self-loop is detected in revisions ({0}): revision {0} depends_on "
+                                      "itself; remove it from depends_on",
+                                      node.id)});
   }
 }
 
-void index_keys(RevisionMap::Graph& g) {
+void index_keys(RevisionMap::Graph& g, Problems& problems) {
   for (int r = 0; r < g.size(); ++r) {
     auto [it, inserted] = g.ids.emplace(g.id(r), r);
     if (!inserted)
-      throw RevisionError(fmt::format(
-          "Revision {} is present more than once; every migration needs a unique revision id "
-          "(generate a new one for the copy)",
-          g.id(r)));
+      problems.push_back({Rule::duplicate_id, {r, it->second}, g.id(r),
+                          fmt::format("Revision {} is present more than once; every migration needs a unique "
+                                      "revision id (generate a new one for the copy)",
+                                      g.id(r))});
   }
   g.keys.insert(g.ids.begin(), g.ids.end());
   for (int r = 0; r < g.size(); ++r) {
     for (const std::string& label : g.nodes[static_cast<std::size_t>(r)].branch_labels) {
       auto [it, inserted] = g.keys.emplace(label, r);
-      if (!inserted)
-        throw RevisionError(fmt::format(
-            "Branch name '{}' in revision {} already used by revision {}; branch labels must be "
-            "unique and differ from every revision id",
-            label, g.id(r), g.id(it->second)));
+      const bool is_id = g.ids.contains(label);
+      if (!is_id && (inserted || it->second == r)) continue;  // one revision may list a label twice
+      problems.push_back({is_id ? Rule::label_is_id : Rule::duplicate_label, {r, it->second}, label,
+                          fmt::format("Branch name '{}' in revision {} already used by revision {}; branch labels "
+                                      "must be unique and differ from every revision id",
+                                      label, g.id(r), g.id(it->second))});
     }
   }
 }
 
-void link(RevisionMap::Graph& g) {
+void link(RevisionMap::Graph& g, Problems& problems) {
   for (int r = 0; r < g.size(); ++r) {
     const RevisionNode& node = g.nodes[static_cast<std::size_t>(r)];
     graph::Links& links = g.links[static_cast<std::size_t>(r)];
     for (const std::string& down : node.down_revisions) {
       auto found = g.ids.find(down);
-      if (found == g.ids.end())
-        throw RevisionError(fmt::format(
-            "Revision {} referenced from {} is not present; fix the down_revision of {} or add "
-            "the missing migration",
-            down, node.id, node.id));
+      if (found == g.ids.end()) {
+        problems.push_back({Rule::unknown_down_revision, {r}, down,
+                            fmt::format("Revision {} referenced from {} is not present; fix the down_revision of {} "
+                                        "or add the missing migration",
+                                        down, node.id, node.id)});
+        continue;
+      }
       links.down.push_back(found->second);
     }
     for (const std::string& dependency : node.depends_on) {
       auto found = g.keys.find(dependency);
-      if (found == g.keys.end())
-        throw RevisionError(fmt::format(
-            "Revision {} depends_on '{}', which is neither a revision id nor a branch label; "
-            "fix the depends_on of {}",
-            node.id, dependency, node.id));
+      if (found == g.keys.end()) {
+        problems.push_back({Rule::unknown_dependency, {r}, dependency,
+                            fmt::format("Revision {} depends_on '{}', which is neither a revision id nor a branch "
+                                        "label; fix the depends_on of {}",
+                                        node.id, dependency, node.id)});
+        continue;
+      }
       links.resolved_deps.push_back(found->second);
     }
     links.all_down = links.down;
@@ -144,34 +155,74 @@ void normalize_dependencies(RevisionMap::Graph& g) {
   }
 }
 
-// Revisions not on a path from a base to a head are on a cycle.
-void detect_cycles(const RevisionMap::Graph& g) {
+// A cycle among `cut` through `parents` edges (down, or down and
+// dependencies), as a closed walk starting at the smallest id; `cut` itself
+// when none is found.
+std::vector<int> cycle_in(const RevisionMap::Graph& g, std::vector<int> cut, bool dependencies) {
+  std::sort(cut.begin(), cut.end(), [&](int a, int b) { return g.id(a) < g.id(b); });
+  std::vector<char> in_cut(static_cast<std::size_t>(g.size())), state(in_cut.size());  // 1: on the path, 2: done
+  for (int r : cut) in_cut[static_cast<std::size_t>(r)] = 1;
+  auto parents = [&](int r) -> const std::vector<int>& { return dependencies ? g.at(r).all_down : g.at(r).down; };
+  for (int start : cut) {
+    if (state[static_cast<std::size_t>(start)]) continue;
+    std::vector<std::pair<int, std::size_t>> path{{start, 0}};
+    state[static_cast<std::size_t>(start)] = 1;
+    while (!path.empty()) {
+      auto& [r, next] = path.back();
+      if (next == parents(r).size()) {
+        state[static_cast<std::size_t>(r)] = 2;
+        path.pop_back();
+        continue;
+      }
+      const int p = parents(r)[next++];
+      if (!in_cut[static_cast<std::size_t>(p)]) continue;
+      if (state[static_cast<std::size_t>(p)] == 1) {
+        std::vector<int> walk;
+        bool on = false;
+        for (const auto& step : path) {
+          on = on || step.first == p;
+          if (on) walk.push_back(step.first);
+        }
+        walk.push_back(p);
+        return walk;
+      }
+      if (state[static_cast<std::size_t>(p)] == 0) {
+        state[static_cast<std::size_t>(p)] = 1;
+        path.push_back({p, 0});
+      }
+    }
+  }
+  return cut;
+}
+
+// Revisions not on a path from a base to a head are on a cycle (or behind one).
+void detect_cycles(const RevisionMap::Graph& g, Problems& problems) {
   if (g.size() == 0) return;
   Walker walker(g);
-  std::vector<std::string> all_ids;
-  for (const RevisionNode& node : g.nodes) all_ids.push_back(node.id);
+  std::vector<int> all(static_cast<std::size_t>(g.size()));
+  for (int r = 0; r < g.size(); ++r) all[static_cast<std::size_t>(r)] = r;
   auto unreachable = [&](const std::vector<int>& from_heads, const std::vector<int>& from_bases) {
     std::vector<char> down_reach(static_cast<std::size_t>(g.size())), up_reach(down_reach);
     for (int r : from_heads) down_reach[static_cast<std::size_t>(r)] = 1;
     for (int r : from_bases) up_reach[static_cast<std::size_t>(r)] = 1;
-    std::vector<std::string> cut;
+    std::vector<int> cut;
     for (int r = 0; r < g.size(); ++r)
-      if (!down_reach[static_cast<std::size_t>(r)] || !up_reach[static_cast<std::size_t>(r)])
-        cut.push_back(g.id(r));
+      if (!down_reach[static_cast<std::size_t>(r)] || !up_reach[static_cast<std::size_t>(r)]) cut.push_back(r);
     return cut;
   };
-  const char* hint =
-      "; a revision cannot be its own ancestor: fix the down_revision/depends_on of the "
-      "revisions listed";
-  if (g.heads.empty() || g.bases.empty())
-    throw RevisionError(fmt::format("Cycle is detected in revisions ({}){}", joined(all_ids, false), hint));
+  auto report = [&](bool dependencies, const std::vector<int>& cut, bool sorted) {
+    std::vector<std::string> ids;
+    for (int r : cut) ids.push_back(g.id(r));
+    problems.push_back({dependencies ? Rule::dependency_cycle : Rule::cycle, cycle_in(g, cut, dependencies), "",
+                        fmt::format("{} is detected in revisions ({}); a revision cannot be its own ancestor: fix "
+                                    "the down_revision/depends_on of the revisions listed",
+                                    dependencies ? "Dependency cycle" : "Cycle", joined(ids, sorted))});
+  };
+  if (g.heads.empty() || g.bases.empty()) return report(false, all, false);
   auto versioned_cut = unreachable(walker.ancestors(g.heads, false), walker.descendants(g.bases, false));
-  if (!versioned_cut.empty())
-    throw RevisionError(fmt::format("Cycle is detected in revisions ({}){}", joined(versioned_cut, true), hint));
+  if (!versioned_cut.empty()) return report(false, versioned_cut, true);
 
-  if (g.real_heads.empty() || g.real_bases.empty())
-    throw RevisionError(
-        fmt::format("Dependency cycle is detected in revisions ({}){}", joined(all_ids, false), hint));
+  if (g.real_heads.empty() || g.real_bases.empty()) return report(true, all, false);
   // all_down from the real heads, all_next from the real bases.
   std::vector<char> seen(static_cast<std::size_t>(g.size()));
   std::vector<int> todo(g.real_heads.begin(), g.real_heads.end()), from_heads;
@@ -183,9 +234,7 @@ void detect_cycles(const RevisionMap::Graph& g) {
     for (int d : g.at(r).all_down) todo.push_back(d);
   }
   auto dependency_cut = unreachable(from_heads, walker.descendants(g.real_bases, true));
-  if (!dependency_cut.empty())
-    throw RevisionError(
-        fmt::format("Dependency cycle is detected in revisions ({}){}", joined(dependency_cut, true), hint));
+  if (!dependency_cut.empty()) report(true, dependency_cut, true);
 }
 
 // Alembic's _add_branches: a label covers every descendant, and on an
@@ -224,17 +273,39 @@ void index_prefixes(RevisionMap::Graph& g) {
             [](const graph::PrefixKey& a, const graph::PrefixKey& b) { return a.key < b.key; });
 }
 
-}  // namespace
-
-RevisionMap::RevisionMap(std::vector<RevisionNode> nodes) {
-  auto g = std::make_shared<Graph>();
+// Builds the graph, recording what is wrong; links what it can, and looks
+// for cycles only in a graph with nothing else wrong.
+std::shared_ptr<RevisionMap::Graph> build(std::vector<RevisionNode> nodes, Problems& problems) {
+  auto g = std::make_shared<RevisionMap::Graph>();
   g->nodes = std::move(nodes);
   g->links.resize(g->nodes.size());
-  validate_ids(*g);
-  index_keys(*g);
-  link(*g);
+  validate_ids(*g, problems);
+  index_keys(*g, problems);
+  link(*g, problems);
+  if (!problems.empty()) return g;
   normalize_dependencies(*g);
-  detect_cycles(*g);
+  detect_cycles(*g, problems);
+  return g;
+}
+
+}  // namespace
+
+bool graph::is_valid_revision_id(std::string_view id) {
+  return !id.empty() && id.size() <= 32 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  });
+}
+
+std::vector<Problem> graph::find_problems(std::vector<RevisionNode> nodes) {
+  Problems problems;
+  build(std::move(nodes), problems);
+  return problems;
+}
+
+RevisionMap::RevisionMap(std::vector<RevisionNode> nodes) {
+  Problems problems;
+  auto g = build(std::move(nodes), problems);
+  if (!problems.empty()) throw RevisionError(problems.front().message);
   propagate_labels(*g);
   index_prefixes(*g);
   graph_ = std::move(g);
