@@ -2,7 +2,7 @@
 #include "retort/retort.hpp"
 
 #include "backend.hpp"
-#include "safety/safeguard.hpp"
+#include "commands.hpp"
 #include "migrator.hpp"
 
 namespace retort {
@@ -26,23 +26,17 @@ UpgradeResult upgrade(const Registry& registry, std::string_view url, std::strin
                       const UpgradeOptions& options) {
   Session session(registry, url, options);
   const std::string target = session.migrator.upgrade_target(requested, options.log);
-  detail::Safeguard guard(*session.db, session.migrator, options.safety, options.version_table_schema);
-  auto start = guard.prepare(detail::GuardedCommand::upgrade, [&](const std::vector<std::string>& heads) {
-    session.migrator.refuse_unusable(heads, *session.db);
-    return !session.migrator.map().upgrade_steps(heads, target).empty();
-  });
-  return session.migrator.upgrade(*session.db, start.value(), target, options.transaction_mode, options.log);
+  return detail::command::upgrade(*session.db, session.migrator, target,
+                                  {options.safety, options.version_table_schema}, options.transaction_mode,
+                                  options.log);
 }
 
 UpgradeResult downgrade(const Registry& registry, std::string_view url, std::string_view target,
                         const UpgradeOptions& options) {
   Session session(registry, url, options);
-  detail::Safeguard guard(*session.db, session.migrator, options.safety, options.version_table_schema);
-  auto start = guard.prepare(detail::GuardedCommand::downgrade, [&](const std::vector<std::string>& heads) {
-    session.migrator.refuse_unusable(heads, *session.db);
-    return !session.migrator.map().downgrade_steps(heads, target).empty();
-  });
-  return session.migrator.downgrade(*session.db, start.value(), target, options.transaction_mode, options.log);
+  return detail::command::downgrade(*session.db, session.migrator, target,
+                                    {options.safety, options.version_table_schema}, options.transaction_mode,
+                                    options.log);
 }
 
 std::string display_url(std::string_view url) { return detail::DatabaseUrl::parse(url).display; }

@@ -20,6 +20,7 @@
 #include "cli/lint_cli.hpp"
 #include "cli/safety_cli.hpp"
 #include "cli/stale_build.hpp"
+#include "commands.hpp"
 #include "graph/range.hpp"
 #include "migrator.hpp"
 #include "retort/error.hpp"
@@ -148,17 +149,10 @@ int run_upgrade(Command& cmd, const Options& o, bool up) {
     throw UsageError(fmt::format("a range ({}) is only allowed with --sql; online, the database is the start",
                                  o.target));
   }
-  Backend& db = cmd.db();
-  SafetyOptions safety = o.safety.options();
-  detail::Safeguard guard(db, cmd.migrator(), safety, o.version_table_schema);
-  auto start = guard.prepare(up ? detail::GuardedCommand::upgrade : detail::GuardedCommand::downgrade,
-                [&](const std::vector<std::string>& heads) {
-                  cmd.migrator().refuse_unusable(heads, db);
-                  return !(up ? cmd.map().upgrade_steps(heads, target) : cmd.map().downgrade_steps(heads, target))
-                              .empty();
-                });
-  UpgradeResult result = up ? cmd.migrator().upgrade(db, start.value(), target, cmd.mode(), log_info)
-                            : cmd.migrator().downgrade(db, start.value(), target, cmd.mode(), log_info);
+  const SafetyOptions safety = o.safety.options();
+  const detail::command::Guard guard{safety, o.version_table_schema};
+  UpgradeResult result = up ? detail::command::upgrade(cmd.db(), cmd.migrator(), target, guard, cmd.mode(), log_info)
+                            : detail::command::downgrade(cmd.db(), cmd.migrator(), target, guard, cmd.mode(), log_info);
   if (o.format == "json") {
     json steps = json::array();
     for (const AppliedStep& step : result.applied) {
@@ -190,10 +184,8 @@ int run_stamp(Command& cmd, const Options& o) {
       throw UsageError(fmt::format("a range ({}) is only allowed with --sql", target));
     }
   }
-  SafetyOptions safety = o.safety.options();
-  detail::Safeguard guard(cmd.db(), cmd.migrator(), safety, o.version_table_schema);
-  guard.prepare(detail::GuardedCommand::stamp, {});
-  cmd.migrator().stamp(cmd.db(), o.targets, o.purge, log_info);
+  const SafetyOptions safety = o.safety.options();
+  detail::command::stamp(cmd.db(), cmd.migrator(), o.targets, o.purge, {safety, o.version_table_schema}, log_info);
   return 0;
 }
 
