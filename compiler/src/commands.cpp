@@ -10,6 +10,7 @@
 #include <ostream>
 #include <random>
 
+#include "graph/describe.hpp"
 #include "graph/problems.hpp"
 #include "graph/range.hpp"
 #include "graph_check.hpp"
@@ -82,26 +83,11 @@ bool contains(const std::vector<std::string>& items, const std::string& item) {
   return std::find(items.begin(), items.end(), item) != items.end();
 }
 
-// Alembic's Script._head_only.
+// Alembic's Script._head_only, as `<name>-migrate` prints it.
 std::string describe(const RevisionMap& map, const std::string& id, bool include_parents, bool tree_indicators,
-                     bool include_doc) {
-  const auto& node = map.get(id);
-  std::string text = id;
-  if (include_parents) {
-    const std::string down = node.down_revisions.empty() ? "<base>" : join(node.down_revisions);
-    text = node.depends_on.empty() ? down + " -> " + id : down + " (" + join(node.depends_on) + ") -> " + id;
-  }
-  const auto labels = map.branch_labels(id);
-  if (!labels.empty()) text += " (" + join(labels) + ")";
-  const bool real_head = contains(map.real_heads(), id);
-  if (real_head) text += " (head)";
-  else if (map.is_head(id)) text += " (effective head)";
-  if (tree_indicators) {
-    if (map.is_branch_point(id)) text += " (branchpoint)";
-    if (map.is_merge_point(id)) text += " (mergepoint)";
-  }
-  if (include_doc) text += ", " + node.message;
-  return text;
+                     bool include_doc, const std::vector<std::string>& real_heads) {
+  return graph::head_only(map, map.get(id),
+                          {true, include_doc, include_parents, tree_indicators, contains(real_heads, id), false});
 }
 
 std::string fresh_revision_id() {
@@ -333,8 +319,9 @@ int run_merge(const MergeRequest& request, std::ostream& out, std::ostream& err)
 int run_heads(const MigrationSetOptions& set, std::ostream& out, std::ostream& err) {
   auto checked = load_checked(set, "<name>", false, false, err);
   if (!checked) return 1;
+  const auto real_heads = checked->map->real_heads();
   for (const auto& head : checked->map->heads())
-    out << describe(*checked->map, head, false, false, false) << '\n';
+    out << describe(*checked->map, head, false, false, false, real_heads) << '\n';
   return 0;
 }
 
@@ -342,10 +329,12 @@ int run_branches(const MigrationSetOptions& set, std::ostream& out, std::ostream
   auto checked = load_checked(set, "<name>", false, false, err);
   if (!checked) return 1;
   const auto& map = *checked->map;
+  const auto real_heads = map.real_heads();
   for (const auto& point : map.branch_points()) {
-    out << describe(map, point, false, true, false) << '\n';
+    out << describe(map, point, false, true, false, real_heads) << '\n';
     for (const auto& child : map.next_revisions(point))
-      out << std::string(point.size(), ' ') << " -> " << describe(map, child, false, true, false) << '\n';
+      out << std::string(point.size(), ' ') << " -> " << describe(map, child, false, true, false, real_heads)
+          << '\n';
     out << '\n';
   }
   return 0;
@@ -364,9 +353,10 @@ int run_history(const MigrationSetOptions& set, const std::string& range, std::o
     if (!parsed->lower.empty()) lower = parsed->lower;
     if (!parsed->upper.empty()) upper = parsed->upper;
   }
+  const auto real_heads = checked->map->real_heads();
   try {
     for (const auto* node : checked->map->history(lower, upper))
-      out << describe(*checked->map, node->id, true, true, true) << '\n';
+      out << describe(*checked->map, node->id, true, true, true, real_heads) << '\n';
   } catch (const Error& error) {
     err << "retortc: history " << range << ": " << error.what() << '\n';
     return 1;

@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "graph/describe.hpp"
 #include "retort/cli.hpp"
 #include "retort/revision_map.hpp"
 #include "version_table.hpp"
@@ -47,24 +48,9 @@ struct Formatter {
 
   std::string head_only(const RevisionNode& node, bool include_branches, bool include_doc, bool include_parents,
                         bool tree_indicators) const {
-    std::string text = node.id;
-    if (include_parents) {
-      text = node.depends_on.empty()
-                 ? fmt::format("{} -> {}", down_text(node), text)
-                 : fmt::format("{} ({}) -> {}", down_text(node), comma_list(node.depends_on), text);
-    }
-    std::vector<std::string> labels = map.branch_labels(node.id);
-    if (include_branches && !labels.empty()) text += fmt::format(" ({})", comma_list(labels));
-    bool real = real_head(node.id);
-    if (real) text += " (head)";
-    if (map.is_head(node.id) && !real) text += " (effective head)";
-    if (current.count(node.id)) text += " (current)";
-    if (tree_indicators) {
-      if (map.is_branch_point(node.id)) text += " (branchpoint)";
-      if (map.is_merge_point(node.id)) text += " (mergepoint)";
-    }
-    if (include_doc) text += fmt::format(", {}", node.message);
-    return text;
+    return graph::head_only(map, node,
+                            {include_branches, include_doc, include_parents, tree_indicators, real_head(node.id),
+                             current.count(node.id) > 0});
   }
 
   std::string log_entry(const RevisionNode& node) const {
