@@ -3,14 +3,13 @@
 // create or drop an index); otherwise it does Alembic's copy-and-move: read
 // the table from the catalog, apply the steps to that model, create the new
 // table under a temporary name, copy the rows, drop the old table, rename,
-// and recreate the indexes.
+// and recreate the indexes (reading the table back: batch_reflect.cpp).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
-#include <map>
 
-#include "operations/operations.hpp"
+#include "operations/batch_table.hpp"
 #include "operations/sqlite_text.hpp"
 #include "sql_text.hpp"
 
@@ -120,32 +119,6 @@ bool runs_in_place_on_sqlite(const BatchStep& step) {
   return std::holds_alternative<IndexDef>(step.action) || std::holds_alternative<BatchStep::DropIndex>(step.action);
 }
 
-// ---------------------------------------------------------------- the table model
-
-struct BatchColumn {
-  ColumnDef def;
-  std::string source;  // the column's name in the old table; empty when added
-  bool type_changed = false;
-};
-
-// An index to recreate: its column list and WHERE as written, so that
-// expressions survive; renames rewrite them token by token.
-struct BatchIndex {
-  std::string name;
-  bool unique = false;
-  std::string columns_sql;
-  std::string where_sql;
-};
-
-struct BatchTable {
-  std::vector<BatchColumn> columns;
-  std::optional<PrimaryKeyDef> primary_key;
-  std::vector<UniqueDef> uniques;
-  std::vector<ForeignKeyDef> foreign_keys;
-  std::vector<CheckDef> checks;
-  std::vector<BatchIndex> indexes;
-};
-
 class SqliteRecreate {
  public:
   SqliteRecreate(StatementSink& sink, BatchState& state)
@@ -153,7 +126,7 @@ class SqliteRecreate {
 
   void run() {
     try {
-      reflect();
+      table_ = reflect_sqlite_table(sink_, state_);
     } catch (const OperationError&) {
       throw;
     } catch (const Error& e) {
@@ -171,234 +144,6 @@ class SqliteRecreate {
   }
 
  private:
-  Rows read(const std::string& sql, std::vector<Value> params = {}) {
-    return sink_.query(sql, params, state_.line);
-  }
-
-  void reflect() {
-    const std::string& name = state_.table;
-    Rows master = read("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", {name});
-    if (master.rows.empty() || !master.rows[0][0]) {
-      fail(fmt::format("batch_alter_table({})", shown(name)), state_.line,
-           fmt::format("SQLite has no table {}; check the name (it is case-sensitive here) and that an earlier "
-                       "migration created it",
-                       shown(name)));
-    }
-    const std::string create_sql = *master.rows[0][0];
-    const std::string quoted = ddl_.quote(name);
-    refuse_what_the_copy_cannot_keep(create_sql);
-    for (const auto& row : read("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-                                "AND sql IS NOT NULL ORDER BY name", {name}).rows) {
-      triggers_.push_back(*row[0]);
-    }
-
-    std::vector<std::pair<int, std::string>> key;
-    // table_xinfo also lists computed columns (hidden 2: virtual, 3: stored).
-    for (const auto& row : read("PRAGMA table_xinfo(" + quoted + ")").rows) {
-      BatchColumn column;
-      column.def.name = row[1].value_or("");
-      column.def.type.kind = TypeKind::raw;
-      column.def.type.name = row[2].value_or("");
-      column.def.nullable = row[3].value_or("0") == "0";
-      if (row[4]) column.def.server_default = ServerDefault{DefaultValue::Kind::expression, *row[4]};
-      column.source = column.def.name;
-      if (auto collation = collations_.find(column.def.name); collation != collations_.end()) {
-        column.def.collation = collation->second;
-      }
-      int hidden = std::stoi(row.size() > 6 ? row[6].value_or("0") : "0");
-      if (hidden == 2 || hidden == 3) {
-        column.def.computed = computed_of(create_sql, column.def.name, hidden == 3);
-        column.source.clear();  // the new table computes it again; it cannot be copied into
-      }
-      int key_position = std::stoi(row[5].value_or("0"));
-      if (key_position > 0) key.emplace_back(key_position, column.def.name);
-      table_.columns.push_back(std::move(column));
-    }
-    std::sort(key.begin(), key.end());
-    if (!key.empty()) {
-      table_.primary_key = PrimaryKeyDef{};
-      for (auto& [position, column] : key) table_.primary_key->columns.push_back(column);
-    }
-
-    std::map<int, ForeignKeyDef> foreign_keys;
-    for (const auto& row : read("PRAGMA foreign_key_list(" + quoted + ")").rows) {
-      ForeignKeyDef& fk = foreign_keys[std::stoi(row[0].value_or("0"))];
-      fk.referent_table = row[2].value_or("");
-      fk.columns.push_back(row[3].value_or(""));
-      if (row[4]) fk.referent_columns.push_back(*row[4]);
-      std::string on_update = row[5].value_or("NO ACTION"), on_delete = row[6].value_or("NO ACTION");
-      fk.onupdate = on_update == "NO ACTION" ? "" : on_update;
-      fk.ondelete = on_delete == "NO ACTION" ? "" : on_delete;
-    }
-    for (auto& [id, fk] : foreign_keys) {
-      if (fk.referent_columns.empty()) fk.referent_columns = primary_key_of(fk.referent_table);
-      table_.foreign_keys.push_back(fk);
-    }
-
-    for (const auto& row : read("PRAGMA index_list(" + quoted + ")").rows) {
-      std::string index = row[1].value_or("");
-      std::string origin = row[3].value_or("c");
-      if (origin == "u") {
-        UniqueDef unique;
-        for (const auto& column : read("PRAGMA index_info(" + ddl_.quote(index) + ")").rows) {
-          unique.columns.push_back(column[2].value_or(""));
-        }
-        table_.uniques.push_back(unique);
-      } else if (origin == "c") {
-        Rows sql = read("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", {index});
-        if (!sql.rows.empty() && sql.rows[0][0]) table_.indexes.push_back(parse_index(index, *sql.rows[0][0]));
-      }
-    }
-    read_constraint_names_and_checks(create_sql);
-    refuse_when_foreign_keys_would_fire();
-  }
-
-  // The copy is rebuilt from the catalog's model of the table; what that
-  // model cannot express would be lost silently, so it is refused instead.
-  void refuse_what_the_copy_cannot_keep(const std::string& create_sql) {
-    auto refuse = [&](std::string_view what) {
-      fail(fmt::format("batch_alter_table({})", shown(state_.table)), state_.line,
-           fmt::format("the table has {}, which Retort's copy-and-move would not keep. Write this change as "
-                       "op.execute() statements (CREATE TABLE new ..., INSERT INTO new SELECT ..., DROP TABLE, "
-                       "ALTER TABLE new RENAME TO ...)",
-                       what));
-    };
-    auto statement = tokens_of(create_sql);
-    auto body = std::find_if(statement.begin(), statement.end(), [](const Token& t) { return t.group; });
-    if (body != statement.end() && body + 1 != statement.end()) {
-      refuse("table options after its definition (WITHOUT ROWID or STRICT)");
-    }
-    if (body != statement.end()) {
-      for (const auto& item : split_top_level(std::string_view(body->text).substr(1, body->text.size() - 2))) {
-        auto tokens = tokens_of(item);
-        for (std::size_t i = 0; i < tokens.size(); ++i) {
-          if (is_keyword(tokens[i], "AUTOINCREMENT")) refuse("an AUTOINCREMENT key");
-          if (is_keyword(tokens[i], "CONFLICT")) refuse("an ON CONFLICT clause");
-          if (!is_keyword(tokens[i], "COLLATE")) continue;
-          // A column's own collation is kept; one inside a table constraint is not.
-          if (i == 0 || i + 1 >= tokens.size() || is_table_constraint(tokens[0])) refuse("a COLLATE clause in a constraint");
-          collations_[tokens[0].text] = tokens[i + 1].text;
-        }
-      }
-    }
-  }
-
-  // GENERATED ALWAYS AS (expression) of `column`, read from CREATE TABLE.
-  static ComputedDef computed_of(const std::string& create_sql, const std::string& column, bool stored) {
-    auto statement = tokens_of(create_sql);
-    auto body = std::find_if(statement.begin(), statement.end(), [](const Token& t) { return t.group; });
-    if (body != statement.end()) {
-      for (const auto& item : split_top_level(std::string_view(body->text).substr(1, body->text.size() - 2))) {
-        auto tokens = tokens_of(item);
-        if (tokens.empty() || tokens[0].text != column) continue;
-        for (std::size_t i = 1; i + 1 < tokens.size(); ++i) {
-          if (is_keyword(tokens[i], "AS") && tokens[i + 1].group) {
-            const std::string& group = tokens[i + 1].text;
-            return {group.substr(1, group.size() - 2), stored ? Persisted::stored : Persisted::virtual_column};
-          }
-        }
-      }
-    }
-    throw Error(fmt::format("cannot read the expression of the computed column {}", shown(column)));
-  }
-
-  // With PRAGMA foreign_keys on, dropping the old table deletes its rows
-  // first, which fires the ON DELETE actions of tables that reference it
-  // (cascading deletes, or a failure). SQLite ignores the pragma inside a
-  // transaction, so Retort cannot switch it off for the copy.
-  void refuse_when_foreign_keys_would_fire() {
-    Rows enabled = read("PRAGMA foreign_keys");
-    if (enabled.rows.empty() || enabled.rows[0][0].value_or("0") != "1") return;
-    Rows referencing = read(
-        "SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
-        "WHERE m.type = 'table' AND f.\"table\" = ? AND m.name <> ?",
-        {state_.table, state_.table});
-    if (referencing.rows.empty()) return;
-    fail(fmt::format("batch_alter_table({})", shown(state_.table)), state_.line,
-         fmt::format("PRAGMA foreign_keys is on and table {} references {}, so dropping the old table during the "
-                     "copy would fire its ON DELETE actions. Run the migration with foreign keys off (the default of "
-                     "Retort's connection; remove the PRAGMA foreign_keys = ON that the migration or the "
-                     "application ran)",
-                     shown(referencing.rows[0][0].value_or("")), shown(state_.table)));
-  }
-
-  std::vector<std::string> primary_key_of(const std::string& table) {
-    std::vector<std::pair<int, std::string>> key;
-    for (const auto& row : read("PRAGMA table_info(" + ddl_.quote(table) + ")").rows) {
-      int position = std::stoi(row[5].value_or("0"));
-      if (position > 0) key.emplace_back(position, row[1].value_or(""));
-    }
-    std::sort(key.begin(), key.end());
-    std::vector<std::string> columns;
-    for (auto& [position, column] : key) columns.push_back(column);
-    return columns;
-  }
-
-  // CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (columns) [WHERE condition]
-  static BatchIndex parse_index(const std::string& name, const std::string& sql) {
-    BatchIndex index;
-    index.name = name;
-    auto tokens = tokens_of(sql);
-    index.unique = tokens.size() > 1 && is_keyword(tokens[1], "UNIQUE");
-    auto on = std::find_if(tokens.begin(), tokens.end(), [](const Token& t) { return is_keyword(t, "ON"); });
-    auto columns = std::find_if(on, tokens.end(), [](const Token& t) { return t.group; });
-    if (columns == tokens.end()) {
-      throw Error(fmt::format("cannot read the definition of index {}: {}; drop it before the batch and create it "
-                              "again afterwards",
-                              shown(name), sql));
-    }
-    index.columns_sql = columns->text.substr(1, columns->text.size() - 2);
-    auto where = columns + 1;
-    if (where != tokens.end() && is_keyword(*where, "WHERE")) index.where_sql = sql.substr(where->end);
-    return index;
-  }
-
-  // The catalog pragmas give no constraint names and no CHECKs: read them
-  // from the CREATE TABLE statement SQLite keeps.
-  void read_constraint_names_and_checks(const std::string& create_sql) {
-    auto statement = tokens_of(create_sql);
-    auto body = std::find_if(statement.begin(), statement.end(), [](const Token& t) { return t.group; });
-    if (body == statement.end()) return;
-    for (const auto& item : split_top_level(std::string_view(body->text).substr(1, body->text.size() - 2))) {
-      auto tokens = tokens_of(item);
-      if (tokens.empty()) continue;
-      bool table_level = is_keyword(tokens[0], "CONSTRAINT") || is_keyword(tokens[0], "PRIMARY") ||
-                         is_keyword(tokens[0], "UNIQUE") || is_keyword(tokens[0], "CHECK") ||
-                         is_keyword(tokens[0], "FOREIGN");
-      for (std::size_t i = table_level ? 0 : 1; i < tokens.size(); ++i) {
-        std::string name;
-        if (is_keyword(tokens[i], "CONSTRAINT") && i + 1 < tokens.size()) {
-          name = tokens[i + 1].text;
-          i += 2;
-          if (i >= tokens.size()) break;
-        }
-        const Token& kind = tokens[i];
-        const Token* group = nullptr;
-        for (std::size_t j = i + 1; j < tokens.size() && j <= i + 2; ++j) {
-          if (tokens[j].group) {
-            group = &tokens[j];
-            break;
-          }
-        }
-        if (is_keyword(kind, "CHECK") && group) {
-          table_.checks.push_back({name, group->text.substr(1, group->text.size() - 2)});
-        } else if (!table_level || !group || name.empty()) {
-          continue;
-        } else if (is_keyword(kind, "PRIMARY") && table_.primary_key) {
-          table_.primary_key->name = name;
-        } else if (is_keyword(kind, "UNIQUE")) {
-          for (auto& unique : table_.uniques) {
-            if (unique.columns == names_in_group(*group)) unique.name = name;
-          }
-        } else if (is_keyword(kind, "FOREIGN")) {
-          for (auto& fk : table_.foreign_keys) {
-            if (fk.columns == names_in_group(*group)) fk.name = name;
-          }
-        }
-      }
-    }
-  }
-
   BatchColumn& column(const std::string& name) {
     for (auto& c : table_.columns) {
       if (c.def.name == name) return c;
@@ -565,7 +310,7 @@ class SqliteRecreate {
     }
     for (const auto& index : new_indexes_) out.push_back(ddl_.index_sql(index, false));
     // DROP TABLE took the triggers with it; they come back as written.
-    for (const auto& trigger : triggers_) out.push_back(trigger);
+    for (const auto& trigger : table_.triggers) out.push_back(trigger);
     return out;
   }
 
@@ -574,8 +319,6 @@ class SqliteRecreate {
   const DdlDialect& ddl_;
   BatchTable table_;
   std::vector<IndexDef> new_indexes_;
-  std::vector<std::string> triggers_;
-  std::map<std::string, std::string> collations_;  // column -> COLLATE name, from CREATE TABLE
 };
 
 }  // namespace

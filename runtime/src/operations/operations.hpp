@@ -46,6 +46,8 @@ void perform(StatementSink& sink, const std::string& description, unsigned line,
 // A table, index or type name of a migration and its schema option; `hint`
 // is where the schema belongs in that call (shown when the name has a dot).
 QualifiedName qualified_name(StringRef schema, StringRef name, std::string_view what, std::string_view hint);
+// The hint of a table-level call, whose options take `.schema`.
+inline constexpr std::string_view schema_hint = "{.schema = \"schema\"}";
 
 // The single-table operations, shared by Op and BatchOp.
 void add_column(StatementSink& sink, const QualifiedName& table, const ColumnDef& column, unsigned line);

@@ -1,0 +1,45 @@
+// The SQLite batch's model of a table, read back from the catalog: what the
+// copy-and-move rebuilds the table from.
+#ifndef RETORT_OPERATIONS_BATCH_TABLE_HPP
+#define RETORT_OPERATIONS_BATCH_TABLE_HPP
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "operations/operations.hpp"
+
+namespace retort::detail {
+
+struct BatchColumn {
+  ColumnDef def;
+  std::string source;  // the column's name in the old table; empty when added
+  bool type_changed = false;
+};
+
+// An index to recreate: its column list and WHERE as written, so that
+// expressions survive; renames rewrite them token by token.
+struct BatchIndex {
+  std::string name;
+  bool unique = false;
+  std::string columns_sql;
+  std::string where_sql;
+};
+
+struct BatchTable {
+  std::vector<BatchColumn> columns;
+  std::optional<PrimaryKeyDef> primary_key;
+  std::vector<UniqueDef> uniques;
+  std::vector<ForeignKeyDef> foreign_keys;
+  std::vector<CheckDef> checks;
+  std::vector<BatchIndex> indexes;
+  std::vector<std::string> triggers;  // recreated as written: DROP TABLE takes them
+};
+
+// The table of `state` as SQLite's catalog describes it, through `sink`.
+// Refuses (OperationError) a table whose copy would lose something.
+BatchTable reflect_sqlite_table(StatementSink& sink, const BatchState& state);
+
+}  // namespace retort::detail
+
+#endif  // RETORT_OPERATIONS_BATCH_TABLE_HPP
