@@ -88,8 +88,9 @@ inline constexpr const char* kWalkedTooFar =
 
 class Walker;
 
-// A version-table row set being rewritten step by step, as HeadMaintainer does.
-struct VersionTable {
+// The version-table rows being rewritten step by step: Alembic's
+// HeadMaintainer (the runtime's VersionTable is the real table's SQL).
+struct HeadMaintainer {
   std::vector<int> rows;
   std::vector<VersionTableChange>* log = nullptr;
   const RevisionMap::Graph* graph = nullptr;
@@ -160,7 +161,7 @@ class Walker {
                                                                   bool assert_relative_length) const;
   std::vector<int> topological_sort(std::span<const int> revisions, std::span<const int> heads) const;
 
-  void apply_step(VersionTable& table, int revision, bool upgrade) const;
+  void apply_step(HeadMaintainer& table, int revision, bool upgrade) const;
 
  private:
   std::vector<int> require_revisions(std::vector<int> revs) const;

@@ -61,9 +61,9 @@ graph::Walker::Idents table_of(std::span<const std::string> current) {
 
 // The version table as revision indices; a row this graph does not know
 // means the database is ahead of (or foreign to) this migration set.
-graph::VersionTable load_table(const RevisionMap::Graph& g, std::span<const std::string> current,
+graph::HeadMaintainer load_table(const RevisionMap::Graph& g, std::span<const std::string> current,
                                std::vector<VersionTableChange>* log) {
-  graph::VersionTable table;
+  graph::HeadMaintainer table;
   table.log = log;
   table.graph = &g;
   for (const std::string& row : table_of(current)) {
@@ -147,7 +147,7 @@ std::vector<MigrationStep> RevisionMap::upgrade_steps(std::span<const std::strin
   wording.ancestor = "Destination {end} is not a valid upgrade target from current head(s)";
   wording.end = std::string(target);
   std::vector<VersionTableChange> log;
-  graph::VersionTable table = load_table(*graph_, current, &log);
+  graph::HeadMaintainer table = load_table(*graph_, current, &log);
   Walker walker(*graph_);
   std::vector<int> order = worded(wording, [&] {
     auto [needs, targets] = walker.collect_upgrade({true, std::string(target), {}}, {false, {}, table_of(current)},
@@ -175,7 +175,7 @@ std::vector<MigrationStep> RevisionMap::downgrade_steps(std::span<const std::str
   wording.ancestor = "Destination {end} is not a valid downgrade target from current head(s)";
   wording.end = std::string(target);
   std::vector<VersionTableChange> log;
-  graph::VersionTable table = load_table(*graph_, current, &log);
+  graph::HeadMaintainer table = load_table(*graph_, current, &log);
   Walker walker(*graph_);
   std::vector<int> order = worded(wording, [&] {
     auto [drop, heads] = walker.collect_downgrade(table_of(current), target, true);
@@ -199,7 +199,7 @@ StampResult RevisionMap::stamp_changes(std::span<const std::string> current, std
   Wording wording;
   wording.multiple_heads = "Multiple heads are present; please specify a single target revision";
   StampResult result;
-  graph::VersionTable table = load_table(*graph_, purge ? std::span<const std::string>{} : current, &result.changes);
+  graph::HeadMaintainer table = load_table(*graph_, purge ? std::span<const std::string>{} : current, &result.changes);
   Walker walker(*graph_);
   const RevisionMap::Graph& g = *graph_;
 

@@ -22,9 +22,9 @@ RangeNotAncestor::RangeNotAncestor(std::string lower_, std::string upper_)
 
 // --- version table ---------------------------------------------------------
 
-bool VersionTable::has(int r) const { return contains(rows, r); }
+bool HeadMaintainer::has(int r) const { return contains(rows, r); }
 
-void VersionTable::insert(int r) {
+void HeadMaintainer::insert(int r) {
   if (has(r))
     throw RevisionError(fmt::format(
         "Cannot insert {} into the version table: it is already there; the table's rows "
@@ -34,7 +34,7 @@ void VersionTable::insert(int r) {
   if (log) log->push_back({VersionTableChange::Kind::insert, {}, graph->id(r)});
 }
 
-void VersionTable::remove(int r) {
+void HeadMaintainer::remove(int r) {
   auto at = std::find(rows.begin(), rows.end(), r);
   if (at == rows.end())
     throw RevisionError(fmt::format(
@@ -45,7 +45,7 @@ void VersionTable::remove(int r) {
   if (log) log->push_back({VersionTableChange::Kind::remove, graph->id(r), {}});
 }
 
-void VersionTable::update(int from, int to) {
+void HeadMaintainer::update(int from, int to) {
   auto at = std::find(rows.begin(), rows.end(), from);
   if (at == rows.end() || has(to))
     throw RevisionError(fmt::format(
@@ -56,7 +56,7 @@ void VersionTable::update(int from, int to) {
   if (log) log->push_back({VersionTableChange::Kind::update, graph->id(from), graph->id(to)});
 }
 
-const std::vector<char>& VersionTable::implied_by(std::vector<int> others, const Walker& walker) {
+const std::vector<char>& HeadMaintainer::implied_by(std::vector<int> others, const Walker& walker) {
   std::sort(others.begin(), others.end());
   if (others != implied_rows_) {
     implied_.assign(static_cast<std::size_t>(graph->size()), 0);
@@ -301,7 +301,7 @@ std::vector<int> Walker::topological_sort(std::span<const int> revisions, std::s
 // --- version table maintenance ------------------------------------------------
 
 // Alembic's HeadMaintainer.update_to_step for a RevisionStep.
-void Walker::apply_step(VersionTable& table, int revision, bool upgrade) const {
+void Walker::apply_step(HeadMaintainer& table, int revision, bool upgrade) const {
   const Links& links = g_.at(revision);
   const std::vector<int>& downs = links.normalized_down;
 
