@@ -74,6 +74,10 @@ class Backend {
   // stays with a server session that other clients get next. Asked once
   // (one query), on first use. SQLite: never.
   virtual bool pooled() { return false; }
+  // The server process this connection was told of at connect time, for
+  // finding it in pg_stat_activity from another connection (no round
+  // trip). Behind a pooler it may be no server session at all. SQLite: 0.
+  virtual int session_pid() const { return 0; }
 
   // Settings (name, value) for the statements run outside a transaction
   // from now on (a non-transactional migration, an autocommit block);

@@ -1,13 +1,25 @@
 #include "commands.hpp"
 
+#include <mutex>
+
 #include "safety/safeguard.hpp"
+#include "safety/statement_watch.hpp"
 
 namespace retort::detail::command {
 
 namespace {
 
 UpgradeResult run(Backend& db, const Migrator& migrator, std::string_view target, const Guard& options,
-                  TransactionMode mode, const LogFn& log, bool up) {
+                  TransactionMode mode, const LogFn& caller_log, bool up) {
+  // The watch logs from its own thread: one line at a time.
+  std::mutex log_mutex;
+  LogFn log;
+  if (caller_log) {
+    log = [&](std::string_view line) {
+      std::lock_guard lock(log_mutex);
+      caller_log(line);
+    };
+  }
   Safeguard guard(db, migrator, options.safety, options.version_table_schema);
   auto start = guard.prepare(up ? GuardedCommand::upgrade : GuardedCommand::downgrade,
                              [&](const std::vector<std::string>& heads) {
@@ -16,6 +28,12 @@ UpgradeResult run(Backend& db, const Migrator& migrator, std::string_view target
                                return !(up ? map.upgrade_steps(heads, target) : map.downgrade_steps(heads, target))
                                            .empty();
                              });
+  StatementWatch watch(db, options.safety.slow_statement_after, options.safety.slow_statement_every, log);
+  migrator.watch(&watch);
+  struct Unwatch {
+    const Migrator& migrator;
+    ~Unwatch() { migrator.watch(nullptr); }
+  } unwatch{migrator};
   return up ? migrator.upgrade(db, start.value(), target, mode, log)
             : migrator.downgrade(db, start.value(), target, mode, log);
 }

@@ -11,6 +11,7 @@
 #include "history_table.hpp"
 #include "operations/operation_error.hpp"
 #include "retort/error.hpp"
+#include "safety/statement_watch.hpp"
 #include "retort/op.hpp"
 #include "sinks.hpp"
 
@@ -29,6 +30,27 @@ std::string excerpt(std::string_view statement) {
 
 std::string rows_text(const std::vector<std::string>& rows) {
   return rows.empty() ? std::string("empty (base)") : comma_list(rows);
+}
+
+// The watch hears of a step from its start to its end, however it ends.
+struct StepWatched {
+  StatementWatch* watch;
+  StepWatched(StatementWatch* w, std::string step) : watch(w) {
+    if (watch) watch->step_started(std::move(step));
+  }
+  ~StepWatched() {
+    if (watch) watch->step_finished();
+  }
+  StepWatched(const StepWatched&) = delete;
+  StepWatched& operator=(const StepWatched&) = delete;
+};
+
+// "840 ms", "12.4 s", "3 min 07 s": how long a step or a run took.
+std::string elapsed_text(std::chrono::steady_clock::duration elapsed) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+  if (ms < 1000) return fmt::format("{} ms", ms);
+  if (ms < 60'000) return fmt::format("{:.1f} s", static_cast<double>(ms) / 1000);
+  return fmt::format("{} min {:02} s", ms / 60'000, ms / 1000 % 60);
 }
 
 std::vector<std::string> strings(std::span<const std::string_view> views) {
@@ -196,12 +218,14 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
   // whole_run differs only in not committing between migrations: a
   // non-transactional migration still commits what came before it.
   const bool whole_run = mode == TransactionMode::whole_run;
+  const auto run_started = std::chrono::steady_clock::now();
   if (heads.empty()) table_.ensure_exists(db);
 
   for (const MigrationStep& step : steps) {
     const Migration& m = migration(step.revision);
     if (log) log(fmt::format("Running {}", describe(step)));
     auto started = std::chrono::steady_clock::now();
+    StepWatched watched(watch_, describe(step, false));
     OnlineSink::Committed committed;  // by an autocommit block, before the failure
     try {
       if (!m.transactional && db.in_transaction()) db.commit();  // nothing may stay open (CONCURRENTLY)
@@ -219,7 +243,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
         db.execute(prologue);
       }
       if (observer_) observer_->starting(db, m, step);
-      OnlineSink sink(db, m.transactional ? observer_ : nullptr);
+      OnlineSink sink(db, m.transactional ? observer_ : nullptr, watch_);
       if (m.transactional) sink.track_committed(&committed);
       run_body(step, sink);
       db.flush();
@@ -293,6 +317,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
       throw MigrationError(message);
     }
     auto elapsed = std::chrono::steady_clock::now() - started;
+    if (log) log(fmt::format("Finished {} in {}", describe(step, false), elapsed_text(elapsed)));
     result.heads_after = step.heads_after;
     result.applied.push_back(AppliedStep{step.revision, std::string(m.message), step.upgrade, step.heads_before,
                                          step.heads_after,
@@ -308,6 +333,12 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
           "is at {}). Fix the cause and run again.",
           e.what(), table_.qualified(), rows_text(heads)));
     }
+  }
+  if (log) {
+    const std::size_t n = result.applied.size();
+    log(fmt::format("{} {} revision{} in {}; the database is at {}", steps.front().upgrade ? "Upgraded" : "Downgraded",
+                    n, n == 1 ? "" : "s", elapsed_text(std::chrono::steady_clock::now() - run_started),
+                    rows_text(result.heads_after)));
   }
   return result;
 }

@@ -17,7 +17,8 @@
 
 namespace retort::detail {
 
-class StepObserver;  // history_table.hpp
+class StepObserver;    // history_table.hpp
+class StatementWatch;  // safety/statement_watch.hpp
 
 using LogFn = std::function<void(std::string_view)>;
 
@@ -31,6 +32,8 @@ class Migrator {
   // Called around every online step and stamp (the history, the lock, the
   // timeouts); null for none. Observing does not change what a run does.
   void observe(StepObserver* observer) const { observer_ = observer; }
+  // Told of every online step and statement, to report slow ones; null for none.
+  void watch(StatementWatch* watch) const { watch_ = watch; }
 
   // The version table rows (one query).
   std::vector<std::string> current(Backend& db) const { return table_.read(db); }
@@ -82,6 +85,7 @@ class Migrator {
   VersionTable table_;
   std::unordered_map<std::string_view, const Migration*> by_id_;
   mutable StepObserver* observer_ = nullptr;
+  mutable StatementWatch* watch_ = nullptr;
 };
 
 }  // namespace retort::detail

@@ -4,6 +4,7 @@
 
 #include "history_table.hpp"
 #include "operations/operation_error.hpp"
+#include "safety/statement_watch.hpp"
 #include "sql_text.hpp"
 
 namespace retort::detail {
@@ -48,6 +49,7 @@ void OnlineSink::ran(std::string_view sql, unsigned line) {
 
 void OnlineSink::run(std::string_view sql, unsigned line) {
   refuse_nul_statement(sql, line);
+  if (watch_) watch_->statement_started(sql);
   if (db_.defer(sql, line)) {
     ran(sql, line);  // a queued statement that fails fails the flush before any commit
     return;
@@ -64,6 +66,7 @@ void OnlineSink::run(std::string_view sql, unsigned line) {
 void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsigned line) {
   refuse_nul_statement(sql, line);
   refuse_nul_text(db_.dialect(), sql, params, line);
+  if (watch_) watch_->statement_started(sql);
   db_.flush();
   try {
     db_.execute(sql, params);
@@ -82,6 +85,7 @@ void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsign
 Rows OnlineSink::query(std::string_view sql, std::span<const Value> params, unsigned line) {
   refuse_nul_statement(sql, line);
   refuse_nul_text(db_.dialect(), sql, params, line);
+  if (watch_) watch_->statement_started(sql);
   db_.flush();
   try {
     Rows rows = db_.query(sql, params);

@@ -10,13 +10,16 @@
 
 namespace retort::detail {
 
-class StepObserver;  // history_table.hpp
+class StepObserver;    // history_table.hpp
+class StatementWatch;  // safety/statement_watch.hpp
 
 class OnlineSink final : public StatementSink {
  public:
   // `observer`, when given, hears of the commit and the new transaction
   // around an autocommit block inside a transactional step.
-  explicit OnlineSink(Backend& db, StepObserver* observer = nullptr) : db_(db), observer_(observer) {}
+  // `watch`, when given, hears of each statement before it is sent.
+  explicit OnlineSink(Backend& db, StepObserver* observer = nullptr, StatementWatch* watch = nullptr)
+      : db_(db), observer_(observer), watch_(watch) {}
 
   // One statement, as a failure message names it: "line N: SQL".
   using Committed = std::vector<std::string>;
@@ -38,6 +41,7 @@ class OnlineSink final : public StatementSink {
 
   Backend& db_;
   StepObserver* observer_;
+  StatementWatch* watch_;
   bool reopen_after_block_ = false;
   bool in_block_ = false;
   Committed* committed_ = nullptr;

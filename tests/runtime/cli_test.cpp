@@ -210,10 +210,14 @@ class MigrateCliOn : public RuntimeTest {
 TEST_P(MigrateCliOn, UpgradeCurrentCheckDowngradeStampShow) {
   Outcome up = cmd(LINEAR_MIGRATE, "upgrade head");
   EXPECT_EQ(up.status, 0) << up.output;
-  EXPECT_EQ(up.output,
+  EXPECT_EQ(without_durations(up.output),
             "INFO  [retort] Running upgrade  -> r1, create r1\n"
+            "INFO  [retort] Finished upgrade  -> r1 in <t>\n"
             "INFO  [retort] Running upgrade r1 -> r2, create r2 (sql)\n"
-            "INFO  [retort] Running upgrade r2 -> r3, create r3\n");
+            "INFO  [retort] Finished upgrade r1 -> r2 in <t>\n"
+            "INFO  [retort] Running upgrade r2 -> r3, create r3\n"
+            "INFO  [retort] Finished upgrade r2 -> r3 in <t>\n"
+            "INFO  [retort] Upgraded 3 revisions in <t>; the database is at r3\n");
   EXPECT_EQ(revision_tables(), (Strings{"r1", "r2", "r3"}));
 
   EXPECT_EQ(cmd_stdout(LINEAR_MIGRATE, "current").output, "r3 (head)\n");
@@ -229,7 +233,10 @@ TEST_P(MigrateCliOn, UpgradeCurrentCheckDowngradeStampShow) {
 
   Outcome down = cmd(LINEAR_MIGRATE, "downgrade -1");
   EXPECT_EQ(down.status, 0) << down.output;
-  EXPECT_EQ(down.output, "INFO  [retort] Running downgrade r3 -> r2, create r3\n");
+  EXPECT_EQ(without_durations(down.output),
+            "INFO  [retort] Running downgrade r3 -> r2, create r3\n"
+            "INFO  [retort] Finished downgrade r3 -> r2 in <t>\n"
+            "INFO  [retort] Downgraded 1 revision in <t>; the database is at r2\n");
   EXPECT_EQ(version_rows(), Strings{"r2"});
   Outcome check = cmd(LINEAR_MIGRATE, "check");
   EXPECT_EQ(check.status, 1);

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -91,6 +92,13 @@ class RuntimeTest : public ::testing::TestWithParam<detail::Dialect> {
   std::string url_;
   std::unique_ptr<detail::Backend> db_;
 };
+
+// Log text with every duration ("in 12 ms", "in 1.4 s", "in 2 min 03 s")
+// spelled "in <t>", so that whole logs can be compared exactly.
+inline std::string without_durations(const std::string& text) {
+  static const std::regex duration(R"(in (\d+ ms|\d+\.\d s|\d+ min \d\d s)\b)");
+  return std::regex_replace(text, duration, "in <t>");
+}
 
 inline std::string dialect_name(const ::testing::TestParamInfo<detail::Dialect>& info) {
   return info.param == detail::Dialect::postgresql ? "postgresql" : "sqlite";

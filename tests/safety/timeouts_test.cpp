@@ -70,6 +70,33 @@ TEST_F(Timeouts, LockTimeoutRollsBackAndNamesTimeoutAndStatement) {
   EXPECT_EQ(version_rows(*db), std::vector<std::string>{"s004"});
 }
 
+// While a statement waits, the log says for what and for whom, read from
+// pg_stat_activity on a second connection.
+TEST_F(Timeouts, ASlowStatementSaysWhatItWaitsForAndWhoBlocksIt) {
+  ASSERT_EQ(migrate({"upgrade", "s002"}).exit_code, 0);
+  auto traffic = open_database(url_);
+  const std::string holder = traffic->query("SELECT pg_backend_pid()").rows.at(0).at(0).value();
+  traffic->begin();
+  traffic->execute("LOCK TABLE t_s002 IN ACCESS EXCLUSIVE MODE");
+
+  Outcome out = migrate({"--lock-timeout", "2500ms", "--slow-statement-after", "500ms", "--slow-statement-every",
+                         "500ms", "upgrade", "head"});
+  traffic->rollback();
+  EXPECT_EQ(out.exit_code, 1) << out.output;  // the lock timeout, as above
+  EXPECT_TRUE(contains(out.output, "INFO  [retort] Still running upgrade s002 -> s003: ")) << out.output;
+  // The step's statements go to the server together: the last one is named.
+  EXPECT_TRUE(contains(out.output, " since the last statement was sent: INSERT INTO applied_log")) << out.output;
+  EXPECT_TRUE(contains(out.output, "; the server: active for ")) << out.output;
+  EXPECT_TRUE(contains(out.output, ", waiting for Lock (relation)")) << out.output;
+  EXPECT_TRUE(contains(out.output, "; blocked by pid " + holder + " (user ")) << out.output;
+  EXPECT_TRUE(contains(out.output, "query: LOCK TABLE t_s002 IN ACCESS EXCLUSIVE MODE)")) << out.output;
+
+  // Nothing is slow: nothing is said, and no second connection is opened.
+  Outcome quick = migrate({"--slow-statement-after", "500ms", "upgrade", "head"});
+  EXPECT_EQ(quick.exit_code, 0) << quick.output;
+  EXPECT_FALSE(contains(quick.output, "Still running")) << quick.output;
+}
+
 TEST_F(Timeouts, StatementTimeoutRollsBackAndSaysSo) {
   Outcome out = migrate({"--statement-timeout", "200ms", "upgrade", "head"}, {{"SAFETY_SLOW", "s001"}});
   EXPECT_EQ(out.exit_code, 1) << out.output;

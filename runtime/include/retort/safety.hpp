@@ -44,6 +44,15 @@ struct SafetyOptions {
   std::chrono::milliseconds statement_timeout{0};
   // Per-revision overrides of the two timeouts above.
   std::map<std::string, MigrationTimeouts, std::less<>> migration_timeouts;
+
+  // Once a statement has run longer than slow_statement_after, the log
+  // says every slow_statement_every which step and statement it is, for how
+  // long, and on PostgreSQL what the server says it waits for and which
+  // sessions block it (asked on a second connection). The log callback is
+  // then also called from a second thread, never at the same time as
+  // another call. Zero: never.
+  std::chrono::milliseconds slow_statement_after{10000};
+  std::chrono::milliseconds slow_statement_every{10000};
 };
 
 }  // namespace retort

@@ -73,6 +73,7 @@ class PostgresBackend final : public Backend {
   ~PostgresBackend() override { drop_unread_result(); }
 
   Dialect dialect() const override { return Dialect::postgresql; }
+  int session_pid() const override { return connection_->backendpid(); }
   const DatabaseUrl& url() const override { return url_; }
 
   void execute(std::string_view sql) override {

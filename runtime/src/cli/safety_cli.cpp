@@ -66,6 +66,8 @@ SafetyOptions SafetyFlags::options() const {
   out.allow_modified = allow_modified;
   out.lock_timeout = parse_duration(lock_timeout, "--lock-timeout");
   out.statement_timeout = parse_duration(statement_timeout, "--statement-timeout");
+  out.slow_statement_after = parse_duration(slow_statement_after, "--slow-statement-after");
+  out.slow_statement_every = parse_duration(slow_statement_every, "--slow-statement-every");
   for (const std::string& spec : migration_lock_timeouts) {
     std::size_t eq = spec.find('=');
     out.migration_timeouts[spec.substr(0, eq)].lock_timeout =
@@ -100,6 +102,13 @@ void add_safety_flags(CLI::App& app, SafetyFlags& flags) {
       ->check(duration)
       ->capture_default_str();
   app.add_option("--statement-timeout", flags.statement_timeout, "PostgreSQL statement_timeout (0: off)")
+      ->check(duration)
+      ->capture_default_str();
+  app.add_option("--slow-statement-after", flags.slow_statement_after,
+                 "Report a statement running longer than this: what it waits for, who blocks it (0: never)")
+      ->check(duration)
+      ->capture_default_str();
+  app.add_option("--slow-statement-every", flags.slow_statement_every, "How often to report a slow statement")
       ->check(duration)
       ->capture_default_str();
   app.add_option("--migration-lock-timeout", flags.migration_lock_timeouts,

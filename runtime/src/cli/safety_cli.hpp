@@ -27,6 +27,8 @@ struct SafetyFlags {
   std::string history_table = SafetyOptions{}.history_table;
   std::string lock_timeout = duration_flag(SafetyOptions{}.lock_timeout);
   std::string statement_timeout = duration_flag(SafetyOptions{}.statement_timeout);
+  std::string slow_statement_after = duration_flag(SafetyOptions{}.slow_statement_after);
+  std::string slow_statement_every = duration_flag(SafetyOptions{}.slow_statement_every);
   std::vector<std::string> migration_lock_timeouts;       // REV=DURATION
   std::vector<std::string> migration_statement_timeouts;  // REV=DURATION
   bool allow_modified = false;
