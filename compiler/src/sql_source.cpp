@@ -252,7 +252,7 @@ MigrationSource parse_sql_migration(std::string_view raw_content, const std::str
   }
 
   auto split_section = [&](const std::string& text, unsigned first_line, std::vector<StatementText>& out) {
-    auto split = sqltext::split(text, sqltext::Flavor::postgresql, first_line);
+    auto split = sqltext::split(text, SqlDialect::postgresql, first_line);
     out = std::move(split.statements);
     for (auto& problem : split.problems) error(problem.line, problem.column, std::move(problem.message));
   };

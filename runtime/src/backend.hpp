@@ -37,7 +37,7 @@ class Backend {
  public:
   virtual ~Backend() = default;
 
-  virtual Dialect dialect() const = 0;
+  virtual SqlDialect dialect() const = 0;
   // The redacted URL, for messages.
   virtual const DatabaseUrl& url() const = 0;
 

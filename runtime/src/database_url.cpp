@@ -164,7 +164,7 @@ DatabaseUrl parse_postgres_uri(std::string_view scheme, std::string_view rest) {
   if (const auto* reason = std::get_if<std::string>(&split)) throw UrlError(reason_to_message(scheme, *reason));
   const UriParts& parts = std::get<UriParts>(split);
   DatabaseUrl url;
-  url.dialect = Dialect::postgresql;
+  url.dialect = SqlDialect::postgresql;
   url.target = "postgresql://";
   if (parts.has_userinfo) {
     // As SQLAlchemy does, %XX in the user info is decoded first.
@@ -185,7 +185,7 @@ DatabaseUrl parse_postgres_uri(std::string_view scheme, std::string_view rest) {
 // libpq keyword/value form: host=localhost dbname=app password='x y'.
 DatabaseUrl parse_keyword_string(std::string_view text) {
   DatabaseUrl url;
-  url.dialect = Dialect::postgresql;
+  url.dialect = SqlDialect::postgresql;
   url.target = std::string(text);
   std::string shown;
   std::string_view previous_key;
@@ -252,7 +252,7 @@ DatabaseUrl parse_keyword_string(std::string_view text) {
 
 DatabaseUrl parse_sqlite(std::string_view scheme, std::string_view rest, std::string_view whole) {
   DatabaseUrl url;
-  url.dialect = Dialect::sqlite;
+  url.dialect = SqlDialect::sqlite;
   url.display = std::string(whole);
   // Errors show the URL as a PostgreSQL one would be shown: a mistyped
   // sqlite://user:password@host/... must not echo the password.

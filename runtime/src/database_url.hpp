@@ -10,7 +10,7 @@
 namespace retort::detail {
 
 struct DatabaseUrl {
-  Dialect dialect = Dialect::sqlite;
+  SqlDialect dialect = SqlDialect::sqlite;
   // PostgreSQL: a libpq connection string (URI or keyword form), password
   // included. SQLite: the file path, or ":memory:".
   std::string target;

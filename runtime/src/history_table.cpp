@@ -46,7 +46,7 @@ HistoryTable::HistoryTable(std::string name, std::string_view schema, const Vers
 }
 
 void HistoryTable::ensure_exists(Backend& db) const {
-  const bool pg = db.dialect() == Dialect::postgresql;
+  const bool pg = db.dialect() == SqlDialect::postgresql;
   db.execute(fmt::format(
       "CREATE TABLE IF NOT EXISTS {} (\n"
       "    id {},\n"
@@ -151,7 +151,7 @@ std::optional<HistoryTable::State> HistoryTable::read_state(Backend& db, const V
 }
 
 long long HistoryTable::record(Backend& db, const HistoryRow& row) const {
-  const bool pg = db.dialect() == Dialect::postgresql;
+  const bool pg = db.dialect() == SqlDialect::postgresql;
   std::string now = history_timestamp();
   std::vector<Value> params{set_,
                             row.revision,
@@ -177,9 +177,9 @@ long long HistoryTable::record(Backend& db, const HistoryRow& row) const {
   return std::stoll(*inserted.rows[0][0]);
 }
 
-std::string HistoryTable::succeeded_sql(Dialect dialect, const HistoryRow& row, const std::string& started_at,
+std::string HistoryTable::succeeded_sql(SqlDialect dialect, const HistoryRow& row, const std::string& started_at,
                                         std::chrono::milliseconds duration) const {
-  const bool pg = dialect == Dialect::postgresql;
+  const bool pg = dialect == SqlDialect::postgresql;
   std::vector<Value> params{set_,
                             row.revision,
                             row.operation,

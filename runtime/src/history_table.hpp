@@ -65,7 +65,7 @@ class HistoryTable {
   // The INSERT of a finished, successful row (parameters inlined), for a
   // transactional step: written once, after its statements, in the batch that
   // commits it. `started_at` from history_timestamp() when the step began.
-  std::string succeeded_sql(Dialect dialect, const HistoryRow& row, const std::string& started_at,
+  std::string succeeded_sql(SqlDialect dialect, const HistoryRow& row, const std::string& started_at,
                             std::chrono::milliseconds duration) const;
 
  private:

@@ -68,7 +68,7 @@ void rollback_quietly(Backend& db) {
 // A failed CREATE INDEX CONCURRENTLY leaves its index behind, INVALID: not
 // used by queries, yet kept up to date on writes and holding the name.
 std::string invalid_indexes_note(Backend& db, std::string_view statement) {
-  if (db.dialect() != Dialect::postgresql) return {};
+  if (db.dialect() != SqlDialect::postgresql) return {};
   std::string upper(statement);
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (upper.find("CONCURRENTLY") == std::string::npos) return {};
@@ -250,7 +250,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
       // A transactional step on PostgreSQL ends with one round trip: the
       // version-table changes (each checked to match one row), the history
       // row and COMMIT as one simple query. Elsewhere, one statement each.
-      const bool batch = m.transactional && db.dialect() == Dialect::postgresql;
+      const bool batch = m.transactional && db.dialect() == SqlDialect::postgresql;
       std::string closing;
       auto add = [&closing](const std::string& sql) {
         if (sql.empty()) return;
@@ -371,14 +371,14 @@ std::vector<std::string> Migrator::range_start(std::string_view start) const {
   return map_.resolve(start);
 }
 
-std::string Migrator::upgrade_sql(Dialect dialect, std::string_view range, TransactionMode mode,
+std::string Migrator::upgrade_sql(SqlDialect dialect, std::string_view range, TransactionMode mode,
                                   const LogFn& log) const {
   auto [start, target] = split_range(range);
   std::vector<std::string> heads = range_start(start);
   return run_offline(dialect, heads, map_.upgrade_steps(heads, target), mode, log);
 }
 
-std::string Migrator::downgrade_sql(Dialect dialect, std::string_view range, TransactionMode mode,
+std::string Migrator::downgrade_sql(SqlDialect dialect, std::string_view range, TransactionMode mode,
                                     const LogFn& log) const {
   if (!graph::parse_range(range)) {
     throw RevisionError(fmt::format(
@@ -391,7 +391,7 @@ std::string Migrator::downgrade_sql(Dialect dialect, std::string_view range, Tra
   return run_offline(dialect, heads, map_.downgrade_steps(heads, target), mode, log);
 }
 
-std::string Migrator::run_offline(Dialect dialect, const std::vector<std::string>& heads,
+std::string Migrator::run_offline(SqlDialect dialect, const std::vector<std::string>& heads,
                                   const std::vector<MigrationStep>& steps, TransactionMode mode,
                                   const LogFn& log) const {
   OfflineSink sink(dialect);
@@ -421,7 +421,7 @@ std::string Migrator::run_offline(Dialect dialect, const std::vector<std::string
   return sink.script();
 }
 
-std::string Migrator::stamp_sql(Dialect dialect, const std::vector<std::string>& targets, const LogFn& log) const {
+std::string Migrator::stamp_sql(SqlDialect dialect, const std::vector<std::string>& targets, const LogFn& log) const {
   std::optional<std::string> start;
   std::vector<std::string> destinations;
   for (const std::string& target : targets) {

@@ -64,9 +64,9 @@ class Migrator {
 
   // Offline (`--sql`): the script for `upgrade [A:]B`, `downgrade A:B`,
   // `stamp [A:]B...`. Without A an upgrade or stamp starts from an empty table.
-  std::string upgrade_sql(Dialect dialect, std::string_view range, TransactionMode mode, const LogFn& log) const;
-  std::string downgrade_sql(Dialect dialect, std::string_view range, TransactionMode mode, const LogFn& log) const;
-  std::string stamp_sql(Dialect dialect, const std::vector<std::string>& targets, const LogFn& log) const;
+  std::string upgrade_sql(SqlDialect dialect, std::string_view range, TransactionMode mode, const LogFn& log) const;
+  std::string downgrade_sql(SqlDialect dialect, std::string_view range, TransactionMode mode, const LogFn& log) const;
+  std::string stamp_sql(SqlDialect dialect, const std::vector<std::string>& targets, const LogFn& log) const;
 
   // Alembic's "upgrade a -> b, message" text for a step (the offline
   // script's comment leaves the message out, as Alembic does).
@@ -75,7 +75,7 @@ class Migrator {
  private:
   UpgradeResult run_online(Backend& db, const std::vector<std::string>& heads, std::vector<MigrationStep> steps,
                            TransactionMode mode, const LogFn& log) const;
-  std::string run_offline(Dialect dialect, const std::vector<std::string>& heads,
+  std::string run_offline(SqlDialect dialect, const std::vector<std::string>& heads,
                           const std::vector<MigrationStep>& steps, TransactionMode mode, const LogFn& log) const;
   void run_body(const MigrationStep& step, StatementSink& sink) const;
   std::vector<std::string> range_start(std::string_view start) const;

@@ -12,8 +12,8 @@ namespace {
 
 // libpq passes values as C strings, so PostgreSQL would silently keep the
 // text before a NUL (and its text types cannot hold one anyway).
-void refuse_nul_text(Dialect dialect, std::string_view sql, std::span<const Value> params, unsigned line) {
-  if (dialect != Dialect::postgresql) return;
+void refuse_nul_text(SqlDialect dialect, std::string_view sql, std::span<const Value> params, unsigned line) {
+  if (dialect != SqlDialect::postgresql) return;
   for (std::size_t i = 0; i < params.size(); ++i) {
     const auto* text = std::get_if<std::string>(&params[i]);
     if (!text || text->find('\0') == std::string::npos) continue;

@@ -28,7 +28,7 @@ class OnlineSink final : public StatementSink {
   // `into`: a rollback of the step does not undo them.
   void track_committed(Committed* into) { committed_ = into; }
 
-  Dialect dialect() const override { return db_.dialect(); }
+  SqlDialect dialect() const override { return db_.dialect(); }
   bool offline() const override { return false; }
   void run(std::string_view sql, unsigned line) override;
   void run(std::string_view sql, std::span<const Value> params, unsigned line) override;
@@ -52,9 +52,9 @@ class OnlineSink final : public StatementSink {
 // `;` and separated by blank lines, parameters inlined as literals.
 class OfflineSink final : public StatementSink {
  public:
-  explicit OfflineSink(Dialect dialect) : dialect_(dialect) {}
+  explicit OfflineSink(SqlDialect dialect) : dialect_(dialect) {}
 
-  Dialect dialect() const override { return dialect_; }
+  SqlDialect dialect() const override { return dialect_; }
   bool offline() const override { return true; }
   void run(std::string_view sql, unsigned line) override;
   void run(std::string_view sql, std::span<const Value> params, unsigned line) override;
@@ -71,7 +71,7 @@ class OfflineSink final : public StatementSink {
   const std::string& script() const { return script_; }
 
  private:
-  Dialect dialect_;
+  SqlDialect dialect_;
   std::string script_;
   bool in_transaction_ = false;
   bool reopen_after_block_ = false;

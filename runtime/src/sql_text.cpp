@@ -10,18 +10,14 @@
 
 namespace retort::detail {
 
-sqltext::Flavor flavor_of(Dialect dialect) {
-  return dialect == Dialect::sqlite ? sqltext::Flavor::sqlite : sqltext::Flavor::postgresql;
-}
-
 namespace {
 
 // Walks `sql`, copying text through `emit` and calling `on_placeholder` for
 // each `?` that is not inside a string, quoted identifier, comment or
 // dollar-quoted body.
-void scan(std::string_view sql, sqltext::Flavor flavor, const std::function<void(std::string_view)>& emit,
+void scan(std::string_view sql, SqlDialect dialect, const std::function<void(std::string_view)>& emit,
           const std::function<void()>& on_placeholder) {
-  sqltext::Lexer lexer(sql, flavor);
+  sqltext::Lexer lexer(sql, dialect);
   sqltext::Token token;
   while (lexer.next(token)) {
     if (token.is('?', sql))
@@ -35,28 +31,28 @@ void scan(std::string_view sql, sqltext::Flavor flavor, const std::function<void
 
 std::size_t count_placeholders(std::string_view sql) {
   std::size_t count = 0;
-  scan(sql, sqltext::Flavor::postgresql, [](std::string_view) {}, [&] { ++count; });
+  scan(sql, SqlDialect::postgresql, [](std::string_view) {}, [&] { ++count; });
   return count;
 }
 
 std::string number_placeholders(std::string_view sql) {
   std::string out;
   std::size_t next = 1;
-  scan(sql, sqltext::Flavor::postgresql, [&](std::string_view piece) { out += piece; },
+  scan(sql, SqlDialect::postgresql, [&](std::string_view piece) { out += piece; },
        [&] { out += fmt::format("${}", next++); });
   return out;
 }
 
-std::string inline_parameters(std::string_view sql, std::span<const Value> params, Dialect dialect) {
+std::string inline_parameters(std::string_view sql, std::span<const Value> params, SqlDialect dialect) {
   std::size_t expected = 0;
-  scan(sql, flavor_of(dialect), [](std::string_view) {}, [&] { ++expected; });
+  scan(sql, dialect, [](std::string_view) {}, [&] { ++expected; });
   if (expected != params.size()) {
     throw Error(fmt::format("the statement has {} '?' placeholders but {} parameters were given: {}", expected,
                             params.size(), sql));
   }
   std::string out;
   std::size_t next = 0;
-  scan(sql, flavor_of(dialect), [&](std::string_view piece) { out += piece; },
+  scan(sql, dialect, [&](std::string_view piece) { out += piece; },
        [&] { out += quote_literal(params[next++], dialect); });
   return out;
 }
@@ -86,14 +82,14 @@ std::string quote_literal(std::string_view text) {
   return out;
 }
 
-std::string value_text(const Value& value, Dialect dialect) {
+std::string value_text(const Value& value, SqlDialect dialect) {
   struct Visitor {
-    Dialect dialect;
+    SqlDialect dialect;
     std::string operator()(std::nullptr_t) const { return "NULL"; }
     std::string operator()(std::int64_t v) const { return std::to_string(v); }
     std::string operator()(double v) const { return fmt::format("{}", v); }
     std::string operator()(bool v) const {
-      if (dialect == Dialect::sqlite) return v ? "1" : "0";
+      if (dialect == SqlDialect::sqlite) return v ? "1" : "0";
       return v ? "true" : "false";
     }
     std::string operator()(const std::string& v) const { return v; }
@@ -118,9 +114,9 @@ std::string sqlite_text_literal(std::string_view text) {
 
 }  // namespace
 
-std::string quote_literal(const Value& value, Dialect dialect) {
+std::string quote_literal(const Value& value, SqlDialect dialect) {
   if (const auto* text = std::get_if<std::string>(&value)) {
-    return dialect == Dialect::sqlite ? sqlite_text_literal(*text) : quote_literal(*text);
+    return dialect == SqlDialect::sqlite ? sqlite_text_literal(*text) : quote_literal(*text);
   }
   if (const auto* number = std::get_if<double>(&value); number && !std::isfinite(*number)) {
     return quote_literal(value_text(value, dialect));  // 'NaN', 'inf': only valid quoted

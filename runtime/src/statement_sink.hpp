@@ -11,9 +11,9 @@
 #include <variant>
 #include <vector>
 
-namespace retort::detail {
+#include "retort/sql_dialect.hpp"
 
-enum class Dialect { postgresql, sqlite };
+namespace retort::detail {
 
 // A bound parameter value.
 using Value = std::variant<std::nullptr_t, std::int64_t, double, bool, std::string>;
@@ -28,7 +28,7 @@ class StatementSink {
  public:
   virtual ~StatementSink() = default;
 
-  virtual Dialect dialect() const = 0;
+  virtual SqlDialect dialect() const = 0;
   virtual bool offline() const = 0;
 
   // Executes (or, offline, prints) one statement. `line` is the line in the

@@ -92,7 +92,7 @@ void VersionTable::refuse_alembic_database(Backend& db) const {
 // only a notice: the table and its primary key (name_pkc) would then get
 // other names than asked, or the same one.
 void VersionTable::refuse_truncated_name(Backend& db) const {
-  if (db.dialect() != Dialect::postgresql) return;
+  if (db.dialect() != SqlDialect::postgresql) return;
   Rows rows = db.query("SHOW max_identifier_length");
   const std::size_t limit = rows.rows.empty() || !rows.rows[0].at(0) ? 63 : std::stoul(*rows.rows[0][0]);
   const std::string key = name_ + "_pkc";

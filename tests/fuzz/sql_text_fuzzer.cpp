@@ -14,7 +14,7 @@ namespace {
 using namespace retort::sqltext;
 using retort::fuzz::require;
 
-void check(std::string_view input, Flavor flavor) {
+void check(std::string_view input, SqlDialect flavor) {
   Lexer lexer(input, flavor);
   Token token;
   std::size_t at = 0;
@@ -46,7 +46,7 @@ void check(std::string_view input, Flavor flavor) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  check(input, Flavor::postgresql);
-  check(input, Flavor::sqlite);
+  check(input, SqlDialect::postgresql);
+  check(input, SqlDialect::sqlite);
   return 0;
 }

@@ -15,7 +15,6 @@
 namespace retort::test {
 namespace {
 
-using detail::Dialect;
 
 // PostgreSQL reads \' inside E'...' as a quote, so each of these is three
 // statements there; on SQLite [x'] is one identifier.
@@ -100,7 +99,7 @@ std::string online_failure(const OneRevision& set, TestDatabase& database) {
   return "(the upgrade succeeded)";
 }
 
-std::string offline_failure(const OneRevision& set, Dialect dialect) {
+std::string offline_failure(const OneRevision& set, SqlDialect dialect) {
   try {
     std::string script = set.migrator().upgrade_sql(dialect, "head", TransactionMode::per_migration, {});
     return "(the script was written)\n" + script;
@@ -126,22 +125,22 @@ void expect_refused_at(const std::string& message, unsigned line, const std::str
 }
 
 bool victim_exists(TestDatabase& database) {
-  return database.value(database.dialect() == Dialect::postgresql
+  return database.value(database.dialect() == SqlDialect::postgresql
                             ? "SELECT count(*) FROM pg_tables WHERE tablename = 'victim'"
                             : "SELECT count(*) FROM sqlite_master WHERE name = 'victim'") == "1";
 }
 
-class Attacks : public ::testing::TestWithParam<Dialect> {
+class Attacks : public ::testing::TestWithParam<SqlDialect> {
  protected:
   void SetUp() override {
-    if (GetParam() == Dialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
+    if (GetParam() == SqlDialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
   }
-  bool postgres() const { return GetParam() == Dialect::postgresql; }
+  bool postgres() const { return GetParam() == SqlDialect::postgresql; }
 };
 
-std::string dialect_param_name(const ::testing::TestParamInfo<Dialect>& info) { return dialect_name(info.param); }
+std::string dialect_param_name(const ::testing::TestParamInfo<SqlDialect>& info) { return dialect_name(info.param); }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, Attacks, ::testing::Values(Dialect::postgresql, Dialect::sqlite),
+INSTANTIATE_TEST_SUITE_P(Dialects, Attacks, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite),
                          dialect_param_name);
 
 TEST_P(Attacks, AFragmentHidingASecondStatementIsRefusedOnlineAndOffline) {
@@ -230,12 +229,12 @@ TEST(EnumAttacks, AnEnumNamedLikeABuiltInTypeIsRefused) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
   for (auto [upgrade, line] : {std::pair{&enum_named_real, real_line}, std::pair{&enum_column_named_interval, interval_line}}) {
     SCOPED_TRACE("line " + std::to_string(line));
-    auto database = TestDatabase::open(Dialect::postgresql, "attack_enum");
+    auto database = TestDatabase::open(SqlDialect::postgresql, "attack_enum");
     OneRevision set(upgrade);
     std::string message = online_failure(set, *database);
     expect_refused_at(message, line, "built-in");
     EXPECT_EQ(database->value("SELECT count(*) FROM pg_type WHERE typtype = 'e'"), "0");
-    std::string offline = offline_failure(set, Dialect::postgresql);
+    std::string offline = offline_failure(set, SqlDialect::postgresql);
     expect_refused_at(offline, line, "built-in");
     EXPECT_EQ(reason(offline), reason(message));
   }
@@ -243,7 +242,7 @@ TEST(EnumAttacks, AnEnumNamedLikeABuiltInTypeIsRefused) {
 
 TEST(EnumAttacks, EveryTypeNameThePostgresqlCatalogResolvesIsRefused) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
-  auto database = TestDatabase::open(Dialect::postgresql, "attack_enum_catalog");
+  auto database = TestDatabase::open(SqlDialect::postgresql, "attack_enum_catalog");
   // pg_catalog is searched before any schema, so an enum of one of these
   // names would never be the type its columns get.
   std::vector<std::string> names =

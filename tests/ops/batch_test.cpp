@@ -9,7 +9,6 @@
 namespace retort::test {
 namespace {
 
-using detail::Dialect;
 
 void create_tasks(Op& op) {
   op.create_table("users", Column("id", Integer).primary_key());
@@ -49,7 +48,7 @@ void downgrade_tasks(Op& op) {
 }
 
 TEST(BatchSqlite, RecreateKeepsRowsIndexesAndNamedConstraintsAndDowngradeRestoresTheCatalog) {
-  auto database = TestDatabase::open(Dialect::sqlite, "batch");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "batch");
   Op& op = database->op();
   create_tasks(op);
   const std::string before = database->schema();
@@ -89,7 +88,7 @@ TEST(BatchSqlite, RecreateKeepsRowsIndexesAndNamedConstraintsAndDowngradeRestore
 }
 
 TEST(BatchSqlite, RecreateAddsKeysAndConstraintsAndDropsIndexesOfDroppedColumns) {
-  auto database = TestDatabase::open(Dialect::sqlite, "batch_keys");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "batch_keys");
   Op& op = database->op();
   op.create_table("users", Column("id", Integer).primary_key());
   op.create_table("memberships", Column("user_id", Integer), Column("team", String(20)), Column("legacy", Text));
@@ -132,7 +131,7 @@ TEST(BatchSqlite, RecreateAddsKeysAndConstraintsAndDropsIndexesOfDroppedColumns)
 }
 
 TEST(BatchSqlite, RecreateCopesWithNamesThatLookLikeSql) {
-  auto database = TestDatabase::open(Dialect::sqlite, "batch_names");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "batch_names");
   Op& op = database->op();
   const char* table = "odd (table), \"quoted\"";
   op.create_table(table, Column("id", Integer).primary_key(), Column("Value (x)", Integer),
@@ -155,7 +154,7 @@ TEST(BatchSqlite, RecreateCopesWithNamesThatLookLikeSql) {
 // SQLite keeps a table's CREATE text as typed, comments included; the copy
 // reads it with SQLite's own quoting rules (the shared lexer).
 TEST(BatchSqlite, RecreateReadsCommentsInTheTablesOwnText) {
-  auto database = TestDatabase::open(Dialect::sqlite, "batch_comments");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "batch_comments");
   Op& op = database->op();
   op.execute(
       "CREATE TABLE notes (id INTEGER PRIMARY KEY, -- the key, isn't it (really\n"
@@ -173,7 +172,7 @@ TEST(BatchSqlite, RecreateReadsCommentsInTheTablesOwnText) {
 }
 
 TEST(BatchSqlite, TriggersComeBackAndWhatTheCopyCannotKeepIsRefused) {
-  auto database = TestDatabase::open(Dialect::sqlite, "batch_triggers");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "batch_triggers");
   Op& op = database->op();
   op.create_table("items", Column("id", Integer).primary_key(), Column("name", Text), Column("legacy", Text));
   op.create_table("audit", Column("item_id", Integer));
@@ -197,7 +196,7 @@ TEST(BatchSqlite, TriggersComeBackAndWhatTheCopyCannotKeepIsRefused) {
 }
 
 TEST(BatchSqlite, StepsSqliteCanDoInPlaceRunWithoutRecreating) {
-  auto database = TestDatabase::open(Dialect::sqlite, "batch_in_place");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "batch_in_place");
   Op& op = database->op();
   op.create_table("notes", Column("id", Integer).primary_key(), Column("body", Text));
   database->sink().statements.clear();
@@ -215,7 +214,7 @@ TEST(BatchSqlite, StepsSqliteCanDoInPlaceRunWithoutRecreating) {
 }
 
 TEST(BatchSqlite, RecreateNeverAndUnknownNamesAreRefusedWithTheLine) {
-  auto database = TestDatabase::open(Dialect::sqlite, "batch_refused");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "batch_refused");
   Op& op = database->op();
   op.create_table("notes", Column("id", Integer).primary_key(), Column("body", Text));
   const std::string before = database->schema();
@@ -246,7 +245,7 @@ TEST(BatchSqlite, RecreateNeverAndUnknownNamesAreRefusedWithTheLine) {
 }
 
 TEST(BatchSqlite, RecreateIsRefusedWhenForeignKeysWouldCascadeOnTheCopy) {
-  auto database = TestDatabase::open(Dialect::sqlite, "batch_foreign_keys");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "batch_foreign_keys");
   Op& op = database->op();
   create_tasks(op);
   op.execute("PRAGMA foreign_keys = ON");
@@ -264,7 +263,7 @@ TEST(BatchSqlite, RecreateIsRefusedWhenForeignKeysWouldCascadeOnTheCopy) {
 }
 
 TEST(BatchSqlite, OfflineRecreateIsAClearErrorAndInPlaceStepsAreWritten) {
-  detail::OfflineSink sink(Dialect::sqlite);
+  detail::OfflineSink sink(SqlDialect::sqlite);
   Op op(sink);
   std::string message;
   try {
@@ -281,7 +280,7 @@ TEST(BatchSqlite, OfflineRecreateIsAClearErrorAndInPlaceStepsAreWritten) {
 
 TEST(BatchPostgres, TheSameBatchRunsAsPlainAlters) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
-  auto database = TestDatabase::open(Dialect::postgresql, "batch_pg");
+  auto database = TestDatabase::open(SqlDialect::postgresql, "batch_pg");
   Op& op = database->op();
   create_tasks(op);
   const std::string before = database->schema();

@@ -8,7 +8,6 @@
 namespace retort::test {
 namespace {
 
-using detail::Dialect;
 
 void up_generated(Op& op) {
   const bool pg = op.dialect() == SqlDialect::postgresql;
@@ -29,20 +28,20 @@ void down_generated(Op& op) {
   op.drop_table("orders");
 }
 
-class GeneratedColumns : public ::testing::TestWithParam<Dialect> {
+class GeneratedColumns : public ::testing::TestWithParam<SqlDialect> {
  protected:
   void SetUp() override {
-    if (GetParam() == Dialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
+    if (GetParam() == SqlDialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
   }
 };
 
-std::string dialect_param_name(const ::testing::TestParamInfo<Dialect>& info) { return dialect_name(info.param); }
+std::string dialect_param_name(const ::testing::TestParamInfo<SqlDialect>& info) { return dialect_name(info.param); }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, GeneratedColumns, ::testing::Values(Dialect::postgresql, Dialect::sqlite),
+INSTANTIATE_TEST_SUITE_P(Dialects, GeneratedColumns, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite),
                          dialect_param_name);
 
 TEST_P(GeneratedColumns, IdentityAndComputedColumnsRoundTripAndCompute) {
-  const bool pg = GetParam() == Dialect::postgresql;
+  const bool pg = GetParam() == SqlDialect::postgresql;
   std::string upgraded = expect_round_trip(GetParam(), up_generated, down_generated, "generated");
   if (pg) {
     expect_lines(upgraded, {
@@ -84,7 +83,7 @@ TEST_P(GeneratedColumns, WhatTheDatabaseCannotDoIsRefusedAtTheOpsLine) {
   op.create_table("t", Column("id", Integer).primary_key(), Column("a", Integer));
   std::string refused;
   unsigned line = 0;
-  if (GetParam() == Dialect::postgresql) {
+  if (GetParam() == SqlDialect::postgresql) {
     line = __LINE__ + 1;
     refused = error_of([&] { op.add_column("t", Column("b", Integer).computed(sql("a"), Persisted::virtual_column)); });
     EXPECT_NE(refused.find("PostgreSQL 15 has only STORED generated columns"), std::string::npos) << refused;
@@ -96,14 +95,14 @@ TEST_P(GeneratedColumns, WhatTheDatabaseCannotDoIsRefusedAtTheOpsLine) {
   EXPECT_NE(refused.find("at line " + std::to_string(line)), std::string::npos) << refused;
   std::string both = error_of([&] { op.add_column("t", Column("c", Integer).computed(sql("a")).server_default(1)); });
   EXPECT_NE(both.find("computed: it can have no identity and no server default"), std::string::npos) << both;
-  if (GetParam() == Dialect::sqlite) {
+  if (GetParam() == SqlDialect::sqlite) {
     std::string stored = error_of([&] { op.add_column("t", Column("d", Integer).computed(sql("a"), Persisted::stored)); });
     EXPECT_NE(stored.find("SQLite cannot add a STORED generated column in place"), std::string::npos) << stored;
   }
 }
 
 TEST(GeneratedColumnsSqlite, TheBatchCopyKeepsAndRenamesComputedColumns) {
-  auto database = TestDatabase::open(Dialect::sqlite, "generated_batch");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "generated_batch");
   Op& op = database->op();
   op.create_table("orders", Column("id", Integer).primary_key(), Column("price", Integer),
                   Column("total", Integer).computed(sql("price * 2"), Persisted::stored),

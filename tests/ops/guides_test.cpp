@@ -11,7 +11,6 @@
 namespace retort::test {
 namespace {
 
-using detail::Dialect;
 
 const char* const setup_sql =
     "CREATE TABLE users (id INTEGER PRIMARY KEY, username VARCHAR(50) NOT NULL, first_name VARCHAR(255));"
@@ -20,12 +19,12 @@ const char* const setup_sql =
     "INSERT INTO users VALUES (1, 'ada', 'Ada'), (2, 'bob', 'Bob');"
     "INSERT INTO tasks VALUES (1, 'pending', 3, 'x'), (2, 'in_progress', 5, 'y'), (3, 'done', 1, 'z');";
 
-class GuideTest : public ::testing::TestWithParam<Dialect> {
+class GuideTest : public ::testing::TestWithParam<SqlDialect> {
  protected:
   void SetUp() override {
-    if (GetParam() == Dialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
+    if (GetParam() == SqlDialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
   }
-  bool postgres() const { return GetParam() == Dialect::postgresql; }
+  bool postgres() const { return GetParam() == SqlDialect::postgresql; }
 
   // Runs the guide's C++ migration on one database and the hand-written SQL
   // on another; both end with the same schema and rows, and the C++
@@ -56,9 +55,9 @@ class GuideTest : public ::testing::TestWithParam<Dialect> {
   }
 };
 
-std::string dialect_param_name(const ::testing::TestParamInfo<Dialect>& info) { return dialect_name(info.param); }
+std::string dialect_param_name(const ::testing::TestParamInfo<SqlDialect>& info) { return dialect_name(info.param); }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, GuideTest, ::testing::Values(Dialect::postgresql, Dialect::sqlite),
+INSTANTIATE_TEST_SUITE_P(Dialects, GuideTest, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite),
                          dialect_param_name);
 
 // op.add_column('projects', sa.Column('tags', sa.ARRAY(sa.String), nullable=True))

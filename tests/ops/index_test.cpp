@@ -9,7 +9,6 @@
 namespace retort::test {
 namespace {
 
-using detail::Dialect;
 
 void up_indexes(Op& op) {
   op.create_table("docs", Column("id", Integer).primary_key(), Column("body", JSONB), Column("title", Text),
@@ -38,7 +37,7 @@ void down_indexes(Op& op) {
 
 TEST(IndexOptions, PostgresqlMethodsIncludeOpclassesStorageAndNullsRoundTrip) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
-  std::string upgraded = expect_round_trip(Dialect::postgresql, up_indexes, down_indexes, "index_options");
+  std::string upgraded = expect_round_trip(SqlDialect::postgresql, up_indexes, down_indexes, "index_options");
   expect_lines(upgraded, {
       "index CREATE INDEX ix_docs_body ON public.docs USING gin (body jsonb_path_ops)",
       "index CREATE INDEX ix_docs_due_brin ON public.docs USING brin (due) WITH (pages_per_range='32')",
@@ -49,14 +48,14 @@ TEST(IndexOptions, PostgresqlMethodsIncludeOpclassesStorageAndNullsRoundTrip) {
       "index CREATE INDEX ix_docs_title ON public.docs USING btree (title) INCLUDE (id)",
   });
   // NULLS NOT DISTINCT holds: a second NULL slug collides.
-  auto database = TestDatabase::open(Dialect::postgresql, "index_nulls");
+  auto database = TestDatabase::open(SqlDialect::postgresql, "index_nulls");
   up_indexes(database->op());
   database->op().execute("INSERT INTO docs (slug) VALUES (NULL)");
   EXPECT_THROW(database->op().execute("INSERT INTO docs (slug) VALUES (NULL)"), DatabaseError);
 }
 
 TEST(IndexOptions, BadStorageParametersAndNullsNotDistinctWithoutUniqueAreRefused) {
-  auto database = TestDatabase::open(Dialect::sqlite, "index_refusals");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "index_refusals");
   Op& op = database->op();
   op.create_table("docs", Column("id", Integer).primary_key(), Column("slug", Text));
   std::string with = error_of([&] {
@@ -69,7 +68,7 @@ TEST(IndexOptions, BadStorageParametersAndNullsNotDistinctWithoutUniqueAreRefuse
 }
 
 TEST(IndexOptions, SqliteRefusesWhatItsIndexesCannotBeAndKeepsDescending) {
-  auto database = TestDatabase::open(Dialect::sqlite, "index_sqlite");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "index_sqlite");
   Op& op = database->op();
   op.create_table("docs", Column("id", Integer).primary_key(), Column("slug", Text), Column("due", DateTime));
   const std::string before = database->schema();

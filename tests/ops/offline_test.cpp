@@ -17,7 +17,6 @@
 namespace retort::test {
 namespace {
 
-using detail::Dialect;
 
 void up_schema(Op& op) {
   op.create_table("users", Column("id", Integer).primary_key(), Column("email", String(255)).nullable(false),
@@ -93,10 +92,10 @@ constexpr Migration migrations[] = {
 };
 constexpr Registry registry{"ops_offline", "/src/migrations", migrations};
 
-class OfflineOnline : public ::testing::TestWithParam<Dialect> {
+class OfflineOnline : public ::testing::TestWithParam<SqlDialect> {
  protected:
   void SetUp() override {
-    if (GetParam() == Dialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
+    if (GetParam() == SqlDialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
   }
   detail::Migrator migrator() const { return detail::Migrator(registry, detail::VersionTable("retort_version", "")); }
 
@@ -104,7 +103,7 @@ class OfflineOnline : public ::testing::TestWithParam<Dialect> {
   void run_script(TestDatabase& database, const std::string& script, const TempDir& dir) {
     std::string path = (dir / "script.sql").string();
     std::ofstream(path) << script;
-    std::string command = GetParam() == Dialect::postgresql
+    std::string command = GetParam() == SqlDialect::postgresql
                               ? "psql -q -v ON_ERROR_STOP=1 -d '" + database.client_target() + "' -f " + path
                               : "sqlite3 -bail '" + database.client_target() + "' < " + path;
     std::string output;
@@ -112,9 +111,9 @@ class OfflineOnline : public ::testing::TestWithParam<Dialect> {
   }
 };
 
-std::string dialect_param_name(const ::testing::TestParamInfo<Dialect>& info) { return dialect_name(info.param); }
+std::string dialect_param_name(const ::testing::TestParamInfo<SqlDialect>& info) { return dialect_name(info.param); }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, OfflineOnline, ::testing::Values(Dialect::postgresql, Dialect::sqlite),
+INSTANTIATE_TEST_SUITE_P(Dialects, OfflineOnline, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite),
                          dialect_param_name);
 
 TEST_P(OfflineOnline, ScriptStatementsEqualTheStatementsRunOnlineOneByOne) {
@@ -178,7 +177,7 @@ constexpr Migration refused_migrations[] = {
 constexpr Registry refused_registry{"ops_refused", "/src/migrations", refused_migrations};
 
 TEST(OperationErrors, ARefusedOperationFailsTheMigrationWithRevisionLineAndRemedy) {
-  auto database = TestDatabase::open(Dialect::sqlite, "refused");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "refused");
   detail::Migrator m(refused_registry, detail::VersionTable("retort_version", ""));
   try {
     m.upgrade(database->db(), "head", TransactionMode::per_migration, {});
@@ -203,7 +202,7 @@ TEST(OperationErrors, ARefusedOperationFailsTheMigrationWithRevisionLineAndRemed
 TEST(OperationErrors, ARefusedOperationOfflineNamesTheOpsLine) {
   detail::Migrator m(refused_registry, detail::VersionTable("retort_version", ""));
   try {
-    m.upgrade_sql(Dialect::sqlite, "head", TransactionMode::per_migration, {});
+    m.upgrade_sql(SqlDialect::sqlite, "head", TransactionMode::per_migration, {});
     FAIL() << "the script must be refused";
   } catch (const Error& e) {
     std::string message = e.what();
@@ -218,7 +217,7 @@ TEST(OperationErrors, ARefusedOperationOfflineNamesTheOpsLine) {
 TEST(OfflineDataMigration, ReadingRowsOfflineIsAnErrorNamingTheRevision) {
   detail::Migrator m(reading_registry, detail::VersionTable("retort_version", ""));
   try {
-    m.upgrade_sql(Dialect::sqlite, "head", TransactionMode::per_migration, {});
+    m.upgrade_sql(SqlDialect::sqlite, "head", TransactionMode::per_migration, {});
     FAIL() << "reading rows offline must fail";
   } catch (const Error& e) {
     std::string message = e.what();

@@ -11,7 +11,6 @@
 
 namespace retort::test {
 
-using detail::Dialect;
 
 void RecordingSink::run(std::string_view sql, unsigned line) {
   statements.push_back({std::string(sql), {}});
@@ -46,12 +45,12 @@ void RecordingSink::end_autocommit_block() {
   reopen_ = false;
 }
 
-const char* dialect_name(Dialect dialect) { return dialect == Dialect::postgresql ? "postgresql" : "sqlite"; }
+const char* dialect_name(SqlDialect dialect) { return dialect == SqlDialect::postgresql ? "postgresql" : "sqlite"; }
 
-std::unique_ptr<TestDatabase> TestDatabase::open(Dialect dialect, const std::string& hint) {
+std::unique_ptr<TestDatabase> TestDatabase::open(SqlDialect dialect, const std::string& hint) {
   std::unique_ptr<TestDatabase> database(new TestDatabase());
   std::string url;
-  if (dialect == Dialect::postgresql) {
+  if (dialect == SqlDialect::postgresql) {
     if (postgres_server_url().empty()) return nullptr;
     database->postgres_url_ = create_postgres_database(hint);
     url = database->postgres_url_;
@@ -93,7 +92,7 @@ std::string TestDatabase::value(const std::string& sql) {
 std::string TestDatabase::schema() {
   std::vector<std::string> lines;
   auto add = [&](const std::vector<std::string>& more) { lines.insert(lines.end(), more.begin(), more.end()); };
-  if (dialect() == Dialect::postgresql) {
+  if (dialect() == SqlDialect::postgresql) {
     // Every user schema; names outside public carry their schema.
     const std::string user_schema = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'";
     const std::string table = "(CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || c.relname)";
@@ -132,7 +131,7 @@ std::string TestDatabase::schema() {
   } else {
     for (const auto& table :
          rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
-      std::string quoted = sqltext::quote_name(table, sqltext::Flavor::sqlite);
+      std::string quoted = sqltext::quote_name(table, SqlDialect::sqlite);
       lines.push_back("table " + table);
       for (const auto& c : rows("SELECT cid, name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(" +
                                 detail::quote_literal(table) + ")")) {

@@ -21,7 +21,7 @@ class RecordingSink final : public detail::StatementSink {
  public:
   explicit RecordingSink(detail::Backend& db) : db_(db) {}
 
-  detail::Dialect dialect() const override { return db_.dialect(); }
+  SqlDialect dialect() const override { return db_.dialect(); }
   bool offline() const override { return false; }
   void run(std::string_view sql, unsigned line) override;
   void run(std::string_view sql, std::span<const detail::Value> params, unsigned line) override;
@@ -45,10 +45,10 @@ class TestDatabase {
  public:
   // PostgreSQL: a new database on the test server; SQLite: a file in a
   // temporary directory. Returns null when PostgreSQL is not configured.
-  static std::unique_ptr<TestDatabase> open(detail::Dialect dialect, const std::string& hint);
+  static std::unique_ptr<TestDatabase> open(SqlDialect dialect, const std::string& hint);
   ~TestDatabase();
 
-  detail::Dialect dialect() const { return backend_->dialect(); }
+  SqlDialect dialect() const { return backend_->dialect(); }
   detail::Backend& db() { return *backend_; }
   RecordingSink& sink() { return *sink_; }
   Op& op() { return *op_; }
@@ -72,6 +72,6 @@ class TestDatabase {
   std::unique_ptr<Op> op_;
 };
 
-const char* dialect_name(detail::Dialect dialect);
+const char* dialect_name(SqlDialect dialect);
 
 }  // namespace retort::test

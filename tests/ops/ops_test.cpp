@@ -11,25 +11,24 @@
 namespace retort::test {
 namespace {
 
-using detail::Dialect;
 
-class OpsTest : public ::testing::TestWithParam<Dialect> {
+class OpsTest : public ::testing::TestWithParam<SqlDialect> {
  protected:
   void SetUp() override {
-    if (GetParam() == Dialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
+    if (GetParam() == SqlDialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
     database = TestDatabase::open(GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
     ASSERT_NE(database, nullptr);
   }
-  bool postgres() const { return GetParam() == Dialect::postgresql; }
+  bool postgres() const { return GetParam() == SqlDialect::postgresql; }
   Op& op() { return database->op(); }
   std::string schema() { return database->schema(); }
 
   std::unique_ptr<TestDatabase> database;
 };
 
-std::string dialect_param_name(const ::testing::TestParamInfo<Dialect>& info) { return dialect_name(info.param); }
+std::string dialect_param_name(const ::testing::TestParamInfo<SqlDialect>& info) { return dialect_name(info.param); }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, OpsTest, ::testing::Values(Dialect::postgresql, Dialect::sqlite),
+INSTANTIATE_TEST_SUITE_P(Dialects, OpsTest, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite),
                          dialect_param_name);
 
 TEST_P(OpsTest, CreateTableWithKeysDefaultsConstraintsAndCommentsThenDropIt) {
@@ -464,7 +463,7 @@ TEST_P(OpsTest, ErrorsNameTheOperationAndTheMigrationLine) {
 
 TEST(OpsPostgres, ConcurrentIndexRunsInAnAutocommitBlockInsideAMigrationTransaction) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
-  auto database = TestDatabase::open(Dialect::postgresql, "concurrent_index");
+  auto database = TestDatabase::open(SqlDialect::postgresql, "concurrent_index");
   Op& op = database->op();
   op.create_table("users", Column("id", Integer).primary_key(), Column("email", String(255)));
   database->db().begin();
@@ -486,7 +485,7 @@ TEST(OpsPostgres, ConcurrentIndexRunsInAnAutocommitBlockInsideAMigrationTransact
 
 TEST(OpsPostgres, EnumTypesByHandAndInAddColumn) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
-  auto database = TestDatabase::open(Dialect::postgresql, "enums");
+  auto database = TestDatabase::open(SqlDialect::postgresql, "enums");
   Op& op = database->op();
   op.create_table("people", Column("id", Integer).primary_key());
   const std::string before = database->schema();

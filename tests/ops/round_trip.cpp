@@ -9,7 +9,6 @@
 
 namespace retort::test {
 
-using detail::Dialect;
 
 std::vector<std::string> operation_statements(const std::string& script) {
   std::vector<std::string> out;
@@ -49,7 +48,7 @@ std::string without_version_table(const std::string& schema) {
 
 namespace {
 
-std::vector<std::string> online_statements(RecordingSink& sink, Dialect dialect) {
+std::vector<std::string> online_statements(RecordingSink& sink, SqlDialect dialect) {
   std::vector<std::string> out;
   for (const auto& statement : sink.statements) {
     out.push_back(statement.params.empty() ? statement.sql
@@ -59,11 +58,11 @@ std::vector<std::string> online_statements(RecordingSink& sink, Dialect dialect)
   return out;
 }
 
-void run_script(Dialect dialect, TestDatabase& database, const std::string& script) {
+void run_script(SqlDialect dialect, TestDatabase& database, const std::string& script) {
   TempDir dir;
   std::string path = (dir / "script.sql").string();
   std::ofstream(path) << script;
-  std::string command = dialect == Dialect::postgresql
+  std::string command = dialect == SqlDialect::postgresql
                             ? "psql -q -v ON_ERROR_STOP=1 -d '" + database.client_target() + "' -f " + path
                             : "sqlite3 -bail '" + database.client_target() + "' < " + path;
   std::string output;
@@ -72,7 +71,7 @@ void run_script(Dialect dialect, TestDatabase& database, const std::string& scri
 
 }  // namespace
 
-std::string expect_round_trip(Dialect dialect, MigrationFn upgrade, MigrationFn downgrade, const std::string& hint) {
+std::string expect_round_trip(SqlDialect dialect, MigrationFn upgrade, MigrationFn downgrade, const std::string& hint) {
   auto online = TestDatabase::open(dialect, hint + "_online");
   auto scripted = TestDatabase::open(dialect, hint + "_scripted");
   if (!online || !scripted) return {};

@@ -15,7 +15,7 @@ namespace retort::test {
 
 // The catalog after the online upgrade, for the caller's own checks; empty
 // when PostgreSQL is not configured (the test is skipped).
-std::string expect_round_trip(detail::Dialect dialect, MigrationFn upgrade, MigrationFn downgrade,
+std::string expect_round_trip(SqlDialect dialect, MigrationFn upgrade, MigrationFn downgrade,
                               const std::string& hint);
 
 // An offline script's statements without what only the migrator adds:

@@ -10,19 +10,18 @@
 namespace retort::test {
 namespace {
 
-using detail::Dialect;
 
-class SchemaOps : public ::testing::TestWithParam<Dialect> {
+class SchemaOps : public ::testing::TestWithParam<SqlDialect> {
  protected:
   void SetUp() override {
-    if (GetParam() == Dialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
+    if (GetParam() == SqlDialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
   }
-  bool postgres() const { return GetParam() == Dialect::postgresql; }
+  bool postgres() const { return GetParam() == SqlDialect::postgresql; }
 };
 
-std::string dialect_param_name(const ::testing::TestParamInfo<Dialect>& info) { return dialect_name(info.param); }
+std::string dialect_param_name(const ::testing::TestParamInfo<SqlDialect>& info) { return dialect_name(info.param); }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, SchemaOps, ::testing::Values(Dialect::postgresql, Dialect::sqlite),
+INSTANTIATE_TEST_SUITE_P(Dialects, SchemaOps, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite),
                          dialect_param_name);
 
 // ---------------------------------------------------------------- unique + index
@@ -73,7 +72,7 @@ TEST_P(SchemaOps, AUniqueIndexedColumnIsOneUniqueIndexInCreateTableAndAddColumn)
 }
 
 TEST(SchemaOpsSqlite, AUniqueColumnAddsInPlaceInABatchAsOutsideIt) {
-  auto database = TestDatabase::open(Dialect::sqlite, "unique_batch");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "unique_batch");
   Op& op = database->op();
   op.create_table("users", Column("id", Integer).primary_key());
   op.batch_alter_table("users", [](BatchOp& batch) { batch.add_column(Column("badge", Integer).unique()); });
@@ -231,7 +230,7 @@ TEST_P(SchemaOps, EveryOperationTakesTheSchemaOnlineOfflineAndBack) {
 }
 
 TEST(SchemaOpsSqlite, WhatSQLiteCannotDoInAnAttachedDatabaseIsRefusedWithTheLine) {
-  auto database = TestDatabase::open(Dialect::sqlite, "attached");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "attached");
   Op& op = database->op();
   op.execute("ATTACH DATABASE ':memory:' AS audit");
   op.create_table("events", Column("id", Integer).primary_key(), TableOptions{.schema = "audit"});

@@ -9,7 +9,6 @@
 namespace retort::test {
 namespace {
 
-using detail::Dialect;
 
 void up_types(Op& op) {
   op.execute("CREATE EXTENSION citext");
@@ -33,7 +32,7 @@ void down_types(Op& op) {
 
 TEST(PostgresqlTypes, EveryDailyTypeIsFirstClassAndRoundTrips) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
-  std::string upgraded = expect_round_trip(Dialect::postgresql, up_types, down_types, "pg_types");
+  std::string upgraded = expect_round_trip(SqlDialect::postgresql, up_types, down_types, "pg_types");
   expect_lines(upgraded, {
       "column hosts.2 addr inet",
       "column hosts.3 net cidr",
@@ -55,7 +54,7 @@ TEST(PostgresqlTypes, EveryDailyTypeIsFirstClassAndRoundTrips) {
       "column hosts.19 search tsvector",
       "index CREATE INDEX ix_hosts_search ON public.hosts USING gin (search)",
   });
-  auto database = TestDatabase::open(Dialect::postgresql, "pg_types_rows");
+  auto database = TestDatabase::open(SqlDialect::postgresql, "pg_types_rows");
   Op& op = database->op();
   up_types(op);
   op.execute("INSERT INTO hosts (addr, net, name, ports, moods, every) VALUES "
@@ -65,7 +64,7 @@ TEST(PostgresqlTypes, EveryDailyTypeIsFirstClassAndRoundTrips) {
 }
 
 TEST(PostgresqlTypes, SqliteRefusesEachWithTheLineAndTheAlternative) {
-  auto database = TestDatabase::open(Dialect::sqlite, "pg_types_sqlite");
+  auto database = TestDatabase::open(SqlDialect::sqlite, "pg_types_sqlite");
   Op& op = database->op();
   const std::pair<Type, std::string> cases[] = {
       {INET, "store the address as retort::String"}, {CIDR, "network types"}, {MACADDR, "network types"},
@@ -98,20 +97,20 @@ void down_collation(Op& op) {
   op.drop_table("tags");
 }
 
-class Collation : public ::testing::TestWithParam<Dialect> {
+class Collation : public ::testing::TestWithParam<SqlDialect> {
  protected:
   void SetUp() override {
-    if (GetParam() == Dialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
+    if (GetParam() == SqlDialect::postgresql) RETORT_REQUIRE_POSTGRES_OR_SKIP();
   }
 };
 
-std::string dialect_param_name(const ::testing::TestParamInfo<Dialect>& info) { return dialect_name(info.param); }
+std::string dialect_param_name(const ::testing::TestParamInfo<SqlDialect>& info) { return dialect_name(info.param); }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, Collation, ::testing::Values(Dialect::postgresql, Dialect::sqlite),
+INSTANTIATE_TEST_SUITE_P(Dialects, Collation, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite),
                          dialect_param_name);
 
 TEST_P(Collation, AColumnsCollationRoundTripsAndHolds) {
-  const bool pg = GetParam() == Dialect::postgresql;
+  const bool pg = GetParam() == SqlDialect::postgresql;
   std::string upgraded = expect_round_trip(GetParam(), up_collation, down_collation, "collation");
   if (pg) expect_lines(upgraded, {"column tags.2 name text COLLATE C", "column tags.3 label character varying(20) COLLATE POSIX"});
   auto database = TestDatabase::open(GetParam(), "collation_rows");

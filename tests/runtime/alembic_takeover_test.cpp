@@ -73,7 +73,7 @@ TEST_P(AlembicTakeover, AlembicDatabaseWithoutTheFlagIsRefusedBeforeAnythingIsTo
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, AlembicTakeover,
-                         ::testing::Values(detail::Dialect::postgresql, detail::Dialect::sqlite), dialect_name);
+                         ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite), dialect_name);
 
 }  // namespace
 }  // namespace retort::test

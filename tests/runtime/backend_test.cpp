@@ -19,7 +19,7 @@ using retort::test::TempDir;
 
 TEST(DatabaseUrl, PostgresUriKeepsTheUrlForLibpqAndRedactsThePassword) {
   DatabaseUrl url = DatabaseUrl::parse("postgresql://app:s3cr%40t@db.example:5433/orders?sslmode=require");
-  EXPECT_EQ(url.dialect, Dialect::postgresql);
+  EXPECT_EQ(url.dialect, SqlDialect::postgresql);
   EXPECT_EQ(url.target, "postgresql://app:s3cr%40t@db.example:5433/orders?sslmode=require");
   EXPECT_EQ(url.display, "postgresql://app:***@db.example:5433/orders?sslmode=require");
   EXPECT_EQ(url.redact("error for s3cr@t and s3cr%40t"), "error for *** and ***");
@@ -76,7 +76,7 @@ TEST(DatabaseUrl, DriverSuffixAndPostgresSchemeAreAccepted) {
   EXPECT_EQ(psycopg.display, "postgresql+psycopg2://postgres:***@localhost:5432/project_manager");
 
   DatabaseUrl short_scheme = DatabaseUrl::parse("postgres://u@h/db");
-  EXPECT_EQ(short_scheme.dialect, Dialect::postgresql);
+  EXPECT_EQ(short_scheme.dialect, SqlDialect::postgresql);
   EXPECT_EQ(short_scheme.target, "postgresql://u@h/db");
   EXPECT_EQ(short_scheme.display, "postgres://u@h/db");
   EXPECT_TRUE(short_scheme.secrets.empty());
@@ -90,7 +90,7 @@ TEST(DatabaseUrl, PasswordInTheQueryStringIsRedacted) {
 
 TEST(DatabaseUrl, LibpqKeywordStrings) {
   DatabaseUrl url = DatabaseUrl::parse("host=127.0.0.1 port=5432 dbname=app user=svc password='pa ss\\'wd'");
-  EXPECT_EQ(url.dialect, Dialect::postgresql);
+  EXPECT_EQ(url.dialect, SqlDialect::postgresql);
   EXPECT_EQ(url.target, "host=127.0.0.1 port=5432 dbname=app user=svc password='pa ss\\'wd'");
   EXPECT_EQ(url.display, "host=127.0.0.1 port=5432 dbname=app user=svc password=***");
   EXPECT_EQ(url.redact("pa ss'wd"), "***");
@@ -105,7 +105,7 @@ TEST(DatabaseUrl, SqliteForms) {
   EXPECT_EQ(DatabaseUrl::parse("sqlite://").target, ":memory:");
   EXPECT_EQ(DatabaseUrl::parse("sqlite:///:memory:").target, ":memory:");
   EXPECT_EQ(DatabaseUrl::parse("sqlite+pysqlite:///a.db").target, "a.db");
-  EXPECT_EQ(DatabaseUrl::parse("sqlite:///a.db").dialect, Dialect::sqlite);
+  EXPECT_EQ(DatabaseUrl::parse("sqlite:///a.db").dialect, SqlDialect::sqlite);
 }
 
 TEST(DatabaseUrl, RejectionsSayWhatToWrite) {
@@ -133,12 +133,12 @@ TEST(SqlText, PlaceholdersOutsideQuotesAndComments) {
   EXPECT_EQ(count_placeholders(sql), 2u);
   EXPECT_EQ(number_placeholders(sql), "SELECT '?', \"a?\", $$ ? $$, $f$?$f$ -- ?\n, $1 /* ? */, $2");
   std::vector<Value> params{std::string("it's"), std::int64_t{42}};
-  EXPECT_EQ(inline_parameters("INSERT INTO t VALUES (?, ?)", params, Dialect::postgresql),
+  EXPECT_EQ(inline_parameters("INSERT INTO t VALUES (?, ?)", params, SqlDialect::postgresql),
             "INSERT INTO t VALUES ('it''s', 42)");
   std::vector<Value> flags{true, nullptr, 1.5};
-  EXPECT_EQ(inline_parameters("(?, ?, ?)", flags, Dialect::sqlite), "(1, NULL, 1.5)");
-  EXPECT_EQ(inline_parameters("(?, ?, ?)", flags, Dialect::postgresql), "(true, NULL, 1.5)");
-  EXPECT_THROW(inline_parameters("(?)", flags, Dialect::sqlite), Error);
+  EXPECT_EQ(inline_parameters("(?, ?, ?)", flags, SqlDialect::sqlite), "(1, NULL, 1.5)");
+  EXPECT_EQ(inline_parameters("(?, ?, ?)", flags, SqlDialect::postgresql), "(true, NULL, 1.5)");
+  EXPECT_THROW(inline_parameters("(?)", flags, SqlDialect::sqlite), Error);
 }
 
 // The same contract for both backends.
@@ -193,7 +193,7 @@ TEST(PostgresBackend, ExecutesQueriesAndTransactions) {
   RETORT_REQUIRE_POSTGRES_OR_SKIP();
   std::string url = create_postgres_database("backend");
   auto db = connect(DatabaseUrl::parse(url));
-  EXPECT_EQ(db->dialect(), Dialect::postgresql);
+  EXPECT_EQ(db->dialect(), SqlDialect::postgresql);
   exercise_backend(*db);
   db.reset();
   drop_postgres_database(url);
@@ -202,7 +202,7 @@ TEST(PostgresBackend, ExecutesQueriesAndTransactions) {
 TEST(SqliteBackend, ExecutesQueriesAndTransactions) {
   TempDir dir;
   auto db = connect(DatabaseUrl::parse("sqlite:///" + (dir / "app.db").string()));
-  EXPECT_EQ(db->dialect(), Dialect::sqlite);
+  EXPECT_EQ(db->dialect(), SqlDialect::sqlite);
   exercise_backend(*db);
 }
 

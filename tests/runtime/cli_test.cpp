@@ -349,9 +349,9 @@ TEST_P(MigrateCliOnPostgres, NoCommandEverPrintsThePassword) {
   EXPECT_NE(refused.output.find(":***@"), std::string::npos) << refused.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, MigrateCliOn, ::testing::Values(detail::Dialect::postgresql, detail::Dialect::sqlite),
+INSTANTIATE_TEST_SUITE_P(Dialects, MigrateCliOn, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite),
                          dialect_name);
-INSTANTIATE_TEST_SUITE_P(Dialects, MigrateCliOnPostgres, ::testing::Values(detail::Dialect::postgresql), dialect_name);
+INSTANTIATE_TEST_SUITE_P(Dialects, MigrateCliOnPostgres, ::testing::Values(SqlDialect::postgresql), dialect_name);
 
 }  // namespace
 }  // namespace retort::test

@@ -121,7 +121,7 @@ TEST_P(GraphPictureOn, MarksCurrentAndPendingRevisions) {
   EXPECT_EQ(matches(mm, R"(  class (r_\w+) pending)"), (Strings{"r_c1", "r_m1", "r_x1", "r_x2"}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, GraphPictureOn, ::testing::Values(detail::Dialect::postgresql, detail::Dialect::sqlite),
+INSTANTIATE_TEST_SUITE_P(Dialects, GraphPictureOn, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite),
                          dialect_name);
 
 // r0 .. r999 in a line, with a second branch off r500 (one revision, s1).

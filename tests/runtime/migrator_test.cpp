@@ -15,7 +15,6 @@
 namespace retort::test {
 namespace {
 
-using detail::Dialect;
 using Strings = std::set<std::string>;
 
 UpgradeOptions quick() {
@@ -383,7 +382,7 @@ TEST_P(Upgrade, UnreachableDatabaseFailsAfterTheDeadlineWithoutThePassword) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, Upgrade, ::testing::Values(Dialect::postgresql, Dialect::sqlite), dialect_name);
+INSTANTIATE_TEST_SUITE_P(Dialects, Upgrade, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite), dialect_name);
 
 // ---- PostgreSQL only ---------------------------------------------------------
 
@@ -523,7 +522,7 @@ TEST_P(Postgres, VersionTableInAnotherSchema) {
   EXPECT_TRUE(status(kLinearRegistry, url(), options).at_head);
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, Postgres, ::testing::Values(Dialect::postgresql), dialect_name);
+INSTANTIATE_TEST_SUITE_P(Dialects, Postgres, ::testing::Values(SqlDialect::postgresql), dialect_name);
 
 }  // namespace
 }  // namespace retort::test

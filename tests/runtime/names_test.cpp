@@ -11,7 +11,6 @@
 namespace retort::test {
 namespace {
 
-using detail::Dialect;
 
 struct Names {
   const char* version_table;
@@ -93,7 +92,7 @@ TEST_P(OwnTableNames, CommandLineVersionTableOrder) {
   EXPECT_NE(output.find("r3"), std::string::npos) << output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, OwnTableNames, ::testing::Values(Dialect::postgresql, Dialect::sqlite),
+INSTANTIATE_TEST_SUITE_P(Dialects, OwnTableNames, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite),
                          dialect_name);
 
 }  // namespace

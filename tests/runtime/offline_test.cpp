@@ -14,13 +14,12 @@
 namespace retort::test {
 namespace {
 
-using detail::Dialect;
 using Strings = std::set<std::string>;
 
 detail::Migrator linear() { return detail::Migrator(kLinearRegistry, detail::VersionTable("retort_version", "")); }
 
 TEST(OfflineScript, UpgradeFromBaseIsAlembicShaped) {
-  std::string script = linear().upgrade_sql(Dialect::postgresql, "r2", TransactionMode::per_migration, {});
+  std::string script = linear().upgrade_sql(SqlDialect::postgresql, "r2", TransactionMode::per_migration, {});
   EXPECT_EQ(script,
             "BEGIN;\n\n"
             "CREATE TABLE retort_version (\n"
@@ -40,7 +39,7 @@ TEST(OfflineScript, UpgradeFromBaseIsAlembicShaped) {
 }
 
 TEST(OfflineScript, SingleTransactionRangeAndDowngradeToBase) {
-  std::string up = linear().upgrade_sql(Dialect::sqlite, "r1:r3", TransactionMode::whole_run, {});
+  std::string up = linear().upgrade_sql(SqlDialect::sqlite, "r1:r3", TransactionMode::whole_run, {});
   EXPECT_EQ(up,
             "BEGIN;\n\n"
             "-- Running upgrade r1 -> r2\n\n"
@@ -52,7 +51,7 @@ TEST(OfflineScript, SingleTransactionRangeAndDowngradeToBase) {
             "UPDATE retort_version SET version_num='r3' WHERE retort_version.version_num = 'r2';\n\n"
             "COMMIT;\n\n");
 
-  std::string down = linear().downgrade_sql(Dialect::postgresql, "r1:base", TransactionMode::per_migration, {});
+  std::string down = linear().downgrade_sql(SqlDialect::postgresql, "r1:base", TransactionMode::per_migration, {});
   EXPECT_EQ(down,
             "BEGIN;\n\n"
             "-- Running downgrade r1 -> \n\n"
@@ -62,7 +61,7 @@ TEST(OfflineScript, SingleTransactionRangeAndDowngradeToBase) {
             "DROP TABLE retort_version;\n\n");
 
   try {
-    linear().downgrade_sql(Dialect::postgresql, "base", TransactionMode::per_migration, {});
+    linear().downgrade_sql(SqlDialect::postgresql, "base", TransactionMode::per_migration, {});
     FAIL() << "downgrade --sql without a range";
   } catch (const RevisionError& e) {
     EXPECT_NE(std::string(e.what()).find("FROM:TO"), std::string::npos) << e.what();
@@ -71,7 +70,7 @@ TEST(OfflineScript, SingleTransactionRangeAndDowngradeToBase) {
 
 TEST(OfflineScript, NonTransactionalMigrationsStandOutsideBeginCommit) {
   detail::Migrator migrator(kConcurrentRegistry, detail::VersionTable("retort_version", ""));
-  std::string script = migrator.upgrade_sql(Dialect::postgresql, "n1:n2", TransactionMode::whole_run, {});
+  std::string script = migrator.upgrade_sql(SqlDialect::postgresql, "n1:n2", TransactionMode::whole_run, {});
   EXPECT_EQ(script,
             "-- Running upgrade n1 -> n2\n\n"
             "CREATE INDEX CONCURRENTLY ix_n1_email ON t_n1 (email);\n\n"
@@ -80,7 +79,7 @@ TEST(OfflineScript, NonTransactionalMigrationsStandOutsideBeginCommit) {
 
 TEST(OfflineScript, StampScripts) {
   detail::Migrator migrator(kBranchyRegistry, detail::VersionTable("alembic_version", "ops"));
-  EXPECT_EQ(migrator.stamp_sql(Dialect::postgresql, {"b1"}, {}),
+  EXPECT_EQ(migrator.stamp_sql(SqlDialect::postgresql, {"b1"}, {}),
             "BEGIN;\n\n"
             "CREATE TABLE ops.alembic_version (\n"
             "    version_num VARCHAR(32) NOT NULL, \n"
@@ -88,11 +87,11 @@ TEST(OfflineScript, StampScripts) {
             ");\n\n"
             "INSERT INTO ops.alembic_version (version_num) VALUES ('b1');\n\n"
             "COMMIT;\n\n");
-  EXPECT_EQ(migrator.stamp_sql(Dialect::postgresql, {"b1:m1"}, {}),
+  EXPECT_EQ(migrator.stamp_sql(SqlDialect::postgresql, {"b1:m1"}, {}),
             "BEGIN;\n\n"
             "UPDATE ops.alembic_version SET version_num='m1' WHERE alembic_version.version_num = 'b1';\n\n"
             "COMMIT;\n\n");
-  EXPECT_THROW(migrator.stamp_sql(Dialect::postgresql, {"a1:b1", "x1:x2"}, {}), RevisionError);
+  EXPECT_THROW(migrator.stamp_sql(SqlDialect::postgresql, {"a1:b1", "x1:x2"}, {}), RevisionError);
 }
 
 class OfflineRun : public RuntimeTest {};
@@ -123,7 +122,7 @@ TEST_P(OfflineRun, ClientRunsTheScriptToTheSameState) {
   EXPECT_EQ(revision_tables(), Strings{"r1"});
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, OfflineRun, ::testing::Values(Dialect::postgresql, Dialect::sqlite), dialect_name);
+INSTANTIATE_TEST_SUITE_P(Dialects, OfflineRun, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite), dialect_name);
 
 }  // namespace
 }  // namespace retort::test

@@ -17,10 +17,10 @@
 
 namespace retort::test {
 
-class RuntimeTest : public ::testing::TestWithParam<detail::Dialect> {
+class RuntimeTest : public ::testing::TestWithParam<SqlDialect> {
  protected:
   void SetUp() override {
-    if (GetParam() == detail::Dialect::postgresql) {
+    if (GetParam() == SqlDialect::postgresql) {
       RETORT_REQUIRE_POSTGRES_OR_SKIP();
       url_ = create_postgres_database(::testing::UnitTest::GetInstance()->current_test_info()->name());
     } else {
@@ -29,11 +29,11 @@ class RuntimeTest : public ::testing::TestWithParam<detail::Dialect> {
   }
   void TearDown() override {
     db_.reset();
-    if (GetParam() == detail::Dialect::postgresql) drop_postgres_database(url_);
+    if (GetParam() == SqlDialect::postgresql) drop_postgres_database(url_);
   }
 
   const std::string& url() const { return url_; }
-  bool postgres() const { return GetParam() == detail::Dialect::postgresql; }
+  bool postgres() const { return GetParam() == SqlDialect::postgresql; }
 
   detail::Backend& db() {
     if (!db_) db_ = detail::connect(detail::DatabaseUrl::parse(url_));
@@ -100,8 +100,8 @@ inline std::string without_durations(const std::string& text) {
   return std::regex_replace(text, duration, "in <t>");
 }
 
-inline std::string dialect_name(const ::testing::TestParamInfo<detail::Dialect>& info) {
-  return info.param == detail::Dialect::postgresql ? "postgresql" : "sqlite";
+inline std::string dialect_name(const ::testing::TestParamInfo<SqlDialect>& info) {
+  return info.param == SqlDialect::postgresql ? "postgresql" : "sqlite";
 }
 
 }  // namespace retort::test

@@ -71,7 +71,7 @@ TEST_P(Sample, MigrateCommandWalksTheSetDownAndUp) {
   EXPECT_EQ(migrate("check", output), 0) << output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, Sample, ::testing::Values(detail::Dialect::postgresql, detail::Dialect::sqlite),
+INSTANTIATE_TEST_SUITE_P(Dialects, Sample, ::testing::Values(SqlDialect::postgresql, SqlDialect::sqlite),
                          dialect_name);
 
 }  // namespace

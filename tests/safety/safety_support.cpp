@@ -66,7 +66,7 @@ std::vector<std::string> version_rows(detail::Backend& db) {
 }
 
 std::map<std::string, std::set<std::string>> generated_tables(detail::Backend& db) {
-  const char* sql = db.dialect() == detail::Dialect::postgresql
+  const char* sql = db.dialect() == SqlDialect::postgresql
                         ? "SELECT table_name, column_name FROM information_schema.columns "
                           "WHERE table_schema = current_schema() AND table_name LIKE 't\\_s%'"
                         : "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "

@@ -1,4 +1,4 @@
-// The shared SQL lexer (sql/lexer.hpp), per flavor.
+// The shared SQL lexer (sql/lexer.hpp), per dialect.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -17,9 +17,9 @@ struct Piece {
   bool operator==(const Piece&) const = default;
 };
 
-std::vector<Piece> pieces(std::string_view sql, Flavor flavor = Flavor::postgresql) {
+std::vector<Piece> pieces(std::string_view sql, SqlDialect dialect = SqlDialect::postgresql) {
   std::vector<Piece> out;
-  Lexer lexer(sql, flavor);
+  Lexer lexer(sql, dialect);
   Token token;
   while (lexer.next(token))
     if (token.kind != TokenKind::space) out.push_back({token.kind, std::string(token.text(sql)), token.closed});
@@ -61,7 +61,7 @@ TEST(SqlLexer, DollarSignsThatAreNotTags) {
 }
 
 TEST(SqlLexer, ReadsSqliteQuotingAndFlatComments) {
-  EXPECT_EQ(pieces("`a``b` [c]d] \"e\" /* /* */ */ $1 E'\\'", Flavor::sqlite),
+  EXPECT_EQ(pieces("`a``b` [c]d] \"e\" /* /* */ */ $1 E'\\'", SqlDialect::sqlite),
             (std::vector<Piece>{{K::quoted_name, "`a``b`"},
                                 {K::quoted_name, "[c]"},
                                 {K::word, "d"},
@@ -79,7 +79,7 @@ TEST(SqlLexer, ReadsSqliteQuotingAndFlatComments) {
 }
 
 TEST(SqlLexer, GivesTheLineAndColumnOfEachToken) {
-  Lexer lexer("a\n  'x\ny' b", Flavor::postgresql, 10);
+  Lexer lexer("a\n  'x\ny' b", SqlDialect::postgresql, 10);
   Token token;
   std::vector<std::pair<unsigned, unsigned>> at;
   while (lexer.next(token))
@@ -98,11 +98,11 @@ TEST(SqlLexer, UnquotesNames) {
 TEST(SqlLexer, TokensCoverArbitraryInputExactly) {
   static constexpr char alphabet[] = "'\"`[]$;-/*\\\nEeaz1_ \t\x80";
   std::mt19937 random(20261203);
-  for (Flavor flavor : {Flavor::postgresql, Flavor::sqlite}) {
+  for (SqlDialect dialect : {SqlDialect::postgresql, SqlDialect::sqlite}) {
     for (int round = 0; round < 3000; ++round) {
       std::string text(random() % 80, ' ');
       for (auto& c : text) c = alphabet[random() % (sizeof alphabet - 1)];
-      Lexer lexer(text, flavor);
+      Lexer lexer(text, dialect);
       Token token;
       std::size_t at = 0;
       while (lexer.next(token)) {

@@ -24,7 +24,7 @@ std::vector<unsigned> lines(const SplitResult& result) {
 
 TEST(SqlSplit, SplitsAtSemicolonsWithLinesOfFirstSignificantCharacter) {
   const auto result =
-      split("\n-- leading comment\nCREATE TABLE a (id int);\n\n  DROP TABLE b;\n", Flavor::postgresql, 10);
+      split("\n-- leading comment\nCREATE TABLE a (id int);\n\n  DROP TABLE b;\n", SqlDialect::postgresql, 10);
   EXPECT_TRUE(result.problems.empty());
   EXPECT_EQ(texts(result), (std::vector<std::string>{"CREATE TABLE a (id int)", "DROP TABLE b"}));
   EXPECT_EQ(lines(result), (std::vector<unsigned>{12, 14}));
@@ -113,7 +113,7 @@ TEST(SqlSplit, SurvivesArbitraryInput) {
   for (int round = 0; round < 3000; ++round) {
     std::string text(random() % 120, ' ');
     for (auto& c : text) c = alphabet[random() % (sizeof alphabet - 1)];
-    const auto result = split(text, Flavor::postgresql, 5);
+    const auto result = split(text, SqlDialect::postgresql, 5);
     const auto line_count = static_cast<unsigned>(std::count(text.begin(), text.end(), '\n')) + 5;
     for (const auto& statement : result.statements) {
       EXPECT_FALSE(statement.text.empty());
@@ -135,21 +135,21 @@ TEST(SqlSplit, CanonicalTextFoldsSpaceAndCommentsAndKeepsQuotedTextByteForByte) 
 }
 
 TEST(SqlSplit, SqliteFlavorReadsBacktickAndBracketNamesAndFlatComments) {
-  auto result = split("SELECT `a;b`, [c;d] FROM t; /* x /* y */ SELECT 2;", Flavor::sqlite);
+  auto result = split("SELECT `a;b`, [c;d] FROM t; /* x /* y */ SELECT 2;", SqlDialect::sqlite);
   EXPECT_TRUE(result.problems.empty());
   EXPECT_EQ(texts(result), (std::vector<std::string>{"SELECT `a;b`, [c;d] FROM t", "SELECT 2"}));
 
   // SQLite has no dollar quotes and no backslash escapes.
-  result = split("SELECT $a; SELECT E'x\\'; SELECT 3", Flavor::sqlite);
+  result = split("SELECT $a; SELECT E'x\\'; SELECT 3", SqlDialect::sqlite);
   EXPECT_EQ(texts(result), (std::vector<std::string>{"SELECT $a", "SELECT E'x\\'", "SELECT 3"}));
 
-  result = split("SELECT [open;", Flavor::sqlite);
+  result = split("SELECT [open;", SqlDialect::sqlite);
   ASSERT_EQ(result.problems.size(), 1u);
   EXPECT_NE(result.problems[0].message.find("close it with ]"), std::string::npos);
 }
 
 TEST(SqlSplit, ReportsABodyNeverClosedAtItsBegin) {
-  const auto result = split("SELECT 1;\nCREATE TRIGGER t AFTER INSERT ON x\n  BEGIN SELECT 1;", Flavor::sqlite);
+  const auto result = split("SELECT 1;\nCREATE TRIGGER t AFTER INSERT ON x\n  BEGIN SELECT 1;", SqlDialect::sqlite);
   ASSERT_EQ(result.problems.size(), 1u);
   EXPECT_EQ(result.problems[0].line, 3u);
   EXPECT_EQ(result.problems[0].column, 3u);

@@ -8,6 +8,7 @@
 #ifndef RETORT_SCHEMA_HPP
 #define RETORT_SCHEMA_HPP
 
+#include "retort/sql_dialect.hpp"
 #include "retort/types.hpp"
 
 namespace retort {
@@ -42,7 +43,6 @@ struct Sql {
 };
 constexpr Sql sql(StringRef text) { return Sql{text}; }
 
-enum class SqlDialect : unsigned char { postgresql, sqlite };
 
 // ---------------------------------------------------------------- values
 

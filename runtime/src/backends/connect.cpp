@@ -8,7 +8,7 @@
 namespace retort::detail {
 
 std::unique_ptr<Backend> connect(const DatabaseUrl& url, const ConnectOptions& options) {
-  if (url.dialect == Dialect::sqlite) return connect_sqlite(url);
+  if (url.dialect == SqlDialect::sqlite) return connect_sqlite(url);
 
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + options.retry_for;

@@ -72,7 +72,7 @@ class PostgresBackend final : public Backend {
   }
   ~PostgresBackend() override { drop_unread_result(); }
 
-  Dialect dialect() const override { return Dialect::postgresql; }
+  SqlDialect dialect() const override { return SqlDialect::postgresql; }
   int session_pid() const override { return connection_->backendpid(); }
   const DatabaseUrl& url() const override { return url_; }
 
@@ -249,7 +249,7 @@ class PostgresBackend final : public Backend {
       if (std::holds_alternative<std::nullptr_t>(value)) {
         pointers.push_back(nullptr);
       } else {
-        storage.push_back(value_text(value, Dialect::postgresql));
+        storage.push_back(value_text(value, SqlDialect::postgresql));
         pointers.push_back(storage.back().c_str());
       }
     }
@@ -305,7 +305,7 @@ class PostgresBackend final : public Backend {
   }
 
   static std::string setting_name(std::string_view name) {
-    return sqltext::quote_name(name, sqltext::Flavor::postgresql);
+    return sqltext::quote_name(name, SqlDialect::postgresql);
   }
 
   // 0 when unknown (an unterminated quote).

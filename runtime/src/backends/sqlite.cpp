@@ -48,7 +48,7 @@ class SqliteBackend final : public Backend {
   }
   ~SqliteBackend() override { sqlite3_close(db_); }
 
-  Dialect dialect() const override { return Dialect::sqlite; }
+  SqlDialect dialect() const override { return SqlDialect::sqlite; }
   const DatabaseUrl& url() const override { return url_; }
 
   void execute(std::string_view sql) override { run_all(sql, {}, nullptr); }

@@ -34,7 +34,6 @@ namespace {
 using detail::Backend;
 using detail::comma_list;
 using detail::DatabaseUrl;
-using detail::Dialect;
 using detail::Migrator;
 using nlohmann::json;
 
@@ -103,9 +102,9 @@ class Command {
   }
 
   // Offline scripts need a dialect but no connection.
-  Dialect offline_dialect() {
-    if (options_.dialect == "postgresql") return Dialect::postgresql;
-    if (options_.dialect == "sqlite") return Dialect::sqlite;
+  SqlDialect offline_dialect() {
+    if (options_.dialect == "postgresql") return SqlDialect::postgresql;
+    if (options_.dialect == "sqlite") return SqlDialect::sqlite;
     if (!options_.url.empty() || std::getenv("DATABASE_URL")) return url().dialect;
     throw UsageError(
         "--sql needs to know which SQL dialect to write: pass --dialect postgresql|sqlite, or a URL with --url / "
@@ -140,7 +139,7 @@ int run_upgrade(Command& cmd, const Options& o, bool up) {
   const std::string target = up && !range ? cmd.migrator().upgrade_target(o.target, log_info) : o.target;
   if (o.sql) {
     if (o.format == "json") throw UsageError("--format json reports a run; --sql prints a script instead of running");
-    Dialect dialect = cmd.offline_dialect();
+    SqlDialect dialect = cmd.offline_dialect();
     std::cout << (up ? cmd.migrator().upgrade_sql(dialect, target, cmd.mode(), log_info)
                      : cmd.migrator().downgrade_sql(dialect, o.target, cmd.mode(), log_info));
     return 0;

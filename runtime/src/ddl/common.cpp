@@ -44,13 +44,13 @@ std::string DdlDialect::quote(std::string_view identifier) const {
   if (identifier.find('\0') != std::string_view::npos) {
     throw Error(fmt::format("the identifier {} contains a NUL byte, which no database accepts", shown(identifier)));
   }
-  if (dialect() == Dialect::postgresql && identifier.size() > 63) {
+  if (dialect() == SqlDialect::postgresql && identifier.size() > 63) {
     throw Error(fmt::format(
         "the identifier {} is {} bytes long; PostgreSQL silently truncates names to 63 bytes, which can make "
         "two names collide. Choose a name of at most 63 bytes",
         shown(identifier), identifier.size()));
   }
-  return sqltext::quote_name(identifier, flavor_of(dialect()));
+  return sqltext::quote_name(identifier, dialect());
 }
 
 std::string DdlDialect::literal(std::string_view text) {
@@ -118,17 +118,17 @@ std::string DdlDialect::computed_clause(const ComputedDef& computed) const {
   switch (computed.persisted) {
     case Persisted::stored: return out + " STORED";
     case Persisted::virtual_column:
-      if (dialect() == Dialect::postgresql) {
+      if (dialect() == SqlDialect::postgresql) {
         throw Error("PostgreSQL 15 has only STORED generated columns; leave out Persisted::virtual_column");
       }
       return out + " VIRTUAL";
-    case Persisted::automatic: return dialect() == Dialect::postgresql ? out + " STORED" : out;
+    case Persisted::automatic: return dialect() == SqlDialect::postgresql ? out + " STORED" : out;
   }
   return out;
 }
 
 std::string DdlDialect::identity_clause(const IdentityDef& identity) const {
-  if (dialect() == Dialect::sqlite) {
+  if (dialect() == SqlDialect::sqlite) {
     throw Error("SQLite has no identity columns: only a lone INTEGER primary key is generated (the rowid). Make the "
                 "column that key, or leave .identity() out on SQLite");
   }
@@ -147,7 +147,7 @@ std::string DdlDialect::identity_clause(const IdentityDef& identity) const {
 }
 
 std::string DdlDialect::foreign_key_clause(const ForeignKeyDef& fk) const {
-  if (dialect() == Dialect::sqlite && !fk.referent_schema.empty()) {
+  if (dialect() == SqlDialect::sqlite && !fk.referent_schema.empty()) {
     throw Error(fmt::format(
         "SQLite foreign keys reference a table of their own database (REFERENCES takes no schema); drop the "
         "schema {} from the reference to {} and keep both tables in one database",
@@ -183,7 +183,7 @@ std::vector<std::string> DdlDialect::create_table(const TableDef& table) const {
   std::vector<std::string> items;
   for (const auto& column : table.columns) {
     bool generated = is_autoincrement_key(table, column);
-    if (generated && dialect() == Dialect::sqlite) {
+    if (generated && dialect() == SqlDialect::sqlite) {
       // Only a column declared INTEGER is the rowid that SQLite fills in
       // (and it is 64-bit), so BIGINT/SMALLINT keys are declared INTEGER.
       ColumnDef rowid = column;
@@ -191,7 +191,7 @@ std::vector<std::string> DdlDialect::create_table(const TableDef& table) const {
       rowid.identity.reset();  // the rowid is the identity
       items.push_back(column_sql(rowid, false));
     } else {
-      items.push_back(column_sql(column, generated && dialect() == Dialect::postgresql && !column.identity));
+      items.push_back(column_sql(column, generated && dialect() == SqlDialect::postgresql && !column.identity));
     }
   }
   if (table.primary_key) {
@@ -237,7 +237,7 @@ std::string DdlDialect::index_sql(const IndexDef& index, bool allow_concurrently
                                  [](const IndexColumnDef& c) { return c.nulls != IndexColumn::Nulls::unsaid; });
   bool op_classes = std::any_of(index.columns.begin(), index.columns.end(),
                                 [](const IndexColumnDef& c) { return !c.op_class.empty(); });
-  if (dialect() == Dialect::sqlite) {
+  if (dialect() == SqlDialect::sqlite) {
     const char* option = !index.method.empty()      ? "index method (USING)"
                          : !index.include.empty()   ? "INCLUDE columns"
                          : !index.with.empty()      ? "storage parameters (WITH)"
@@ -257,7 +257,7 @@ std::string DdlDialect::index_sql(const IndexDef& index, bool allow_concurrently
   if (index.if_not_exists) sql += "IF NOT EXISTS ";
   // PostgreSQL puts the index in its table's schema; SQLite names the
   // attached database on the index and never on the table.
-  if (dialect() == Dialect::sqlite) {
+  if (dialect() == SqlDialect::sqlite) {
     sql += quote(QualifiedName{index.schema, index.name}) + " ON " + quote(index.table);
   } else {
     sql += quote(index.name) + " ON " + quote(QualifiedName{index.schema, index.table});
@@ -301,8 +301,8 @@ std::string DdlDialect::insert_row(const QualifiedName& table, const std::vector
   return fmt::format("INSERT INTO {} ({}) VALUES ({})", quote(table), column_list(columns), placeholders);
 }
 
-const DdlDialect& ddl_dialect(Dialect dialect) {
-  return dialect == Dialect::postgresql ? postgresql_ddl() : sqlite_ddl();
+const DdlDialect& ddl_dialect(SqlDialect dialect) {
+  return dialect == SqlDialect::postgresql ? postgresql_ddl() : sqlite_ddl();
 }
 
 }  // namespace retort::detail

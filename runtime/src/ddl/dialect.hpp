@@ -171,7 +171,7 @@ class DdlDialect {
  public:
   virtual ~DdlDialect() = default;
 
-  virtual Dialect dialect() const = 0;
+  virtual SqlDialect dialect() const = 0;
 
   // An identifier, quoted only when the dialect needs it (reserved word,
   // upper case, anything but [a-z0-9_$] or a leading digit). Throws on
@@ -218,7 +218,7 @@ class DdlDialect {
   virtual std::vector<std::string> after_create_table(const TableDef&) const { return {}; }
 };
 
-const DdlDialect& ddl_dialect(Dialect dialect);
+const DdlDialect& ddl_dialect(SqlDialect dialect);
 const DdlDialect& postgresql_ddl();
 const DdlDialect& sqlite_ddl();
 
@@ -228,7 +228,7 @@ const DdlDialect& sqlite_ddl();
 // type), so none can end the statement or add clauses to it. `what` names
 // the fragment in the message.
 enum class FragmentKind { expression, default_expression, type_name };
-void check_sql_fragment(Dialect dialect, std::string_view fragment, std::string_view what,
+void check_sql_fragment(SqlDialect dialect, std::string_view fragment, std::string_view what,
                         FragmentKind kind = FragmentKind::expression);
 
 // ON DELETE/ON UPDATE actions, validated and upper-cased.

@@ -100,7 +100,7 @@ void check_postgresql(std::string_view fragment, std::string_view what, Fragment
 // group with no `;` or comment; SQLite's own parser then checks the syntax.
 void check_sqlite_tokens(std::string_view fragment, std::string_view what, FragmentKind kind) {
   int depth = 0;
-  sqltext::Lexer lexer(fragment, sqltext::Flavor::sqlite);
+  sqltext::Lexer lexer(fragment, SqlDialect::sqlite);
   for (sqltext::Token token; lexer.next(token);) {
     if (token.kind == sqltext::TokenKind::comment) refuse(fragment, what, kind, "contains a comment");
     if (!token.closed) refuse(fragment, what, kind, "has an unterminated quote");
@@ -137,10 +137,10 @@ void check_sqlite(std::string_view fragment, std::string_view what, FragmentKind
 
 }  // namespace
 
-void check_sql_fragment(Dialect dialect, std::string_view fragment, std::string_view what, FragmentKind kind) {
+void check_sql_fragment(SqlDialect dialect, std::string_view fragment, std::string_view what, FragmentKind kind) {
   if (fragment.find_first_not_of(" \t\r\n") == std::string_view::npos) refuse(fragment, what, kind, "is empty");
   if (fragment.find('\0') != std::string_view::npos) refuse(fragment, what, kind, "contains a NUL byte");
-  if (dialect == Dialect::postgresql) {
+  if (dialect == SqlDialect::postgresql) {
     check_postgresql(fragment, what, kind);
   } else {
     check_sqlite(fragment, what, kind);

@@ -53,7 +53,7 @@ std::string enum_type_name(const DdlDialect& ddl, const SqlType& type) {
 
 class PostgresqlDdl final : public DdlDialect {
  public:
-  Dialect dialect() const override { return Dialect::postgresql; }
+  SqlDialect dialect() const override { return SqlDialect::postgresql; }
 
   std::string type_sql(const SqlType& type) const override {
     std::string sql = scalar_type(type);

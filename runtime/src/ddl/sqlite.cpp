@@ -20,7 +20,7 @@ namespace {
 
 class SqliteDdl final : public DdlDialect {
  public:
-  Dialect dialect() const override { return Dialect::sqlite; }
+  SqlDialect dialect() const override { return SqlDialect::sqlite; }
 
   std::string type_sql(const SqlType& type) const override {
     if (type.array_dimensions > 0) {

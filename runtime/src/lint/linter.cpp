@@ -17,7 +17,6 @@
 namespace retort::lint {
 namespace {
 
-using detail::Dialect;
 
 struct Rendered {
   std::string sql;
@@ -28,11 +27,11 @@ struct Rendered {
 // What offline (`--sql`) mode would print, statement by statement.
 class CollectingSink final : public detail::StatementSink {
  public:
-  Dialect dialect() const override { return Dialect::postgresql; }
+  SqlDialect dialect() const override { return SqlDialect::postgresql; }
   bool offline() const override { return true; }
   void run(std::string_view sql, unsigned line) override { statements.push_back({std::string(sql), line, in_block_}); }
   void run(std::string_view sql, std::span<const detail::Value> params, unsigned line) override {
-    run(detail::inline_parameters(sql, params, Dialect::postgresql), line);
+    run(detail::inline_parameters(sql, params, SqlDialect::postgresql), line);
   }
   detail::Rows query(std::string_view sql, std::span<const detail::Value>, unsigned line) override {
     throw Error(fmt::format("line {}: it reads rows ({}), which offline rendering cannot do", line, sql));

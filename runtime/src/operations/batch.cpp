@@ -122,7 +122,7 @@ bool runs_in_place_on_sqlite(const BatchStep& step) {
 class SqliteRecreate {
  public:
   SqliteRecreate(StatementSink& sink, BatchState& state)
-      : sink_(sink), state_(state), ddl_(ddl_dialect(Dialect::sqlite)) {}
+      : sink_(sink), state_(state), ddl_(ddl_dialect(SqlDialect::sqlite)) {}
 
   void run() {
     try {
@@ -325,7 +325,7 @@ class SqliteRecreate {
 
 void run_batch(BatchState& state) {
   StatementSink& sink = *state.sink;
-  bool in_place = sink.dialect() == Dialect::postgresql ||
+  bool in_place = sink.dialect() == SqlDialect::postgresql ||
                   (state.options.recreate != Recreate::always &&
                    std::all_of(state.steps.begin(), state.steps.end(), runs_in_place_on_sqlite));
   if (in_place) {

@@ -16,7 +16,7 @@ namespace {
 class SqliteReflection {
  public:
   SqliteReflection(StatementSink& sink, const BatchState& state)
-      : sink_(sink), state_(state), ddl_(ddl_dialect(Dialect::sqlite)) {}
+      : sink_(sink), state_(state), ddl_(ddl_dialect(SqlDialect::sqlite)) {}
 
   BatchTable reflect() {
     const std::string& name = state_.table;

@@ -180,7 +180,7 @@ void add_column(StatementSink& sink, const QualifiedName& table, const ColumnDef
     std::optional<IndexDef> index;
     if (column.index) {
       index = column_index(table, column.name, column.unique);
-    } else if (column.unique && ddl.dialect() == Dialect::sqlite) {
+    } else if (column.unique && ddl.dialect() == SqlDialect::sqlite) {
       index = column_index(table, column.name, true);
       index->name = "uq_" + table.name + "_" + column.name;
     }
@@ -306,7 +306,7 @@ TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
 using namespace detail;
 
 SqlDialect Op::dialect() const {
-  return sink_->dialect() == Dialect::postgresql ? SqlDialect::postgresql : SqlDialect::sqlite;
+  return sink_->dialect();
 }
 
 bool Op::offline() const { return sink_->offline(); }

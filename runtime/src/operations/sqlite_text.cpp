@@ -21,7 +21,7 @@ std::string lower(std::string_view text) {
 // literals and comments.
 template <class F>
 void scan_identifiers(std::string_view text, F&& on_identifier) {
-  sqltext::Lexer lexer(text, sqltext::Flavor::sqlite);
+  sqltext::Lexer lexer(text, SqlDialect::sqlite);
   for (sqltext::Token token; lexer.next(token);) {
     if (token.kind == TokenKind::quoted_name)
       on_identifier(token.begin, token.end - token.begin, sqltext::unquoted_name(token.text(text)), true);
@@ -60,7 +60,7 @@ std::vector<std::string> split_top_level(std::string_view body) {
   std::vector<std::string> items;
   int depth = 0;
   std::size_t start = 0;
-  sqltext::Lexer lexer(body, sqltext::Flavor::sqlite);
+  sqltext::Lexer lexer(body, SqlDialect::sqlite);
   for (sqltext::Token token; lexer.next(token);) {
     if (token.is('(', body)) {
       ++depth;
@@ -83,7 +83,7 @@ std::vector<Token> tokens_of(std::string_view sql) {
   int depth = 0;
   std::size_t group_start = 0;
   bool in_run = false;  // the last token is a run that the next piece may extend
-  sqltext::Lexer lexer(sql, sqltext::Flavor::sqlite);
+  sqltext::Lexer lexer(sql, SqlDialect::sqlite);
   for (sqltext::Token token; lexer.next(token);) {
     const bool open = token.is('(', sql), close = token.is(')', sql);
     if (depth > 0) {

@@ -66,7 +66,7 @@ class LeaseLock final : public MigrationLock {
  private:
   bool try_acquire(std::string& holder) {
     try {
-      const bool pg = db_.dialect() == Dialect::postgresql;
+      const bool pg = db_.dialect() == SqlDialect::postgresql;
       if (pg) {
         db_.begin();
         // The first serialises the attempts (and the CREATE) for this
@@ -104,7 +104,7 @@ class LeaseLock final : public MigrationLock {
       if (db_.in_transaction()) db_.rollback();
       // On SQLite only a busy database is another process: a read-only file,
       // a full disk or an I/O error is reported at once, as itself.
-      if (db_.dialect() == Dialect::sqlite && !dynamic_cast<const BusyError*>(&e)) {
+      if (db_.dialect() == SqlDialect::sqlite && !dynamic_cast<const BusyError*>(&e)) {
         throw LockError(fmt::format(
             "could not write the migration lease {} in {} on {}: {}. This is not another process migrating: "
             "check that the database file and its directory are writable by this user and that the disk has "

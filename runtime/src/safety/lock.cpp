@@ -34,7 +34,7 @@ std::string first_value(const Rows& rows) {
 }
 
 LockTarget resolve_lock_target(Backend& db, const VersionTable& table) {
-  if (db.dialect() != Dialect::postgresql) return {"retort:" + table.qualified(), "", table.qualified()};
+  if (db.dialect() != SqlDialect::postgresql) return {"retort:" + table.qualified(), "", table.qualified()};
   // current_schema() is where a table named without a schema is created,
   // quoted as VersionTable quotes names (bare when SQL reads it unchanged).
   std::vector<Value> params{!table.schema().empty(), table.qualified(), table.qualified()};
@@ -57,7 +57,7 @@ long long epoch_ms() {
 }
 
 bool lease_table_exists(Backend& db, const LeaseTable& table) {
-  if (db.dialect() != Dialect::postgresql) return true;
+  if (db.dialect() != SqlDialect::postgresql) return true;
   return first_value(db.query("SELECT to_regclass(?) IS NOT NULL", std::vector<Value>{table.sql})) == "t";
 }
 
@@ -115,8 +115,8 @@ class NoLock final : public MigrationLock {
 std::unique_ptr<MigrationLock> acquire_migration_lock(Backend& db, const VersionTable& table,
                                                      std::string_view schema, const SafetyOptions& options) {
   LockMode mode = options.lock_mode;
-  if (mode == LockMode::automatic) mode = db.dialect() == Dialect::postgresql ? LockMode::session : LockMode::lease;
-  if (mode == LockMode::session && db.dialect() != Dialect::postgresql) {
+  if (mode == LockMode::automatic) mode = db.dialect() == SqlDialect::postgresql ? LockMode::session : LockMode::lease;
+  if (mode == LockMode::session && db.dialect() != SqlDialect::postgresql) {
     throw LockError("--lock-mode session needs PostgreSQL; SQLite uses --lock-mode lease (the default there)");
   }
   if (mode == LockMode::none) return std::make_unique<NoLock>();

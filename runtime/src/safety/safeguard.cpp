@@ -101,7 +101,7 @@ std::string Safeguard::prologue(Backend& db, const Migration& migration, const M
   step_ = &step;
   step_started_ = Clock::now();
   step_started_at_ = history_timestamp();
-  if (db.dialect() != Dialect::postgresql || !migration.transactional) return {};
+  if (db.dialect() != SqlDialect::postgresql || !migration.transactional) return {};
   return set_local_timeouts_sql(timeouts_for(options_, migration.id));
 }
 
@@ -120,7 +120,7 @@ void Safeguard::starting(Backend& db, const Migration& migration, const Migratio
     return;
   }
   step_started_ = Clock::now();
-  if (db.dialect() == Dialect::postgresql) {
+  if (db.dialect() == SqlDialect::postgresql) {
     db.set_outside_settings(outside_settings(db, migration));
   }
   // Committed before the first statement: a step interrupted half-way stays
@@ -149,13 +149,13 @@ std::string Safeguard::finished(Backend& db, const Migration& migration, const M
                                   step_started_at_, took);
   }
   history_.finish(db, step_row_, true, took, "");
-  if (db.dialect() == Dialect::postgresql) db.set_outside_settings({});
+  if (db.dialect() == SqlDialect::postgresql) db.set_outside_settings({});
   return {};
 }
 
 std::string Safeguard::failed(Backend& db, const Migration& migration, const MigrationStep& step,
                               const std::string& error) {
-  std::string note = db.dialect() == Dialect::postgresql
+  std::string note = db.dialect() == SqlDialect::postgresql
                          ? timeout_note(timeouts_for(options_, migration.id), migration.id, error)
                          : "";
   if (!migration.transactional || step_row_ != 0) {
@@ -176,7 +176,7 @@ std::string Safeguard::failed(Backend& db, const Migration& migration, const Mig
                                                     .transactional = migration.transactional});
       history_.finish(db, id, false, took, error);
     }
-    if (db.dialect() == Dialect::postgresql) db.set_outside_settings({});
+    if (db.dialect() == SqlDialect::postgresql) db.set_outside_settings({});
   } catch (const Error&) {
     // The connection is gone: a non-transactional step stays "started", which
     // the next run reports.
@@ -195,7 +195,7 @@ void Safeguard::leaving_transaction(Backend& db) {
   if (lock_) lock_->confirm_end();
   if (!step_migration_ || !step_) return;
   // The block's statements run outside the transaction and its SET LOCAL.
-  if (db.dialect() == Dialect::postgresql) db.set_outside_settings(outside_settings(db, *step_migration_));
+  if (db.dialect() == SqlDialect::postgresql) db.set_outside_settings(outside_settings(db, *step_migration_));
   if (step_row_ != 0) return;
   step_row_ = history_.record(db, HistoryRow{.revision = step_->revision,
                                              .operation = step_->upgrade ? "upgrade" : "downgrade",
@@ -205,7 +205,7 @@ void Safeguard::leaving_transaction(Backend& db) {
 
 void Safeguard::reentered_transaction(Backend& db) {
   if (lock_) lock_->confirm_begin(db);
-  if (db.dialect() != Dialect::postgresql || !step_migration_) return;
+  if (db.dialect() != SqlDialect::postgresql || !step_migration_) return;
   db.set_outside_settings({});
   db.execute(set_local_timeouts_sql(timeouts_for(options_, step_migration_->id)));
 }

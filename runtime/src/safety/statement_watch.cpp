@@ -38,7 +38,7 @@ StatementWatch::StatementWatch(Backend& db, std::chrono::milliseconds after, std
                                LogFn log)
     : url_(db.url()),
       session_pid_(db.session_pid()),
-      postgresql_(db.dialect() == Dialect::postgresql),
+      postgresql_(db.dialect() == SqlDialect::postgresql),
       after_(after),
       every_(every.count() > 0 ? every : after),
       log_(std::move(log)) {

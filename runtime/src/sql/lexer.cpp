@@ -36,7 +36,7 @@ std::size_t Lexer::block_comment_end(bool& closed) const {
   int depth = 0;
   std::size_t i = pos_;
   while (i < text_.size()) {
-    if (text_[i] == '/' && at(i + 1) == '*' && (depth == 0 || flavor_ == Flavor::postgresql)) {
+    if (text_[i] == '/' && at(i + 1) == '*' && (depth == 0 || dialect_ == SqlDialect::postgresql)) {
       ++depth;
       i += 2;
     } else if (text_[i] == '*' && at(i + 1) == '/') {
@@ -66,7 +66,7 @@ bool Lexer::next(Token& token) {
   // A word character right before (a digit or `$` read as a symbol) means
   // this one continues that word: `1abc`, `a$1` are not new words or tags.
   const bool after_word = pos_ > 0 && is_word_char(text_[pos_ - 1]);
-  const bool postgresql = flavor_ == Flavor::postgresql;
+  const bool postgresql = dialect_ == SqlDialect::postgresql;
   const std::size_t tag_end = c == '$' && postgresql && !after_word ? dollar_tag_end() : 0;
   token = Token{TokenKind::symbol, pos_, pos_ + 1, line_, column_, true};
   if (std::isspace(static_cast<unsigned char>(c))) {

@@ -12,12 +12,14 @@
 #include <string>
 #include <string_view>
 
+#include "retort/sql_dialect.hpp"
+
 namespace retort::sqltext {
 
-// postgresql: '' strings (E'' with backslash escapes), "" names, -- and
-// nested /* */ comments, $tag$ bodies. sqlite: '' strings, "" `` [] names,
-// -- and non-nesting /* */ comments, no backslash escapes or dollar quotes.
-enum class Flavor { postgresql, sqlite };
+// The rules per SqlDialect: postgresql: '' strings (E'' with backslash
+// escapes), "" names, -- and nested /* */ comments, $tag$ bodies. sqlite:
+// '' strings, "" `` [] names, -- and non-nesting /* */ comments, no
+// backslash escapes or dollar quotes.
 
 enum class TokenKind {
   space,          // a run of white space
@@ -43,8 +45,8 @@ struct Token {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view text, Flavor flavor = Flavor::postgresql, unsigned first_line = 1)
-      : text_(text), flavor_(flavor), line_(first_line) {}
+  explicit Lexer(std::string_view text, SqlDialect dialect = SqlDialect::postgresql, unsigned first_line = 1)
+      : text_(text), dialect_(dialect), line_(first_line) {}
 
   // The next token; false at the end of the text.
   bool next(Token& token);
@@ -56,7 +58,7 @@ class Lexer {
   std::size_t dollar_tag_end() const;
 
   std::string_view text_;
-  Flavor flavor_;
+  SqlDialect dialect_;
   std::size_t pos_ = 0;
   unsigned line_;
   unsigned column_ = 1;

@@ -55,9 +55,9 @@ std::string quoted(std::string_view name) {
   return out + '"';
 }
 
-// Whether `word` (lower case) is a key word `flavor` does not read as a name.
-bool is_reserved(std::string_view word, Flavor flavor) {
-  if (flavor == Flavor::postgresql)
+// Whether `word` (lower case) is a key word `dialect` does not read as a name.
+bool is_reserved(std::string_view word, SqlDialect dialect) {
+  if (dialect == SqlDialect::postgresql)
     return std::find(std::begin(postgresql_reserved), std::end(postgresql_reserved), word) !=
            std::end(postgresql_reserved);
   return std::find(std::begin(sqlite_keywords), std::end(sqlite_keywords), word) != std::end(sqlite_keywords);
@@ -65,12 +65,12 @@ bool is_reserved(std::string_view word, Flavor flavor) {
 
 }  // namespace
 
-std::string quote_name(std::string_view name, Flavor flavor) {
-  return plain(name) && !is_reserved(name, flavor) ? std::string(name) : quoted(name);
+std::string quote_name(std::string_view name, SqlDialect dialect) {
+  return plain(name) && !is_reserved(name, dialect) ? std::string(name) : quoted(name);
 }
 
 std::string quote_name_for_any(std::string_view name) {
-  const bool bare = plain(name) && !is_reserved(name, Flavor::postgresql) && !is_reserved(name, Flavor::sqlite);
+  const bool bare = plain(name) && !is_reserved(name, SqlDialect::postgresql) && !is_reserved(name, SqlDialect::sqlite);
   return bare ? std::string(name) : quoted(name);
 }
 

@@ -12,8 +12,8 @@
 
 namespace retort::sqltext {
 
-// `name` as `flavor` must be written to mean exactly `name`.
-std::string quote_name(std::string_view name, Flavor flavor);
+// `name` as `dialect` must be written to mean exactly `name`.
+std::string quote_name(std::string_view name, SqlDialect dialect);
 
 // `name` written so that every engine Retort supports reads it unchanged:
 // for Retort's own tables, named before the database is known (offline

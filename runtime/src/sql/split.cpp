@@ -41,8 +41,8 @@ std::string unterminated_message(const Token& token, std::string_view text) {
 // parentheses and trigger and BEGIN ATOMIC bodies.
 class Splitter {
  public:
-  Splitter(std::string_view text, Flavor flavor, unsigned first_line)
-      : text_(text), lexer_(text, flavor, first_line) {}
+  Splitter(std::string_view text, SqlDialect dialect, unsigned first_line)
+      : text_(text), lexer_(text, dialect, first_line) {}
 
   SplitResult run() {
     Token token;
@@ -148,8 +148,8 @@ class Splitter {
 
 }  // namespace
 
-SplitResult split(std::string_view text, Flavor flavor, unsigned first_line) {
-  return Splitter(text, flavor, first_line).run();
+SplitResult split(std::string_view text, SqlDialect dialect, unsigned first_line) {
+  return Splitter(text, dialect, first_line).run();
 }
 
 }  // namespace retort::sqltext

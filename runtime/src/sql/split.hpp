@@ -29,7 +29,7 @@ struct SplitResult {
 
 // Splits `text` at top-level semicolons (not inside parentheses either:
 // CREATE RULE ... DO (a; b)). Quotes, comments and dollar quotes (as the
-// flavor has them), SQLite trigger bodies (CREATE TRIGGER ... BEGIN ...
+// dialect has them), SQLite trigger bodies (CREATE TRIGGER ... BEGIN ...
 // END;) and PostgreSQL BEGIN ATOMIC bodies are kept whole. `first_line` is
 // the line of text[0]. Comment-only pieces are dropped.
 //
@@ -37,6 +37,6 @@ struct SplitResult {
 // to one space and leaves none beside ( ) , ; — so reformatting a file
 // does not change its checksum — and keeps literals, quoted names and
 // dollar-quoted bodies byte for byte.
-SplitResult split(std::string_view text, Flavor flavor = Flavor::postgresql, unsigned first_line = 1);
+SplitResult split(std::string_view text, SqlDialect dialect = SqlDialect::postgresql, unsigned first_line = 1);
 
 }  // namespace retort::sqltext
