@@ -1,5 +1,5 @@
 // Fuzzes the shared SQL lexer and splitter (runtime/src/sql/) in both
-// flavors: tokens tile the input exactly, the splitter never throws, and
+// dialects: tokens tile the input exactly, the splitter never throws, and
 // every statement is a piece of the input on a line that exists.
 #include <cstddef>
 #include <cstdint>
@@ -12,10 +12,11 @@
 namespace {
 
 using namespace retort::sqltext;
+using retort::SqlDialect;
 using retort::fuzz::require;
 
-void check(std::string_view input, SqlDialect flavor) {
-  Lexer lexer(input, flavor);
+void check(std::string_view input, SqlDialect dialect) {
+  Lexer lexer(input, dialect);
   Token token;
   std::size_t at = 0;
   while (lexer.next(token)) {
@@ -28,7 +29,7 @@ void check(std::string_view input, SqlDialect flavor) {
   constexpr unsigned first_line = 7;
   unsigned last_line = first_line;
   for (char c : input) last_line += c == '\n';
-  const SplitResult split = retort::sqltext::split(input, flavor, first_line);
+  const SplitResult split = retort::sqltext::split(input, dialect, first_line);
   for (const auto& statement : split.statements) {
     require(!statement.text.empty(), "an empty statement was returned");
     require(!statement.canonical.empty(), "a statement without checksum text");
