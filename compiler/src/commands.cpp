@@ -61,14 +61,7 @@ std::optional<CheckedSet> load_checked(const MigrationSetOptions& options, const
   }
   checked.order = std::move(graph.order);
   std::vector<RevisionNode> nodes;
-  for (const auto i : checked.order) {
-    const auto& source = checked.set.sources[i];
-    RevisionNode node{source.id.value, {}, {}, {}, source.message.value};
-    for (const auto& down : source.down_revisions) node.down_revisions.push_back(down.value);
-    for (const auto& label : source.branch_labels) node.branch_labels.push_back(label.value);
-    for (const auto& dependency : source.depends_on) node.depends_on.push_back(dependency.value);
-    nodes.push_back(std::move(node));
-  }
+  for (const auto i : checked.order) nodes.push_back(revision_node(checked.set.sources[i]));
   checked.map.emplace(std::move(nodes));  // the graph check ran these rules: it cannot throw
   return checked;
 }

@@ -10,6 +10,14 @@
 
 namespace retort::compiler {
 
+RevisionNode revision_node(const MigrationSource& source) {
+  RevisionNode node{source.id.value, {}, {}, {}, source.message.value};
+  for (const auto& down : source.down_revisions) node.down_revisions.push_back(down.value);
+  for (const auto& label : source.branch_labels) node.branch_labels.push_back(label.value);
+  for (const auto& dependency : source.depends_on) node.depends_on.push_back(dependency.value);
+  return node;
+}
+
 namespace {
 
 class GraphChecker {
@@ -29,7 +37,7 @@ class GraphChecker {
     for (std::size_t i = 0; i < sources_.size(); ++i) {
       if (!sources_[i].has_revision) continue;
       node_source_.push_back(i);
-      nodes.push_back(node_of(sources_[i]));
+      nodes.push_back(revision_node(sources_[i]));
       if (!sources_[i].id.value.empty()) by_id_.emplace(sources_[i].id.value, i);
       for (const auto& label : sources_[i].branch_labels) label_owner_.emplace(label.value, i);
     }
@@ -49,14 +57,6 @@ class GraphChecker {
   }
 
  private:
-  static RevisionNode node_of(const MigrationSource& source) {
-    RevisionNode node{source.id.value, {}, {}, {}, source.message.value};
-    for (const auto& down : source.down_revisions) node.down_revisions.push_back(down.value);
-    for (const auto& label : source.branch_labels) node.branch_labels.push_back(label.value);
-    for (const auto& dependency : source.depends_on) node.depends_on.push_back(dependency.value);
-    return node;
-  }
-
   void add(Severity severity, const std::string& path, unsigned line, unsigned column, std::string message) {
     result_.diagnostics.push_back({severity, path, line, column, std::move(message)});
   }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <retort/revision_map.hpp>
+
 #include "edit_distance.hpp"
 #include "migration_source.hpp"
 
@@ -30,6 +32,9 @@ struct GraphCheckResult {
 
 // `sources` are the files of one set; files without a usable revision
 // (already diagnosed) are skipped.
+// A file's revision as the graph library takes it.
+RevisionNode revision_node(const MigrationSource& source);
+
 GraphCheckResult check_migration_graph(const std::vector<MigrationSource>& sources, const GraphContext& context);
 
 }  // namespace retort::compiler

@@ -41,9 +41,7 @@ StatementWatch::StatementWatch(Backend& db, std::chrono::milliseconds after, std
       postgresql_(db.dialect() == SqlDialect::postgresql),
       after_(after),
       every_(every.count() > 0 ? every : after),
-      log_(std::move(log)) {
-  if (after_.count() > 0 && log_) thread_ = std::thread([this] { loop(); });
-}
+      log_(std::move(log)) {}
 
 StatementWatch::~StatementWatch() {
   {
@@ -55,10 +53,15 @@ StatementWatch::~StatementWatch() {
 }
 
 void StatementWatch::step_started(std::string step) {
-  std::lock_guard lock(mutex_);
-  step_ = std::move(step);
-  statement_.clear();
-  statement_started_ = last_report_ = Clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    step_ = std::move(step);
+    statement_.clear();
+    statement_started_ = last_report_ = Clock::now();
+  }
+  // Started with the first step, so a run with nothing to do (a service
+  // starting at head) starts no thread.
+  if (!thread_.joinable() && after_.count() > 0 && log_) thread_ = std::thread([this] { loop(); });
 }
 
 void StatementWatch::statement_started(std::string_view sql) {

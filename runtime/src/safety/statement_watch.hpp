@@ -3,7 +3,7 @@
 // slow_statement_every names the step, the statement and how long it has
 // run; on PostgreSQL also what the server says it waits for and which
 // sessions block it, read on a connection of the watch's own (opened only
-// once something is slow, so a quick run costs nothing but a thread).
+// once something is slow; the thread starts with the first step).
 #pragma once
 
 #include <chrono>
@@ -54,7 +54,7 @@ class StatementWatch {
   std::string statement_;
   Clock::time_point statement_started_;
   Clock::time_point last_report_;
-  std::thread thread_;  // last: started once the rest is set
+  std::thread thread_;  // started by the first step_started()
 };
 
 }  // namespace retort::detail
