@@ -1,7 +1,8 @@
 # Finds the LLVM/Clang that retortc is built with: -DRETORT_LLVM_VERSION=N,
 # or else the newest supported one installed under /usr/lib/llvm-N (Debian's
 # and Ubuntu's layout; LLVM_DIR/Clang_DIR work for any other). Sets
-# RETORT_CLANG_RESOURCE_DIR, the builtin headers of that same Clang.
+# RETORT_CLANG_RESOURCE_DIR, the builtin headers of that same Clang, and
+# RETORT_LLVM_VERSION_MAJOR.
 include_guard(GLOBAL)
 
 set(RETORT_LLVM_SUPPORTED 14 15 16 17 18 19)
@@ -70,6 +71,7 @@ function(retort_find_llvm)
   endif()
   # Cached (recomputed at every configure) so tests/ sees it too.
   set(RETORT_CLANG_RESOURCE_DIR "${resource_dir}" CACHE INTERNAL "Clang resource directory retortc parses with" FORCE)
+  set(RETORT_LLVM_VERSION_MAJOR "${LLVM_VERSION_MAJOR}" CACHE INTERNAL "The LLVM retortc links (the package's Depends)" FORCE)
   message(STATUS "retortc: LLVM/Clang ${LLVM_PACKAGE_VERSION} (${LLVM_DIR}), resource directory ${resource_dir}")
 
   foreach(var LLVM_INCLUDE_DIRS CLANG_INCLUDE_DIRS LLVM_DEFINITIONS LLVM_VERSION_MAJOR LLVM_PACKAGE_VERSION)

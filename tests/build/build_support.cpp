@@ -1,5 +1,6 @@
 #include "build_support.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -11,7 +12,13 @@ namespace retort::build_test {
 
 fs::path Paths::retort_source() { return RETORT_TEST_SOURCE_DIR; }
 fs::path Paths::projects() { return RETORT_TEST_PROJECTS_DIR; }
-fs::path Paths::install_prefix() { return RETORT_TEST_INSTALL_PREFIX; }
+// CI installs the Debian package (scripts/package --install) and runs the
+// build tests again with RETORT_TEST_INSTALLED_PREFIX=/usr: against it.
+fs::path Paths::install_prefix() {
+  const char* installed = std::getenv("RETORT_TEST_INSTALLED_PREFIX");
+  return installed && *installed ? installed : RETORT_TEST_INSTALL_PREFIX;
+}
+fs::path Paths::build_dir() { return RETORT_TEST_BUILD_DIR; }
 fs::path Paths::broken_graphs_build() { return RETORT_TEST_BROKEN_GRAPHS_BUILD; }
 fs::path Paths::retortc() { return RETORT_TEST_RETORTC; }
 

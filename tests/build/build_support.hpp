@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 struct Paths {
   static fs::path retort_source();      // the Retort checkout
   static fs::path projects();           // tests/build/projects
-  static fs::path install_prefix();     // where the install fixture installed Retort
+  static fs::path install_prefix();     // the installed Retort consumers find (see the .cpp)
+  static fs::path build_dir();          // this build tree (cpack reads it)
   static fs::path broken_graphs_build();  // the build tree the configure fixture made
   static fs::path retortc();            // retortc of this build
 };

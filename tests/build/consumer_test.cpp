@@ -111,6 +111,49 @@ TEST(Consumer, FindPackageAfterInstall) {
   build_and_migrate(dir / "project", dir / "build", "");
 }
 
+// The Debian package (cmake/RetortPackage.cmake): its control fields name
+// what retortc and the package's users need, it holds what `cmake --install`
+// installs and nothing of the tests, and a project builds against its files
+// unpacked (no root needed; CI also installs it with apt-get, see .ci/run).
+TEST(Consumer, FindPackageFromTheDebianPackage) {
+  retort::test::TempDir dir;
+  CommandResult packed = run(shell_quote(RETORT_TEST_CPACK) + " --config " +
+                             shell_quote((Paths::build_dir() / "CPackConfig.cmake").string()) + " -B " +
+                             shell_quote((dir / "package").string()));
+  ASSERT_EQ(packed.status, 0) << packed.output;
+  std::vector<fs::path> debs;
+  for (const auto& entry : fs::directory_iterator(dir / "package"))
+    if (entry.path().extension() == ".deb") debs.push_back(entry.path());
+  ASSERT_EQ(debs.size(), 1u) << packed.output;
+  EXPECT_TRUE(debs[0].filename().string().starts_with("retort_")) << debs[0];
+  const std::string deb = shell_quote(debs[0].string());
+
+  CommandResult fields = run("dpkg-deb --field " + deb + " Package Depends");
+  ASSERT_EQ(fields.status, 0) << fields.output;
+  EXPECT_NE(fields.output.find("Package: retort\n"), std::string::npos) << fields.output;
+  const std::string llvm = RETORT_TEST_LLVM_MAJOR;
+  for (const std::string& needed :
+       {"libclang-cpp" + llvm, "libllvm" + llvm, "libclang-common-" + llvm + "-dev", std::string("cmake (>= 3.25)"),
+        std::string("pkg-config"), std::string("libfmt-dev"), std::string("libsqlite3-dev"),
+        std::string("libpqxx-dev"), std::string("libpg-query-dev"), std::string("libcli11-dev"),
+        std::string("nlohmann-json3-dev")})
+    EXPECT_NE(fields.output.find(needed), std::string::npos) << "Depends lacks " << needed << ":\n" << fields.output;
+
+  CommandResult contents = run("dpkg-deb --contents " + deb);
+  ASSERT_EQ(contents.status, 0) << contents.output;
+  for (const char* path : {"./usr/bin/retortc", "./usr/include/retort/migration.hpp", "/cmake/Retort/RetortConfig.cmake",
+                           "/cmake/Retort/RetortMigrations.cmake", "/libretort_runtime.a", "/libretort_cli.a"})
+    EXPECT_NE(contents.output.find(path), std::string::npos) << path << " is not in the package:\n" << contents.output;
+  EXPECT_EQ(contents.output.find("gtest"), std::string::npos) << contents.output;
+
+  const fs::path root = dir / "root";
+  CommandResult unpacked = run("dpkg-deb --extract " + deb + " " + shell_quote(root.string()));
+  ASSERT_EQ(unpacked.status, 0) << unpacked.output;
+  copy_tree(Paths::projects() / "consumer", dir / "project");
+  build_and_migrate(dir / "project", dir / "build",
+                    "-DCMAKE_PREFIX_PATH=" + shell_quote((root / "usr").string()));
+}
+
 TEST(Consumer, AddSubdirectoryOfTheSourceTree) {
   retort::test::TempDir dir;
   copy_tree(Paths::projects() / "consumer", dir / "project");
