@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "checksums.hpp"
+#include "duration_text.hpp"
 #include "graph/range.hpp"
 #include "history_table.hpp"
 #include "operations/operation_error.hpp"
@@ -46,13 +47,6 @@ struct StepWatched {
 };
 
 // "840 ms", "12.4 s", "3 min 07 s": how long a step or a run took.
-std::string elapsed_text(std::chrono::steady_clock::duration elapsed) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
-  if (ms < 1000) return fmt::format("{} ms", ms);
-  if (ms < 60'000) return fmt::format("{:.1f} s", static_cast<double>(ms) / 1000);
-  return fmt::format("{} min {:02} s", ms / 60'000, ms / 1000 % 60);
-}
-
 std::vector<std::string> strings(std::span<const std::string_view> views) {
   return {views.begin(), views.end()};
 }
@@ -317,7 +311,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
       throw MigrationError(message);
     }
     auto elapsed = std::chrono::steady_clock::now() - started;
-    if (log) log(fmt::format("Finished {} in {}", describe(step, false), elapsed_text(elapsed)));
+    if (log) log(fmt::format("Finished {} in {}", describe(step, false), duration_text(elapsed)));
     result.heads_after = step.heads_after;
     result.applied.push_back(AppliedStep{step.revision, std::string(m.message), step.upgrade, step.heads_before,
                                          step.heads_after,
@@ -337,7 +331,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
   if (log) {
     const std::size_t n = result.applied.size();
     log(fmt::format("{} {} revision{} in {}; the database is at {}", steps.front().upgrade ? "Upgraded" : "Downgraded",
-                    n, n == 1 ? "" : "s", elapsed_text(std::chrono::steady_clock::now() - run_started),
+                    n, n == 1 ? "" : "s", duration_text(std::chrono::steady_clock::now() - run_started),
                     rows_text(result.heads_after)));
   }
   return result;

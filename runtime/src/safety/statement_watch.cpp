@@ -4,16 +4,11 @@
 
 #include <algorithm>
 
+#include "duration_text.hpp"
+
 namespace retort::detail {
 
 namespace {
-
-std::string seconds_text(std::chrono::steady_clock::duration elapsed) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
-  if (ms < 10'000) return fmt::format("{:.1f} s", static_cast<double>(ms) / 1000);
-  const auto s = ms / 1000;
-  return s < 60 ? fmt::format("{} s", s) : fmt::format("{} min {:02} s", s / 60, s % 60);
-}
 
 // One line of a statement, for a log line.
 std::string one_line(std::string_view sql, std::size_t max) {
@@ -99,7 +94,7 @@ void StatementWatch::loop() {
 std::string StatementWatch::report(const std::string& step, const std::string& statement,
                                    Clock::duration running) {
   std::string line = fmt::format("Still running {}: {} since the last statement was sent{}", step,
-                                 seconds_text(running), statement.empty() ? "" : ": " + statement);
+                                 duration_text(running), statement.empty() ? "" : ": " + statement);
   if (postgresql_) line += server_report();
   return line;
 }
