@@ -38,6 +38,14 @@ class DatabaseError : public Error {
   using Error::Error;
 };
 
+// The migration lock: another process held it past the lock wait (the
+// message names it), the lock was lost mid-run, or the lock mode does not
+// fit the database.
+class LockError : public Error {
+ public:
+  using Error::Error;
+};
+
 // A migration failed while running: names the revision, its source
 // file:line, the statement and the database's message. The version table is
 // left at the last revision that completed.

@@ -26,17 +26,12 @@ class MigrationLock {
   virtual void confirm_end() {}
 };
 
-// Waits up to options.lock_wait; throws LockError naming the holder. The
+// Waits up to options.lock_wait; throws retort::LockError naming the holder. The
 // lock is on the version table the server resolves (a name without a
 // schema is the one in current_schema()), and the two kinds exclude each
 // other, so processes that spell the table or choose the mode differently
 // still take turns.
 std::unique_ptr<MigrationLock> acquire_migration_lock(Backend& db, const VersionTable& table,
                                                      std::string_view schema, const SafetyOptions& options);
-
-class LockError : public Error {
- public:
-  using Error::Error;
-};
 
 }  // namespace retort::detail
