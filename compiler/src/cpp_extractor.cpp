@@ -245,7 +245,7 @@ class Extractor {
         out_.diagnostics.push_back(
             {Severity::error, out_.path, 1, 1,
              "no file-scope `constexpr retort::Revision revision{...}`; every C++ migration declares its id, "
-             "down_revision and message in one (see retortc --help or the README)"});
+             "down_revision and message in one (see docs/migrations.md)"});
       return;
     }
     out_.revision_line = line_and_column(sm_, revision_->getLocation()).first;

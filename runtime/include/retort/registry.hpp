@@ -27,7 +27,7 @@ struct Migration {
   unsigned source_line;          // line of `revision` / `-- Revision ID:`
   // "v2-sha256:<hex>" of what can change the schema: a C++ file's tokens, a
   // `.sql` file's header values and statements without comments, with white
-  // space outside literals folded (README: Applied history and checksums).
+  // space outside literals folded (docs/production-safety.md).
   std::string_view checksum;
   bool transactional;
   MigrationFn upgrade;  // C++ migrations; null for SQL ones
