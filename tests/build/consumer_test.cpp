@@ -1,4 +1,4 @@
-// Another project uses Retort both ways the README documents: installed
+// Another project uses Retort both ways docs/cmake.md documents: installed
 // (find_package after `cmake --install`) and from the source tree
 // (add_subdirectory). Each builds a migration set, links an executable that
 // reads the registry, and migrates a real SQLite file with <name>-migrate.

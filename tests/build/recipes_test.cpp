@@ -1,5 +1,5 @@
-// The README's recipes, taken from README.md and run as written: if the text
-// drifts from the product, these fail.
+// The documentation's recipes, taken from docs/*.md and run as written: if
+// the text drifts from the product, these fail.
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
@@ -10,11 +10,11 @@
 namespace retort::build_test {
 namespace {
 
-std::string readme() { return read_file(Paths::retort_source() / "README.md"); }
+std::string doc(std::string_view page) { return read_file(Paths::retort_source() / "docs" / page); }
 
-// The first ```<fence> block after the heading line `heading`.
-std::string readme_block(std::string_view heading, std::string_view fence) {
-  const std::string text = readme();
+// The first ```<fence> block after the heading line `heading` of docs/<page>.
+std::string doc_block(std::string_view page, std::string_view heading, std::string_view fence) {
+  const std::string text = doc(page);
   const auto at = text.find("\n" + std::string(heading) + "\n");
   EXPECT_NE(at, std::string::npos) << heading;
   const std::string open = "```" + std::string(fence) + "\n";
@@ -22,9 +22,9 @@ std::string readme_block(std::string_view heading, std::string_view fence) {
   return text.substr(start, text.find("```", start) - start);
 }
 
-// The README line that contains `fragment`, without its `# comment`.
-std::string readme_line(std::string_view fragment) {
-  const std::string text = readme();
+// The line of docs/<page> that contains `fragment`, without its `# comment`.
+std::string doc_line(std::string_view page, std::string_view fragment) {
+  const std::string text = doc(page);
   const auto at = text.find(fragment);
   EXPECT_NE(at, std::string::npos) << fragment;
   const auto start = text.rfind('\n', at) + 1;
@@ -47,21 +47,22 @@ int count_rows(const fs::path& database, const char* sql) {
   return count;
 }
 
-// "Writing revisions" starts a labelled independent branch; "Startup API"
-// is the service's main(). Together they must give a service that starts.
+// retortc.md's "Writing revisions" starts a labelled independent branch;
+// startup-api.md's "Migrating at startup" is the service's main(). Together
+// they must give a service that starts.
 TEST(Recipes, LabelledBranchThenTheStartupCallMigratesEveryHead) {
   retort::test::TempDir dir;
   const fs::path source = dir / "project";
   const fs::path build_dir = dir / "build";
   copy_tree(Paths::projects() / "consumer", source);
-  write_file(source / "main.cpp", readme_block("### Startup API", "cpp"));
+  write_file(source / "main.cpp", doc_block("startup-api.md", "## Migrating at startup", "cpp"));
   write_file(source / "CMakeLists.txt",
              read_file(source / "CMakeLists.txt") +
                  "retort_add_migrations(app_migrations DIRECTORY migrations INCLUDE_DIRECTORIES include)\n"
                  "add_executable(my_service main.cpp)\n"
                  "target_link_libraries(my_service PRIVATE app_migrations)\n");
 
-  std::string recipe = readme_line("--head base --branch-label billing");
+  std::string recipe = doc_line("retortc.md", "--head base --branch-label billing");
   ASSERT_TRUE(recipe.starts_with("retortc ")) << recipe;
   recipe.replace(0, 7, shell_quote(Paths::retortc().string()));
   // The consumer's C++ migrations include its own headers.

@@ -109,7 +109,7 @@ TEST(GraphCheck, HeadsOfDistinctLabelledBranchesAreAllowed) {
   EXPECT_EQ(result.status, 0) << result.output;
 }
 
-// The README's recipe: an existing, unlabelled line plus a new labelled
+// docs/retortc.md's recipe: an existing, unlabelled line plus a new labelled
 // base (`revision --head base --branch-label billing`).
 TEST(GraphCheck, AnUnlabelledMainLineBesideLabelledBranchesIsAllowed) {
   TempDir dir;

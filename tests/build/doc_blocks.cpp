@@ -1,0 +1,86 @@
+#include "doc_blocks.hpp"
+
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+
+namespace retort::build_test {
+
+namespace {
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.pop_back();
+  const auto start = text.find_first_not_of(" \t");
+  return start == std::string::npos ? "" : text.substr(start);
+}
+
+}  // namespace
+
+std::vector<DocBlock> read_doc_blocks(const std::filesystem::path& page) {
+  std::ifstream in(page);
+  if (!in) throw std::runtime_error("cannot read " + page.string());
+  static const std::regex marker(R"(^<!-- doc-test: (\S+)\s*(.*?)\s*-->$)");
+  std::vector<DocBlock> blocks;
+  std::string previous;
+  std::string line;
+  unsigned number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const std::string here = trimmed(line);
+    if (!here.starts_with("```")) {
+      previous = here;
+      continue;
+    }
+    DocBlock block;
+    block.line = number;
+    block.info = trimmed(here.substr(3));
+    std::smatch found;
+    if (std::regex_match(previous, found, marker)) {
+      block.kind = found[1];
+      block.argument = found[2];
+    }
+    // The block runs to the next fence line (Markdown's closing fence).
+    while (std::getline(in, line)) {
+      ++number;
+      if (trimmed(line).starts_with("```")) break;
+      block.text += line + "\n";
+    }
+    blocks.push_back(std::move(block));
+    previous.clear();
+  }
+  return blocks;
+}
+
+bool needs_marker(const std::string& info) {
+  for (const char* code : {"cpp", "c++", "cmake", "sh", "bash", "console", "sql"})
+    if (info == code) return true;
+  return false;
+}
+
+std::vector<std::string> commands_of(const DocBlock& block) {
+  std::vector<std::string> commands;
+  std::string pending;
+  std::string text = block.text;
+  size_t at = 0;
+  while (at < text.size()) {
+    const auto end = text.find('\n', at);
+    std::string line = text.substr(at, end - at);
+    at = end == std::string::npos ? text.size() : end + 1;
+    if (block.info == "console" && pending.empty()) {
+      if (!line.starts_with("$ ")) continue;  // what the command printed
+      line.erase(0, 2);
+    }
+    if (trimmed(line).empty() || trimmed(line).starts_with("#")) continue;
+    // A trailing backslash continues the command on the next line.
+    if (!line.empty() && line.back() == '\\') {
+      pending += line.substr(0, line.size() - 1);
+      continue;
+    }
+    commands.push_back(pending + line);
+    pending.clear();
+  }
+  if (!pending.empty()) commands.push_back(pending);
+  return commands;
+}
+
+}  // namespace retort::build_test
