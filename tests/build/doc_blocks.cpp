@@ -57,17 +57,20 @@ bool needs_marker(const std::string& info) {
   return false;
 }
 
-std::vector<std::string> commands_of(const DocBlock& block) {
-  std::vector<std::string> commands;
+std::vector<DocCommand> commands_of(const DocBlock& block) {
+  std::vector<DocCommand> commands;
   std::string pending;
-  std::string text = block.text;
+  const std::string& text = block.text;
   size_t at = 0;
   while (at < text.size()) {
     const auto end = text.find('\n', at);
     std::string line = text.substr(at, end - at);
     at = end == std::string::npos ? text.size() : end + 1;
     if (block.info == "console" && pending.empty()) {
-      if (!line.starts_with("$ ")) continue;  // what the command printed
+      if (!line.starts_with("$ ")) {  // what the command above printed
+        if (!commands.empty()) commands.back().shown.push_back(line);
+        continue;
+      }
       line.erase(0, 2);
     }
     if (trimmed(line).empty() || trimmed(line).starts_with("#")) continue;
@@ -76,11 +79,46 @@ std::vector<std::string> commands_of(const DocBlock& block) {
       pending += line.substr(0, line.size() - 1);
       continue;
     }
-    commands.push_back(pending + line);
+    commands.push_back({pending + line, {}});
     pending.clear();
   }
-  if (!pending.empty()) commands.push_back(pending);
+  if (!pending.empty()) commands.push_back({pending, {}});
   return commands;
+}
+
+namespace {
+
+// Durations differ from run to run ("12 ms", "4.2 s", "2 min 05 s"), and
+// the project lives in a temporary directory where the page says
+// /home/you/<project>.
+std::string masked(std::string line, const std::string& project) {
+  if (!project.empty())
+    for (auto at = line.find(project); at != std::string::npos; at = line.find(project, at))
+      line.replace(at, project.size(), "<project>");
+  static const std::regex shown_project(R"(/home/you/[^/\s]+)");
+  static const std::regex duration(R"(\b\d+ min \d+ s\b|\b\d+(\.\d+)? m?s\b)");
+  return trimmed(std::regex_replace(std::regex_replace(line, shown_project, "<project>"), duration, "<duration>"));
+}
+
+}  // namespace
+
+std::string missing_shown_line(const DocCommand& command, const std::string& printed, const std::string& project) {
+  std::vector<std::string> lines;
+  size_t at = 0;
+  while (at < printed.size()) {
+    const auto end = printed.find('\n', at);
+    lines.push_back(masked(printed.substr(at, end - at), project));
+    at = end == std::string::npos ? printed.size() : end + 1;
+  }
+  size_t next = 0;
+  for (const std::string& shown : command.shown) {
+    const std::string want = masked(shown, "");
+    if (want.empty() || want == "...") continue;
+    while (next < lines.size() && lines[next] != want) ++next;
+    if (next == lines.size()) return shown;
+    ++next;
+  }
+  return "";
 }
 
 }  // namespace retort::build_test

@@ -2,7 +2,8 @@
 // marker on the line before each, which says how docs_test.cpp checks it:
 //   file PATH   the block is file PATH of the page's scratch project
 //   fragment    C++ statements, compiled inside upgrade(retort::Op& op)
-//   run         commands (`$ ` lines of a console block, every line of sh)
+//   run         commands (`$ ` lines of a console block, every line of sh);
+//               a console block's other lines are output the command must print
 //   skip WHY    not runnable here, and why
 #pragma once
 
@@ -25,7 +26,17 @@ std::vector<DocBlock> read_doc_blocks(const std::filesystem::path& page);
 // Info strings of blocks that are code a reader copies: each needs a marker.
 bool needs_marker(const std::string& info);
 
-// The commands of a `run` block, one a line, in order.
-std::vector<std::string> commands_of(const DocBlock& block);
+// A command of a `run` block and, in a console block, the lines shown
+// under it: what the reader is told it prints.
+struct DocCommand {
+  std::string text;
+  std::vector<std::string> shown;
+};
+std::vector<DocCommand> commands_of(const DocBlock& block);
+
+// Empty when every shown line (but `...`) is a line of `printed`, in order,
+// with durations masked and `project` (the scratch directory) read as the
+// page's /home/you/<name>; else the first shown line that is missing.
+std::string missing_shown_line(const DocCommand& command, const std::string& printed, const std::string& project);
 
 }  // namespace retort::build_test

@@ -59,6 +59,22 @@ std::string reader_environment() {
          " PATH=" + shell_quote(prefix + "/bin") + ":\"$PATH\" ";
 }
 
+// The line a run block's script prints before its command i.
+std::string cut_line(size_t i) { return "@@ doc-test command " + std::to_string(i) + " @@\n"; }
+
+// What each of `count` commands printed, from the script's whole output.
+std::vector<std::string> cut(const std::string& output, size_t count) {
+  std::vector<std::string> printed(count);
+  for (size_t i = 0; i < count; ++i) {
+    const auto start = output.find(cut_line(i));
+    if (start == std::string::npos) break;
+    const auto from = start + cut_line(i).size();
+    const auto next = i + 1 < count ? output.find(cut_line(i + 1), from) : std::string::npos;
+    printed[i] = output.substr(from, next == std::string::npos ? std::string::npos : next - from);
+  }
+  return printed;
+}
+
 class Docs : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Docs, EveryCodeBlockCompilesOrRunsAsWritten) {
@@ -99,13 +115,27 @@ TEST_P(Docs, EveryCodeBlockCompilesOrRunsAsWritten) {
       EXPECT_EQ(compiled.status, 0) << where << "the fragment does not compile in an upgrade():\n" << compiled.output;
       ++tested;
     } else if (block.kind == "run") {
-      std::string script = "set -ex\n";
-      for (const std::string& command : commands_of(block)) script += command + "\n";
+      // One script, so that a block's `cd` and exports carry on; a line
+      // before each command cuts what each printed.
+      const std::vector<DocCommand> commands = commands_of(block);
+      ASSERT_FALSE(commands.empty()) << where << "a `run` block without a command";
+      std::string script = "set -e\n";
+      for (size_t i = 0; i < commands.size(); ++i)
+        script += "echo " + shell_quote(cut_line(i).substr(0, cut_line(i).size() - 1)) + "\n" + commands[i].text + "\n";
       write_file(dir / (scratch + ".sh"), script);
       CommandResult ran = run("cd " + shell_quote(project.string()) + " && " + reader_environment() + "bash " +
-                              shell_quote((dir / (scratch + ".sh")).string()));
+                              shell_quote((dir / (scratch + ".sh")).string()) + " 2>&1");
+      const std::vector<std::string> printed = cut(ran.output, commands.size());
+      // The last command that started is the one that failed.
+      size_t last = 0;
+      while (last + 1 < commands.size() && ran.output.find(cut_line(last + 1)) != std::string::npos) ++last;
       // Later blocks build on this one's result.
-      ASSERT_EQ(ran.status, 0) << where << "a command failed:\n" << ran.output;
+      ASSERT_EQ(ran.status, 0) << where << "`" << commands[last].text << "` failed:\n" << printed[last];
+      for (size_t i = 0; i < commands.size(); ++i) {
+        const std::string missing = missing_shown_line(commands[i], printed[i], project.string());
+        EXPECT_EQ(missing, "") << where << "`" << commands[i].text << "` no longer prints the line shown:\n  "
+                               << missing << "\nIt printed:\n" << printed[i];
+      }
       ++tested;
     } else {
       ADD_FAILURE() << where << "unknown marker `" << block.kind << "` (file, fragment, run or skip)";
