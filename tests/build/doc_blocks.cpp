@@ -14,6 +14,18 @@ std::string trimmed(std::string text) {
   return start == std::string::npos ? "" : text.substr(start);
 }
 
+// The lines of `text`, without their newlines.
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t at = 0;
+  while (at < text.size()) {
+    const auto end = text.find('\n', at);
+    lines.push_back(text.substr(at, end - at));
+    at = end == std::string::npos ? text.size() : end + 1;
+  }
+  return lines;
+}
+
 }  // namespace
 
 std::vector<DocBlock> read_doc_blocks(const std::filesystem::path& page) {
@@ -60,12 +72,7 @@ bool needs_marker(const std::string& info) {
 std::vector<DocCommand> commands_of(const DocBlock& block) {
   std::vector<DocCommand> commands;
   std::string pending;
-  const std::string& text = block.text;
-  size_t at = 0;
-  while (at < text.size()) {
-    const auto end = text.find('\n', at);
-    std::string line = text.substr(at, end - at);
-    at = end == std::string::npos ? text.size() : end + 1;
+  for (std::string line : lines_of(block.text)) {
     if (block.info == "console" && pending.empty()) {
       if (!line.starts_with("$ ")) {  // what the command above printed
         if (!commands.empty()) commands.back().shown.push_back(line);
@@ -103,13 +110,8 @@ std::string masked(std::string line, const std::string& project) {
 }  // namespace
 
 std::string missing_shown_line(const DocCommand& command, const std::string& printed, const std::string& project) {
-  std::vector<std::string> lines;
-  size_t at = 0;
-  while (at < printed.size()) {
-    const auto end = printed.find('\n', at);
-    lines.push_back(masked(printed.substr(at, end - at), project));
-    at = end == std::string::npos ? printed.size() : end + 1;
-  }
+  std::vector<std::string> lines = lines_of(printed);
+  for (std::string& line : lines) line = masked(line, project);
   size_t next = 0;
   for (const std::string& shown : command.shown) {
     const std::string want = masked(shown, "");

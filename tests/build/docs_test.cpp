@@ -59,18 +59,25 @@ std::string reader_environment() {
          " PATH=" + shell_quote(prefix + "/bin") + ":\"$PATH\" ";
 }
 
-// The line a run block's script prints before its command i.
-std::string cut_line(size_t i) { return "@@ doc-test command " + std::to_string(i) + " @@\n"; }
+// The line a run block's script echoes before its command i.
+std::string cut_line(size_t i) { return "@@ doc-test command " + std::to_string(i) + " @@"; }
 
-// What each of `count` commands printed, from the script's whole output.
-std::vector<std::string> cut(const std::string& output, size_t count) {
-  std::vector<std::string> printed(count);
+// What each of `count` commands printed, from the script's whole output,
+// and how many of them started (the last one that did is the one that
+// failed, when the script did).
+struct Printed {
+  std::vector<std::string> by_command;
+  size_t started = 0;
+};
+Printed cut(const std::string& output, size_t count) {
+  Printed printed{std::vector<std::string>(count), 0};
   for (size_t i = 0; i < count; ++i) {
-    const auto start = output.find(cut_line(i));
+    const auto start = output.find(cut_line(i) + "\n");
     if (start == std::string::npos) break;
-    const auto from = start + cut_line(i).size();
-    const auto next = i + 1 < count ? output.find(cut_line(i + 1), from) : std::string::npos;
-    printed[i] = output.substr(from, next == std::string::npos ? std::string::npos : next - from);
+    const auto from = start + cut_line(i).size() + 1;
+    const auto next = i + 1 < count ? output.find(cut_line(i + 1) + "\n", from) : std::string::npos;
+    printed.by_command[i] = output.substr(from, next == std::string::npos ? std::string::npos : next - from);
+    printed.started = i + 1;
   }
   return printed;
 }
@@ -121,20 +128,18 @@ TEST_P(Docs, EveryCodeBlockCompilesOrRunsAsWritten) {
       ASSERT_FALSE(commands.empty()) << where << "a `run` block without a command";
       std::string script = "set -e\n";
       for (size_t i = 0; i < commands.size(); ++i)
-        script += "echo " + shell_quote(cut_line(i).substr(0, cut_line(i).size() - 1)) + "\n" + commands[i].text + "\n";
+        script += "echo " + shell_quote(cut_line(i)) + "\n" + commands[i].text + "\n";
       write_file(dir / (scratch + ".sh"), script);
       CommandResult ran = run("cd " + shell_quote(project.string()) + " && " + reader_environment() + "bash " +
                               shell_quote((dir / (scratch + ".sh")).string()) + " 2>&1");
-      const std::vector<std::string> printed = cut(ran.output, commands.size());
-      // The last command that started is the one that failed.
-      size_t last = 0;
-      while (last + 1 < commands.size() && ran.output.find(cut_line(last + 1)) != std::string::npos) ++last;
+      const Printed printed = cut(ran.output, commands.size());
       // Later blocks build on this one's result.
-      ASSERT_EQ(ran.status, 0) << where << "`" << commands[last].text << "` failed:\n" << printed[last];
+      const size_t last = printed.started == 0 ? 0 : printed.started - 1;
+      ASSERT_EQ(ran.status, 0) << where << "`" << commands[last].text << "` failed:\n" << printed.by_command[last];
       for (size_t i = 0; i < commands.size(); ++i) {
-        const std::string missing = missing_shown_line(commands[i], printed[i], project.string());
+        const std::string missing = missing_shown_line(commands[i], printed.by_command[i], project.string());
         EXPECT_EQ(missing, "") << where << "`" << commands[i].text << "` no longer prints the line shown:\n  "
-                               << missing << "\nIt printed:\n" << printed[i];
+                               << missing << "\nIt printed:\n" << printed.by_command[i];
       }
       ++tested;
     } else {
