@@ -10,7 +10,7 @@ namespace retort::detail::command {
 namespace {
 
 UpgradeResult run(Backend& db, const Migrator& migrator, std::string_view target, const Guard& options,
-                  TransactionMode mode, const LogFn& caller_log, bool up) {
+                  TransactionMode mode, const LogFn& caller_log, bool up, StatementListener* listener = nullptr) {
   // The watch logs from its own thread: one line at a time.
   std::mutex log_mutex;
   LogFn log;
@@ -29,11 +29,11 @@ UpgradeResult run(Backend& db, const Migrator& migrator, std::string_view target
                                            .empty();
                              });
   StatementWatch watch(db, options.safety.slow_statement_after, options.safety.slow_statement_every, log);
-  migrator.watch(&watch);
-  struct Unwatch {
+  migrator.listen(listener ? listener : &watch);
+  struct Unlisten {
     const Migrator& migrator;
-    ~Unwatch() { migrator.watch(nullptr); }
-  } unwatch{migrator};
+    ~Unlisten() { migrator.listen(nullptr); }
+  } unlisten{migrator};
   return up ? migrator.upgrade(db, start.value(), target, mode, log)
             : migrator.downgrade(db, start.value(), target, mode, log);
 }
@@ -43,6 +43,11 @@ UpgradeResult run(Backend& db, const Migrator& migrator, std::string_view target
 UpgradeResult upgrade(Backend& db, const Migrator& migrator, std::string_view target, const Guard& guard,
                       TransactionMode mode, const LogFn& log) {
   return run(db, migrator, target, guard, mode, log, true);
+}
+
+UpgradeResult upgrade(Backend& db, const Migrator& migrator, std::string_view target, const Guard& guard,
+                      TransactionMode mode, StatementListener& listener, const LogFn& log) {
+  return run(db, migrator, target, guard, mode, log, true, &listener);
 }
 
 UpgradeResult downgrade(Backend& db, const Migrator& migrator, std::string_view target, const Guard& guard,

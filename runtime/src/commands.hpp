@@ -11,6 +11,7 @@
 #include "backend.hpp"
 #include "migrator.hpp"
 #include "retort/safety.hpp"
+#include "statement_listener.hpp"
 
 namespace retort::detail::command {
 
@@ -21,6 +22,10 @@ struct Guard {
 
 UpgradeResult upgrade(Backend& db, const Migrator& migrator, std::string_view target, const Guard& guard,
                       TransactionMode mode, const LogFn& log);
+// The same, with `listener` hearing every step and statement in place of the
+// slow-statement watch (`lint --trace`).
+UpgradeResult upgrade(Backend& db, const Migrator& migrator, std::string_view target, const Guard& guard,
+                      TransactionMode mode, StatementListener& listener, const LogFn& log);
 UpgradeResult downgrade(Backend& db, const Migrator& migrator, std::string_view target, const Guard& guard,
                         TransactionMode mode, const LogFn& log);
 void stamp(Backend& db, const Migrator& migrator, const std::vector<std::string>& targets, bool purge,

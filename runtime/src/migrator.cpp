@@ -12,7 +12,7 @@
 #include "history_table.hpp"
 #include "operations/operation_error.hpp"
 #include "retort/error.hpp"
-#include "safety/statement_watch.hpp"
+#include "statement_listener.hpp"
 #include "retort/op.hpp"
 #include "sinks.hpp"
 
@@ -33,17 +33,17 @@ std::string rows_text(const std::vector<std::string>& rows) {
   return rows.empty() ? std::string("empty (base)") : comma_list(rows);
 }
 
-// The watch hears of a step from its start to its end, however it ends.
-struct StepWatched {
-  StatementWatch* watch;
-  StepWatched(StatementWatch* w, std::string step) : watch(w) {
-    if (watch) watch->step_started(std::move(step));
+// The listener hears of a step from its start to its end, however it ends.
+struct StepHeard {
+  StatementListener* listener;
+  StepHeard(StatementListener* l, const Migration& m, std::string step) : listener(l) {
+    if (listener) listener->step_started(m, std::move(step));
   }
-  ~StepWatched() {
-    if (watch) watch->step_finished();
+  ~StepHeard() {
+    if (listener) listener->step_finished();
   }
-  StepWatched(const StepWatched&) = delete;
-  StepWatched& operator=(const StepWatched&) = delete;
+  StepHeard(const StepHeard&) = delete;
+  StepHeard& operator=(const StepHeard&) = delete;
 };
 
 // "840 ms", "12.4 s", "3 min 07 s": how long a step or a run took.
@@ -219,7 +219,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
     const Migration& m = migration(step.revision);
     if (log) log(fmt::format("Running {}", describe(step)));
     auto started = std::chrono::steady_clock::now();
-    StepWatched watched(watch_, describe(step, false));
+    StepHeard heard(listener_, m, describe(step, false));
     OnlineSink::Committed committed;  // by an autocommit block, before the failure
     try {
       if (!m.transactional && db.in_transaction()) db.commit();  // nothing may stay open (CONCURRENTLY)
@@ -237,7 +237,7 @@ UpgradeResult Migrator::run_online(Backend& db, const std::vector<std::string>& 
         db.execute(prologue);
       }
       if (observer_) observer_->starting(db, m, step);
-      OnlineSink sink(db, m.transactional ? observer_ : nullptr, watch_);
+      OnlineSink sink(db, m.transactional ? observer_ : nullptr, listener_);
       if (m.transactional) sink.track_committed(&committed);
       run_body(step, sink);
       db.flush();
@@ -366,10 +366,10 @@ std::vector<std::string> Migrator::range_start(std::string_view start) const {
 }
 
 std::string Migrator::upgrade_sql(SqlDialect dialect, std::string_view range, TransactionMode mode,
-                                  const LogFn& log) const {
+                                  const LogFn& log, StatementAnnotator* annotator) const {
   auto [start, target] = split_range(range);
   std::vector<std::string> heads = range_start(start);
-  return run_offline(dialect, heads, map_.upgrade_steps(heads, target), mode, log);
+  return run_offline(dialect, heads, map_.upgrade_steps(heads, target), mode, log, annotator);
 }
 
 std::string Migrator::downgrade_sql(SqlDialect dialect, std::string_view range, TransactionMode mode,
@@ -387,7 +387,7 @@ std::string Migrator::downgrade_sql(SqlDialect dialect, std::string_view range, 
 
 std::string Migrator::run_offline(SqlDialect dialect, const std::vector<std::string>& heads,
                                   const std::vector<MigrationStep>& steps, TransactionMode mode,
-                                  const LogFn& log) const {
+                                  const LogFn& log, StatementAnnotator* annotator) const {
   OfflineSink sink(dialect);
   const bool whole_run = mode == TransactionMode::whole_run;
   std::vector<std::string> rows = heads;
@@ -398,8 +398,13 @@ std::string Migrator::run_offline(SqlDialect dialect, const std::vector<std::str
     if (rows.empty()) sink.run(table_.create_sql(false), 0);
     if (log) log(fmt::format("Running {}", describe(step)));
     sink.comment(fmt::format("Running {}", describe(step, false)));
+    if (annotator) {
+      annotator->migration(m);
+      sink.annotate(annotator);
+    }
     try {
       run_body(step, sink);
+      sink.annotate(nullptr);
     } catch (const std::exception& e) {
       const auto* refused = dynamic_cast<const OperationError*>(&e);  // named at the op's line, as online
       throw MigrationError(fmt::format("{}:{}: error: {} of revision {} cannot be written as SQL: {}",

@@ -18,7 +18,8 @@
 namespace retort::detail {
 
 class StepObserver;    // history_table.hpp
-class StatementWatch;  // safety/statement_watch.hpp
+class StatementListener;  // statement_listener.hpp
+class StatementAnnotator;  // sinks.hpp
 
 using LogFn = std::function<void(std::string_view)>;
 
@@ -32,8 +33,9 @@ class Migrator {
   // Called around every online step and stamp (the history, the lock, the
   // timeouts); null for none. Observing does not change what a run does.
   void observe(StepObserver* observer) const { observer_ = observer; }
-  // Told of every online step and statement, to report slow ones; null for none.
-  void watch(StatementWatch* watch) const { watch_ = watch; }
+  // Told of every online step and statement (to report slow ones, to trace
+  // locks); null for none.
+  void listen(StatementListener* listener) const { listener_ = listener; }
 
   // The version table rows (one query).
   std::vector<std::string> current(Backend& db) const { return table_.read(db); }
@@ -64,7 +66,9 @@ class Migrator {
 
   // Offline (`--sql`): the script for `upgrade [A:]B`, `downgrade A:B`,
   // `stamp [A:]B...`. Without A an upgrade or stamp starts from an empty table.
-  std::string upgrade_sql(SqlDialect dialect, std::string_view range, TransactionMode mode, const LogFn& log) const;
+  // `annotator`, when given, comments an upgrade's statements.
+  std::string upgrade_sql(SqlDialect dialect, std::string_view range, TransactionMode mode, const LogFn& log,
+                          StatementAnnotator* annotator = nullptr) const;
   std::string downgrade_sql(SqlDialect dialect, std::string_view range, TransactionMode mode, const LogFn& log) const;
   std::string stamp_sql(SqlDialect dialect, const std::vector<std::string>& targets, const LogFn& log) const;
 
@@ -76,7 +80,8 @@ class Migrator {
   UpgradeResult run_online(Backend& db, const std::vector<std::string>& heads, std::vector<MigrationStep> steps,
                            TransactionMode mode, const LogFn& log) const;
   std::string run_offline(SqlDialect dialect, const std::vector<std::string>& heads,
-                          const std::vector<MigrationStep>& steps, TransactionMode mode, const LogFn& log) const;
+                          const std::vector<MigrationStep>& steps, TransactionMode mode, const LogFn& log,
+                          StatementAnnotator* annotator = nullptr) const;
   void run_body(const MigrationStep& step, StatementSink& sink) const;
   std::vector<std::string> range_start(std::string_view start) const;
 
@@ -85,7 +90,7 @@ class Migrator {
   VersionTable table_;
   std::unordered_map<std::string_view, const Migration*> by_id_;
   mutable StepObserver* observer_ = nullptr;
-  mutable StatementWatch* watch_ = nullptr;
+  mutable StatementListener* listener_ = nullptr;
 };
 
 }  // namespace retort::detail

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "history_table.hpp"
 #include "operations/operation_error.hpp"
-#include "safety/statement_watch.hpp"
 #include "sql_text.hpp"
+#include "statement_listener.hpp"
 
 namespace retort::detail {
 namespace {
@@ -41,6 +43,7 @@ void refuse_nul_statement(std::string_view sql, unsigned line) {
 }  // namespace
 
 void OnlineSink::ran(std::string_view sql, unsigned line) {
+  if (listener_) listener_->statement_finished(sql, line);
   if (!committed_) return;
   constexpr std::size_t kShown = 120;
   std::string shown = fmt::format("line {}: {}{}", line, sql.substr(0, kShown), sql.size() > kShown ? " ..." : "");
@@ -49,7 +52,7 @@ void OnlineSink::ran(std::string_view sql, unsigned line) {
 
 void OnlineSink::run(std::string_view sql, unsigned line) {
   refuse_nul_statement(sql, line);
-  if (watch_) watch_->statement_started(sql);
+  if (listener_) listener_->statement_started(sql);
   if (db_.defer(sql, line)) {
     ran(sql, line);  // a queued statement that fails fails the flush before any commit
     return;
@@ -66,7 +69,7 @@ void OnlineSink::run(std::string_view sql, unsigned line) {
 void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsigned line) {
   refuse_nul_statement(sql, line);
   refuse_nul_text(db_.dialect(), sql, params, line);
-  if (watch_) watch_->statement_started(sql);
+  if (listener_) listener_->statement_started(sql);
   db_.flush();
   try {
     db_.execute(sql, params);
@@ -85,7 +88,7 @@ void OnlineSink::run(std::string_view sql, std::span<const Value> params, unsign
 Rows OnlineSink::query(std::string_view sql, std::span<const Value> params, unsigned line) {
   refuse_nul_statement(sql, line);
   refuse_nul_text(db_.dialect(), sql, params, line);
-  if (watch_) watch_->statement_started(sql);
+  if (listener_) listener_->statement_started(sql);
   db_.flush();
   try {
     Rows rows = db_.query(sql, params);
@@ -122,6 +125,9 @@ void OfflineSink::run(std::string_view sql, unsigned line) {
   while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.back()))) sql.remove_suffix(1);
   while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front()))) sql.remove_prefix(1);
   if (sql.empty()) return;
+  if (annotator_) {
+    for (const std::string& comment : annotator_->comments(sql, line, in_transaction_)) comment_line(comment);
+  }
   script_ += sql;
   if (sql.back() != ';') script_ += ';';
   script_ += "\n\n";
@@ -161,5 +167,12 @@ void OfflineSink::commit() {
 }
 
 void OfflineSink::comment(std::string_view text) { script_ += fmt::format("-- {}\n\n", text); }
+
+void OfflineSink::comment_line(std::string_view text) {
+  // A line break would end the comment and put the rest into the script.
+  std::string line(text);
+  std::replace_if(line.begin(), line.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  script_ += fmt::format("-- {}\n", line);
+}
 
 }  // namespace retort::detail

@@ -5,21 +5,22 @@
 #include <vector>
 
 #include "backend.hpp"
+#include "retort/registry.hpp"
 #include "retort/error.hpp"
 #include "statement_sink.hpp"
 
 namespace retort::detail {
 
 class StepObserver;    // history_table.hpp
-class StatementWatch;  // safety/statement_watch.hpp
+class StatementListener;  // statement_listener.hpp
 
 class OnlineSink final : public StatementSink {
  public:
   // `observer`, when given, hears of the commit and the new transaction
   // around an autocommit block inside a transactional step.
-  // `watch`, when given, hears of each statement before it is sent.
-  explicit OnlineSink(Backend& db, StepObserver* observer = nullptr, StatementWatch* watch = nullptr)
-      : db_(db), observer_(observer), watch_(watch) {}
+  // `listener`, when given, hears of each statement before and after it runs.
+  explicit OnlineSink(Backend& db, StepObserver* observer = nullptr, StatementListener* listener = nullptr)
+      : db_(db), observer_(observer), listener_(listener) {}
 
   // One statement, as a failure message names it: "line N: SQL".
   using Committed = std::vector<std::string>;
@@ -41,11 +42,23 @@ class OnlineSink final : public StatementSink {
 
   Backend& db_;
   StepObserver* observer_;
-  StatementWatch* watch_;
+  StatementListener* listener_;
   bool reopen_after_block_ = false;
   bool in_block_ = false;
   Committed* committed_ = nullptr;
   Committed uncommitted_;  // run in the step's transaction since it began
+};
+
+// Comments for an offline script's statements: the linter's findings, so
+// that reviewing `upgrade --sql` shows the risky ones (lint/annotator.hpp).
+class StatementAnnotator {
+ public:
+  virtual ~StatementAnnotator() = default;
+  // The statements that follow are `migration`'s.
+  virtual void migration(const Migration& migration) = 0;
+  // Comment lines (without `-- `) to write above one statement; none for a
+  // statement that breaks no rule.
+  virtual std::vector<std::string> comments(std::string_view sql, unsigned line, bool in_transaction) = 0;
 };
 
 // Writes a script that psql -f / sqlite3 can run: statements terminated by
@@ -70,8 +83,15 @@ class OfflineSink final : public StatementSink {
 
   const std::string& script() const { return script_; }
 
+  // Annotates the statements run from here on; null stops.
+  void annotate(StatementAnnotator* annotator) { annotator_ = annotator; }
+
  private:
+  // One `-- ` line directly above the next statement.
+  void comment_line(std::string_view text);
+
   SqlDialect dialect_;
+  StatementAnnotator* annotator_ = nullptr;
   std::string script_;
   bool in_transaction_ = false;
   bool reopen_after_block_ = false;

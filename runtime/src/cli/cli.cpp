@@ -20,8 +20,10 @@
 #include "cli/lint_cli.hpp"
 #include "cli/safety_cli.hpp"
 #include "cli/stale_build.hpp"
+#include "cli/trace_cli.hpp"
 #include "commands.hpp"
 #include "graph/range.hpp"
+#include "lint/annotator.hpp"
 #include "migrator.hpp"
 #include "retort/error.hpp"
 #include "retort/retort.hpp"
@@ -140,7 +142,8 @@ int run_upgrade(Command& cmd, const Options& o, bool up) {
   if (o.sql) {
     if (o.format == "json") throw UsageError("--format json reports a run; --sql prints a script instead of running");
     SqlDialect dialect = cmd.offline_dialect();
-    std::cout << (up ? cmd.migrator().upgrade_sql(dialect, target, cmd.mode(), log_info)
+    auto annotator = lint::annotator_for(dialect);  // the risky statements are commented for review
+    std::cout << (up ? cmd.migrator().upgrade_sql(dialect, target, cmd.mode(), log_info, annotator.get())
                      : cmd.migrator().downgrade_sql(dialect, o.target, cmd.mode(), log_info));
     return 0;
   }
@@ -468,8 +471,12 @@ int main(const Settings& settings, int argc, char** argv) {
   }
 
   try {
-    if (lint->parsed()) return run_lint(settings.registry, lint_flags);
+    if (lint->parsed() && !lint_flags.trace) return run_lint(settings.registry, lint_flags);
     Command cmd(settings, o);
+    if (lint->parsed()) {
+      const SafetyOptions safety = o.safety.options();
+      return run_lint_trace(cmd.db(), cmd.migrator(), {safety, o.version_table_schema}, lint_flags);
+    }
     if (upgrade->parsed()) return run_upgrade(cmd, o, true);
     if (downgrade->parsed()) return run_upgrade(cmd, o, false);
     if (current->parsed()) return run_current(cmd, o);

@@ -25,6 +25,9 @@ CLI::App* add_lint_command(CLI::App& app, LintFlags& flags) {
       ->capture_default_str();
   lint->add_option("--disable", flags.disabled, "Rule ids to switch off for this set")->delimiter(',');
   lint->add_flag("--werror", flags.warnings_as_errors, "Report every finding as an error (CMake: LINT error)");
+  lint->add_flag("--trace", flags.trace,
+                 "Apply the pending migrations to the --url database (a scratch PostgreSQL) and print the locks "
+                 "and table rewrites each statement caused");
   return lint;
 }
 

@@ -15,6 +15,7 @@ struct LintFlags {
   std::vector<std::string> dialects{"postgresql", "sqlite"};
   std::vector<std::string> disabled;
   bool warnings_as_errors = false;
+  bool trace = false;  // apply the pending migrations to a scratch PostgreSQL and measure their locks
 };
 
 CLI::App* add_lint_command(CLI::App& app, LintFlags& flags);

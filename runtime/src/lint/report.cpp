@@ -17,16 +17,6 @@ std::size_t count(const Result& result, Severity severity) {
   return n;
 }
 
-json finding_json(const Finding& finding) {
-  json j{{"rule", finding.rule},         {"severity", severity_name(finding.severity)},
-         {"path", finding.path},         {"line", finding.line},
-         {"column", finding.column},     {"revision", finding.revision},
-         {"statement", finding.statement}, {"message", finding.message},
-         {"alternative", finding.alternative}};
-  if (!finding.suppressed_reason.empty()) j["allowed_because"] = finding.suppressed_reason;
-  return j;
-}
-
 std::string file_uri(const std::string& path) {
   std::string uri = "file://";
   for (char c : path) {
@@ -55,6 +45,16 @@ json sarif_result(const Finding& finding) {
 }
 
 }  // namespace
+
+json finding_json(const Finding& finding) {
+  json j{{"rule", finding.rule},         {"severity", severity_name(finding.severity)},
+         {"path", finding.path},         {"line", finding.line},
+         {"column", finding.column},     {"revision", finding.revision},
+         {"statement", finding.statement}, {"message", finding.message},
+         {"alternative", finding.alternative}};
+  if (!finding.suppressed_reason.empty()) j["allowed_because"] = finding.suppressed_reason;
+  return j;
+}
 
 std::string to_text(const Result& result) {
   std::string out;

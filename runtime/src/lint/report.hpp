@@ -13,5 +13,7 @@ namespace retort::lint {
 std::string to_text(const Result& result);
 nlohmann::json to_json(const Result& result);
 nlohmann::json to_sarif(const Result& result);
+// One finding as the JSON report lists it.
+nlohmann::json finding_json(const Finding& finding);
 
 }  // namespace retort::lint

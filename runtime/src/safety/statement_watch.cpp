@@ -47,7 +47,7 @@ StatementWatch::~StatementWatch() {
   if (thread_.joinable()) thread_.join();
 }
 
-void StatementWatch::step_started(std::string step) {
+void StatementWatch::step_started(const Migration&, std::string step) {
   {
     std::lock_guard lock(mutex_);
     step_ = std::move(step);

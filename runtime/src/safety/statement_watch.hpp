@@ -16,10 +16,11 @@
 
 #include "backend.hpp"
 #include "migrator.hpp"
+#include "statement_listener.hpp"
 
 namespace retort::detail {
 
-class StatementWatch {
+class StatementWatch final : public StatementListener {
  public:
   // `log` is called from the watch's thread; the caller serialises it with
   // its own lines (see command::upgrade). A zero `after` watches nothing.
@@ -29,9 +30,10 @@ class StatementWatch {
   StatementWatch& operator=(const StatementWatch&) = delete;
 
   // From the migrating thread: a step begins or ends, a statement is sent.
-  void step_started(std::string step);
-  void statement_started(std::string_view sql);
-  void step_finished();
+  void step_started(const Migration& migration, std::string step) override;
+  void statement_started(std::string_view sql) override;
+  void statement_finished(std::string_view, unsigned) override {}
+  void step_finished() override;
 
  private:
   using Clock = std::chrono::steady_clock;
