@@ -9,7 +9,8 @@
 #                   NAME is <name> made a C identifier;
 #   <name>-migrate  the command line (`<name>-migrate upgrade head`, ...);
 #   <name>-check    verifies the set without compiling it; the global target
-#                   `migrate_check` depends on the check of every set;
+#                   `migrate_check` depends on the check and the lint of
+#                   every set (the lint compiles the set to render it);
 #   <name>-lint     (part of `all` unless LINT off) runs `<name>-migrate lint`
 #                   once the tool is built: zero-downtime findings print as
 #                   `file:line:col: warning:` (LINT error: as errors, failing
@@ -180,6 +181,7 @@ int main(int argc, char** argv) {
       COMMENT "Linting migration set ${name} (zero-downtime rules)"
       VERBATIM)
     add_custom_target(${name}-lint ALL DEPENDS "${out}/lint.stamp")
+    add_dependencies(migrate_check ${name}-lint)
   endif()
 endfunction()
 

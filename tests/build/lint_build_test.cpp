@@ -1,7 +1,8 @@
 // The lint as a build step of a real CMake project (a copy of projects/
 // consumer): findings print as compiler diagnostics at their file:line, a
-// CONCURRENTLY statement in a transactional migration fails the build
-// there, and LINT error|warn|off and LINT_SINCE change what the build does.
+// CONCURRENTLY statement in a transactional migration fails the build (and
+// `migrate_check`) there, and LINT error|warn|off and LINT_SINCE change what
+// the build does.
 #include <gtest/gtest.h>
 
 #include "build_support.hpp"
@@ -72,6 +73,10 @@ TEST(LintBuild, FindingsAreWarningsAtTheirLineAndConcurrentlyInATransactionFails
   std::string concurrent = kIndexCustomers;
   concurrent.replace(concurrent.find("{\"email\"});"), 11, "{\"email\"}, {.concurrently = true});");
   write_file(index_file, concurrent);
+  CommandResult checked = build(build_dir, "migrate_check");  // CI's check target lints too
+  EXPECT_NE(checked.status, 0) << checked.output;
+  EXPECT_TRUE(has_diagnostic(checked.output, "error", index_file, find_in_file(index_file, "op.create_index"),
+                             {"[retort-lint: non-transactional-in-transaction]"}));
   CommandResult failed = build(build_dir);
   EXPECT_NE(failed.status, 0) << failed.output;
   EXPECT_TRUE(has_diagnostic(failed.output, "error", index_file, find_in_file(index_file, "op.create_index"),

@@ -49,6 +49,12 @@ const Registry& MigrationSet::registry() {
   return registry_;
 }
 
+Result MigrationSet::lint() {
+  Options postgresql_only;
+  postgresql_only.sqlite = false;
+  return lint(postgresql_only);
+}
+
 Result MigrationSet::lint(const Options& options) { return retort::lint::lint(registry(), options); }
 
 std::string MigrationSet::path_of(const std::string& id) const {

@@ -19,7 +19,7 @@ CLI::App* add_lint_command(CLI::App& app, LintFlags& flags) {
       ->check(CLI::IsMember({"text", "json", "sarif"}))
       ->capture_default_str();
   lint->add_option("--since", flags.since, "Judge only this revision and those after it (older ones are deployed)");
-  lint->add_option("--dialects", flags.dialects, "Databases the set targets; PostgreSQL's rules apply when listed")
+  lint->add_option("--dialects", flags.dialects, "Databases the set targets: each one's rules apply to what is sent to it")
       ->check(CLI::IsMember({"postgresql", "sqlite"}))
       ->delimiter(',')
       ->capture_default_str();
@@ -36,6 +36,7 @@ int run_lint(const Registry& registry, const LintFlags& flags) {
   options.since = flags.since;
   options.warnings_as_errors = flags.warnings_as_errors;
   options.postgresql = std::find(flags.dialects.begin(), flags.dialects.end(), "postgresql") != flags.dialects.end();
+  options.sqlite = std::find(flags.dialects.begin(), flags.dialects.end(), "sqlite") != flags.dialects.end();
   for (const std::string& id : flags.disabled) {
     if (!lint::find_rule(id)) {
       std::string known;

@@ -18,8 +18,10 @@ std::vector<std::string> ScriptAnnotator::comments(std::string_view sql, unsigne
 }
 
 std::unique_ptr<detail::StatementAnnotator> annotator_for(SqlDialect dialect) {
-  if (dialect != SqlDialect::postgresql) return nullptr;  // the rules are PostgreSQL's
-  return std::make_unique<ScriptAnnotator>(Options{});
+  Options options;
+  options.postgresql = dialect == SqlDialect::postgresql;
+  options.sqlite = dialect == SqlDialect::sqlite;
+  return std::make_unique<ScriptAnnotator>(options, dialect);
 }
 
 }  // namespace retort::lint

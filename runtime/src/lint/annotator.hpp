@@ -12,7 +12,8 @@ namespace retort::lint {
 
 class ScriptAnnotator final : public detail::StatementAnnotator {
  public:
-  explicit ScriptAnnotator(const Options& options) : options_(options), judge_(options_) {}
+  // `options` say which databases the script's rules are for.
+  ScriptAnnotator(const Options& options, SqlDialect dialect) : options_(options), judge_(options_, dialect) {}
 
   void migration(const Migration& migration) override { judge_.begin_migration(migration); }
   std::vector<std::string> comments(std::string_view sql, unsigned line, bool in_transaction) override;
@@ -22,7 +23,7 @@ class ScriptAnnotator final : public detail::StatementAnnotator {
   Judge judge_;
 };
 
-// The annotator for a script in `dialect`; null where no rule applies.
+// The annotator for a script in `dialect`, with that database's rules.
 std::unique_ptr<detail::StatementAnnotator> annotator_for(SqlDialect dialect);
 
 }  // namespace retort::lint

@@ -68,7 +68,7 @@ Verdict Judge::statement(std::string_view sql, unsigned line, bool in_transactio
       ++verdict.statements;
       const Statement statement{kind, body, in_transaction, schema_};
       for (const Rule* rule : all_rules()) {
-        if (options_.disabled.count(std::string(rule->id))) continue;
+        if (!applies(*rule)) continue;
         std::vector<std::string> messages;
         rule->check(statement, messages);
         for (std::string& message : messages) report(line, *rule, std::move(message), sql, verdict);
@@ -77,6 +77,12 @@ Verdict Judge::statement(std::string_view sql, unsigned line, bool in_transactio
     schema_.apply(kind, body);
   }
   return verdict;
+}
+
+bool Judge::applies(const Rule& rule) const {
+  if (options_.disabled.count(std::string(rule.id))) return false;
+  if (dialect_ == SqlDialect::postgresql) return rule.dialects & on_postgresql;
+  return (rule.dialects & on_sqlite) && !(options_.postgresql && (rule.dialects & on_postgresql));
 }
 
 void Judge::report(unsigned line, const Rule& rule, std::string message, std::string_view sql, Verdict& verdict) {

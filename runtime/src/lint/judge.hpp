@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lint/lint.hpp"
+#include "retort/sql_dialect.hpp"
 #include "lint/schema_model.hpp"
 #include "lint/suppression.hpp"
 
@@ -23,7 +24,10 @@ struct Verdict {
 
 class Judge {
  public:
-  explicit Judge(const Options& options) : options_(options) {}
+  // Judges statements rendered for `dialect` with the rules for it. On
+  // SQLite, a rule both databases share is left to the PostgreSQL
+  // rendering when the set targets PostgreSQL too: one finding, not two.
+  Judge(const Options& options, SqlDialect dialect) : options_(options), dialect_(dialect) {}
 
   // Tables created from here on are new (the rules for existing tables
   // skip them) until the next migration begins.
@@ -34,8 +38,10 @@ class Judge {
 
  private:
   void report(unsigned line, const struct Rule& rule, std::string message, std::string_view sql, Verdict& verdict);
+  bool applies(const struct Rule& rule) const;
 
   const Options& options_;
+  const SqlDialect dialect_;
   const Migration* migration_ = nullptr;
   SchemaModel schema_;
   SourceFiles sources_;

@@ -1,6 +1,7 @@
-// The zero-downtime migration linter: every revision rendered for
-// PostgreSQL as offline (`--sql`) mode renders it, each statement read by
-// PostgreSQL's own parser (libpg_query) and judged by the rules in rules/.
+// The zero-downtime migration linter: every revision rendered for each
+// database the set targets, as offline (`--sql`) mode renders it, each
+// statement read by PostgreSQL's own parser (libpg_query) and judged by the
+// rules in rules/ that apply to that database.
 // Findings are reported at the file:line of the op call or SQL statement.
 #pragma once
 
@@ -19,6 +20,7 @@ struct Options {
   std::string since;
   bool warnings_as_errors = false;
   bool postgresql = true;        // the set targets PostgreSQL: its rules apply
+  bool sqlite = true;            // the set targets SQLite: its rules apply
   std::set<std::string> disabled;  // rule ids switched off for the set
 };
 

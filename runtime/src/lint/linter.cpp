@@ -1,5 +1,6 @@
-// Renders each revision as offline mode does, into a sink that keeps the
-// statements with their source lines, then judges them in history order.
+// Renders each revision as offline mode does, for each database the set
+// targets, into a sink that keeps the statements with their source lines,
+// then judges them in history order.
 #include <fmt/format.h>
 
 #include <iterator>
@@ -7,6 +8,8 @@
 
 #include "lint/judge.hpp"
 #include "lint/lint.hpp"
+#include "lint/rule.hpp"
+#include "operations/operation_error.hpp"
 #include "retort/error.hpp"
 #include "retort/op.hpp"
 #include "retort/revision_map.hpp"
@@ -22,24 +25,31 @@ struct Rendered {
   bool in_autocommit_block;
 };
 
-// What offline (`--sql`) mode would print, statement by statement.
+// What offline (`--sql`) mode would print, statement by statement. For
+// SQLite it says it is online, so that a batch goes as far as an online
+// run would (to the read of the table it recreates) instead of refusing to
+// render at all: the lint asks what fails at run time.
 class CollectingSink final : public detail::StatementSink {
  public:
-  SqlDialect dialect() const override { return SqlDialect::postgresql; }
-  bool offline() const override { return true; }
+  explicit CollectingSink(SqlDialect dialect) : dialect_(dialect) {}
+  SqlDialect dialect() const override { return dialect_; }
+  bool offline() const override { return dialect_ == SqlDialect::postgresql; }
   void run(std::string_view sql, unsigned line) override { statements.push_back({std::string(sql), line, in_block_}); }
   void run(std::string_view sql, std::span<const detail::Value> params, unsigned line) override {
-    run(detail::inline_parameters(sql, params, SqlDialect::postgresql), line);
+    run(detail::inline_parameters(sql, params, dialect_), line);
   }
   detail::Rows query(std::string_view sql, std::span<const detail::Value>, unsigned line) override {
+    reads_rows = true;  // batch_alter_table on SQLite reads the table it recreates
     throw Error(fmt::format("line {}: it reads rows ({}), which offline rendering cannot do", line, sql));
   }
   void begin_autocommit_block() override { in_block_ = true; }
   void end_autocommit_block() override { in_block_ = false; }
 
   std::vector<Rendered> statements;
+  bool reads_rows = false;
 
  private:
+  const SqlDialect dialect_;
   bool in_block_ = false;
 };
 
@@ -49,13 +59,17 @@ std::vector<std::string> judged_revisions(const RevisionMap& map, const std::str
   return judged;
 }
 
+// One rendering of the history: for PostgreSQL, or for SQLite. When the
+// set targets both, the SQLite pass adds only what is SQLite's own.
 class Linter {
  public:
-  explicit Linter(const Options& options) : judge_(options) {}
+  Linter(const Options& options, SqlDialect dialect)
+      : options_(options), dialect_(dialect), judge_(options, dialect) {}
 
   void migration(const Migration& m, bool judged, Result& result) {
+    const bool first_pass = dialect_ == SqlDialect::postgresql || !options_.postgresql;
     judge_.begin_migration(m);
-    CollectingSink sink;
+    CollectingSink sink(dialect_);
     try {
       if (m.is_sql()) {
         for (const SqlStatement& statement : m.upgrade_sql) sink.run(statement.text, statement.line);
@@ -64,33 +78,57 @@ class Linter {
         m.upgrade(op);
       }
     } catch (const std::exception& e) {
-      // The statements rendered before it are still judged.
-      if (judged) {
-        result.skipped.push_back(about(
-            m, m.source_line,
-            fmt::format("revision {} is linted only up to where offline rendering stopped: {}", m.id, e.what())));
+      // A refusal of the SQLite dialect fails there at run time; anything
+      // else stops the rendering, and what came before is still judged.
+      const auto* refusal = dynamic_cast<const detail::OperationError*>(&e);
+      if (judged && refusal && dialect_ == SqlDialect::sqlite && !sink.reads_rows) {
+        refused(m, *refusal, result);
+      } else if (judged && first_pass) {
+        stopped(m, e, result);
       }
     }
-    if (judged) ++result.revisions_checked;
+    if (judged && first_pass) ++result.revisions_checked;
     for (const Rendered& statement : sink.statements) {
       Verdict verdict =
           judge_.statement(statement.sql, statement.line, m.transactional && !statement.in_autocommit_block, judged);
       if (!judged) continue;
-      if (!verdict.unreadable.empty()) {
+      if (!verdict.unreadable.empty() && first_pass) {
         Finding unread = about(m, statement.line ? statement.line : m.source_line,
                                fmt::format("PostgreSQL's parser cannot read this statement ({}); it is not linted",
                                            verdict.unreadable));
         unread.statement = excerpt(statement.sql);
         result.skipped.push_back(std::move(unread));
       }
-      result.statements_checked += verdict.statements;
+      if (first_pass) result.statements_checked += verdict.statements;
       std::move(verdict.findings.begin(), verdict.findings.end(), std::back_inserter(result.findings));
       std::move(verdict.suppressed.begin(), verdict.suppressed.end(), std::back_inserter(result.suppressed));
     }
   }
 
  private:
+  void stopped(const Migration& m, const std::exception& e, Result& result) {
+    result.skipped.push_back(about(
+        m, m.source_line,
+        fmt::format("revision {} is linted{} only up to where offline rendering stopped: {}", m.id,
+                    dialect_ == SqlDialect::sqlite ? " for SQLite" : "", e.what())));
+  }
+
+  // An op call the SQLite dialect refuses: the error a deploy would show.
+  void refused(const Migration& m, const detail::OperationError& e, Result& result) {
+    const Rule& rule = *find_rule("sqlite-unsupported");
+    if (options_.disabled.count(std::string(rule.id))) return;
+    Finding finding = about(m, e.line ? e.line : m.source_line, fmt::format("on SQLite, {}", e.what()));
+    finding.rule = std::string(rule.id);
+    finding.severity = Severity::error;
+    finding.column = sources_.first_column(finding.path, finding.line);
+    finding.alternative = std::string(rule.alternative);
+    result.findings.push_back(std::move(finding));
+  }
+
+  const Options& options_;
+  const SqlDialect dialect_;
   Judge judge_;
+  SourceFiles sources_;
 };
 
 }  // namespace
@@ -104,7 +142,6 @@ bool Result::failed() const {
 
 Result lint(const Registry& registry, const Options& options) {
   Result result;
-  if (!options.postgresql) return result;  // SQLite's rules are not written yet
   const RevisionMap map = RevisionMap::from_registry(registry);
   std::set<std::string> judged;
   if (!options.since.empty()) {
@@ -112,10 +149,15 @@ Result lint(const Registry& registry, const Options& options) {
   }
   std::map<std::string_view, const Migration*> by_id;
   for (const Migration& m : registry.migrations) by_id.emplace(m.id, &m);
-  Linter linter(options);
-  for (const MigrationStep& step : map.upgrade_steps({}, "heads")) {
-    auto it = by_id.find(step.revision);
-    if (it != by_id.end()) linter.migration(*it->second, options.since.empty() || judged.count(step.revision), result);
+  const std::vector<MigrationStep> steps = map.upgrade_steps({}, "heads");
+  for (SqlDialect dialect : {SqlDialect::postgresql, SqlDialect::sqlite}) {
+    if (!(dialect == SqlDialect::postgresql ? options.postgresql : options.sqlite)) continue;
+    Linter linter(options, dialect);
+    for (const MigrationStep& step : steps) {
+      auto it = by_id.find(step.revision);
+      if (it == by_id.end()) continue;
+      linter.migration(*it->second, options.since.empty() || judged.count(step.revision), result);
+    }
   }
   return result;
 }

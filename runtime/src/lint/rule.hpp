@@ -22,6 +22,9 @@ struct Statement {
   const SchemaModel& schema;  // the schema before this statement
 };
 
+// The renderings a rule judges: what is sent to PostgreSQL, to SQLite, or both.
+enum RuleDialects : unsigned { on_postgresql = 1, on_sqlite = 2, on_both = 3 };
+
 struct Rule {
   std::string_view id;
   std::string_view reason;       // one line: why the pattern hurts a running service
@@ -29,6 +32,7 @@ struct Rule {
   bool error;                    // fails at deploy time: an error, not a warning
   // Appends one message per offending part of the statement.
   void (*check)(const Statement& statement, std::vector<std::string>& messages);
+  RuleDialects dialects = on_postgresql;
 };
 
 // Every rule, in a stable order (rules.cpp).

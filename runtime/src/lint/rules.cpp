@@ -25,6 +25,7 @@ std::span<const Rule* const> all_rules() {
       &cluster,
       &reindex_non_concurrently,
       &lock_table,
+      &sqlite_unsupported,
   };
   return list;
 }

@@ -23,6 +23,6 @@ extern const Rule delete_without_where{
     "deleting every row in one statement locks all of them until the migration commits",
     "move it to its own data migration with `.transactional = false` and delete in batches "
     "(`DELETE FROM t WHERE id IN (SELECT id FROM t WHERE ... LIMIT 1000)` per batch)",
-    false, check};
+    false, check, on_both};
 
 }  // namespace retort::lint::rules

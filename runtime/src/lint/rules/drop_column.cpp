@@ -23,6 +23,6 @@ extern const Rule drop_column{
     "the running release still uses the column, so its queries fail as soon as it is dropped",
     "first deploy code that no longer reads or writes the column, then drop it in a later migration and allow "
     "it there: `// retort:allow drop-column: unused since release N`",
-    false, check};
+    false, check, on_both};
 
 }  // namespace retort::lint::rules

@@ -24,6 +24,6 @@ extern const Rule drop_table{
     "the running release still queries the table, and the data cannot be restored by a downgrade",
     "first deploy code that no longer uses the table, then drop it in a later migration and allow it there: "
     "`// retort:allow drop-table: unused since release N`",
-    false, check};
+    false, check, on_both};
 
 }  // namespace retort::lint::rules

@@ -22,6 +22,6 @@ extern const Rule rename_column{
     "the running release still uses the old name, so its queries fail as soon as it changes",
     "rename in two releases: add the new column (`op.add_column`), write both and backfill, switch reads to "
     "the new one, then drop the old column in a later release",
-    false, check};
+    false, check, on_both};
 
 }  // namespace retort::lint::rules

@@ -23,6 +23,6 @@ extern const Rule rename_table{
     "rename in two releases: rename the table and `op.execute(\"CREATE VIEW old_name AS SELECT * FROM "
     "new_name\")` in the same migration so both names work, move the code to the new name, then drop the view "
     "in a later release",
-    false, check};
+    false, check, on_both};
 
 }  // namespace retort::lint::rules

@@ -25,5 +25,6 @@ extern const Rule vacuum_full;
 extern const Rule cluster;
 extern const Rule reindex_non_concurrently;
 extern const Rule lock_table;
+extern const Rule sqlite_unsupported;
 
 }  // namespace retort::lint::rules

@@ -23,6 +23,6 @@ extern const Rule update_without_where{
     "updating every row in one statement locks all of them until the migration commits",
     "move the backfill to its own data migration with `.transactional = false` and update in batches "
     "(`UPDATE t SET ... WHERE id BETWEEN ? AND ?` per batch, `op.execute` with parameters)",
-    false, check};
+    false, check, on_both};
 
 }  // namespace retort::lint::rules
