@@ -208,13 +208,20 @@ class MigrationSet:
 
 # ---------------------------------------------------------------- build
 
-def build_consumer(sets, footprint_set, jobs):
-    sets_arg = ";".join(f"{s.name}={s.retort_sources}" for s in sets + [footprint_set])
+def build_consumer(sets, footprint_set, jobs, lint_set=None):
+    """Configures and builds the consumer; with `sets` empty and no footprint
+    set, only the lint set (bench/run --only lint)."""
+    sets_arg = ";".join(f"{s.name}={s.retort_sources}" for s in sets + ([footprint_set] if footprint_set else []))
+    # ccache, when installed, only makes rebuilds of the sets quicker: no
+    # measurement times a compiler run through it.
+    launcher = ([f"-DCMAKE_{lang}_COMPILER_LAUNCHER=ccache" for lang in ("C", "CXX")]
+                if shutil.which("ccache") else [])
     run(["cmake", "-S", os.path.join(BENCH, "consumer"), "-B", os.path.join(BUILD, "consumer"), "-G", "Ninja",
-         "-DCMAKE_BUILD_TYPE=Release", "-DRETORT_BUILD_TESTS=OFF",
-         f"-DBENCH_SETS={sets_arg}", f"-DBENCH_FOOTPRINT_SET={footprint_set.name}"])
-    targets = (["retortc", "hello", "service_status", "service_upgrade", "libpq_current"]
-               + [f"{s.name}-migrate" for s in sets])
+         "-DCMAKE_BUILD_TYPE=Release", "-DRETORT_BUILD_TESTS=OFF", *launcher,
+         f"-DBENCH_SETS={sets_arg}", f"-DBENCH_FOOTPRINT_SET={footprint_set.name if footprint_set else ''}",
+         f"-DBENCH_LINT_SET={f'{lint_set.name}={lint_set.sources}' if lint_set else ''}"])
+    targets = (["retortc"] + (["hello", "service_status", "service_upgrade", "libpq_current"] if footprint_set else [])
+               + [f"{s.name}-migrate" for s in sets + ([lint_set] if lint_set else [])])
     log(f"building {len(targets)} targets in {os.path.join(BUILD, 'consumer')} (-j{jobs})")
     run(["cmake", "--build", os.path.join(BUILD, "consumer"), "-j", str(jobs), "--target", *targets])
 

@@ -4,6 +4,7 @@ redoes all of it from latest.json without measuring."""
 import json
 import os
 
+from lint_report import lint_markdown, lint_targets
 from measure import BENCH, QUICK_RUNS, RESULTS, WORK, log, run
 
 
@@ -176,6 +177,8 @@ def markdown(report):
         for statement in counts.get("retort", {}).get("one_migration", []):
             lines.append(f"- `{statement[:300]}`")
         lines.append("")
+    if report.get("lint"):
+        lines += lint_markdown(report["lint"], cell, format_seconds, report.get("date"))
     lines += ["### Targets", "", "| target | measured | met |", "| --- | --- | --- |"]
     for t in report["targets"]:
         lines.append(f"| {t['target']} | {t['measured']} | {'yes' if t['met'] else '**no**'} |")
@@ -241,6 +244,8 @@ def update_readme(table):
 
 def write_report(report):
     report["targets"] = evaluate_targets(report["measurements"], report["footprint"])
+    if report.get("lint"):
+        report["targets"] += lint_targets(report["lint"])
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, "latest.json"), "w") as f:
         json.dump(report, f, indent=2)
