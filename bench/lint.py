@@ -230,6 +230,7 @@ def measure_lint(lint_set, runs, machine_summary, date):
     version = run([binary, "--version"]).strip()
     files, whole = render_for_squawk(lint_set)
     measurements = []
+    load_at_start = os.getloadavg()[0]
     log(f"{lint_set.name}: lint, {runs} runs each ({version}, {len(files)} files)")
     tools = {
         "retort": dict(cmd=[lint_set.migrate, "lint", "--format", "json"], ok=(0, 1)),
@@ -259,7 +260,7 @@ def measure_lint(lint_set, runs, machine_summary, date):
     return {"date": date, "machine": machine_summary, "set": lint_set.name, "n": lint_set.count, "runs": runs,
             "pg_version": PG_VERSION,
             "forms": f"{forms.get('cpp', 0):,} C++ migrations, {forms.get('sql', 0):,} .sql files",
-            "measurements": measurements, "comparison": comparison}
+            "load": [load_at_start, os.getloadavg()[0]], "measurements": measurements, "comparison": comparison}
 
 
 def measure_lint_build(lint_set, runs):

@@ -78,7 +78,9 @@ def lint_markdown(lint, cell, format_seconds, report_date=None):
              f"squawk reads what `{lint['set']}-migrate upgrade head --sql --dialect postgresql` prints, split into "
              "one file per revision (with its BEGIN/COMMIT, without the version-table statements), all passed "
              f"to one squawk process; each cell is the median (min–max) of {lint['runs']} runs, the tools "
-             "taking turns.", "",
+             "taking turns." + (f" Load average (1 min) at the start and the end of the case: {lint['load'][0]:.2f} "
+                                f"and {lint['load'][1]:.2f} (other work on the two cores widens the min–max)."
+                                if lint.get("load") else ""), "",
              "| measurement | Retort | squawk | Retort ÷ squawk | Retort CPU | squawk CPU |",
              "| --- | --- | --- | --- | --- | --- |"]
     for label, rt, st in RETORT_VS_SQUAWK:
@@ -102,7 +104,8 @@ def lint_markdown(lint, cell, format_seconds, report_date=None):
     lines += ["", "Findings, case by case (from `lint --format json` and `squawk --reporter json` on the same "
               "revisions; a finding belongs to the revision it names, or to the revision of its file). "
               "\"squawk, other rules\" are the rules listed below the table, which are not about locks or "
-              "the running release; a case counts as reported by squawk only through its other rules.", "",
+              "the running release; a case counts as reported by squawk only through the rules in its \"squawk\" "
+              "column.", "",
               "| case | form | revisions | PostgreSQL 15 | Retort | squawk | squawk, other rules | verdict |",
               "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     catalogue = c["catalogue"]
