@@ -125,7 +125,8 @@ TEST(CppRules, SetNotNull) {
              "set-not-null-without-check");
   Result safe = lint_after_base([](Op& op) {
     op.execute("ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID");
-    op.validate_constraint("users_email_nn", "users");
+    // Validated after the ADD's commit, not under its lock.
+    op.autocommit_block([&] { op.validate_constraint("users_email_nn", "users"); });
     op.alter_column("users", "email", {.nullable = false});
   });
   EXPECT_TRUE(safe.findings.empty()) << describe(safe);
@@ -139,9 +140,15 @@ TEST(CppRules, ForeignKeyWithoutNotValid) {
              "add-foreign-key-without-not-valid");
   Result safe = lint_after_base([](Op& op) {
     op.create_foreign_key("orders_user_fk", "orders", "users", {"user_id"}, {"id"}, {.not_valid = true});
-    op.validate_constraint("orders_user_fk", "orders");
+    op.autocommit_block([&] { op.validate_constraint("orders_user_fk", "orders"); });
   });
   EXPECT_TRUE(safe.findings.empty()) << describe(safe);
+  Result under_the_lock = lint_after_base([](Op& op) {
+    op.create_foreign_key("orders_user_fk", "orders", "users", {"user_id"}, {"id"}, {.not_valid = true});
+    g_line = __LINE__ + 1;
+  op.validate_constraint("orders_user_fk", "orders");
+  });
+  expect_one(under_the_lock, "validate-in-the-adding-transaction");
 }
 
 TEST(CppRules, CheckConstraint) {

@@ -52,7 +52,7 @@ const RuleCase kCases[] = {
      "ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\n"
      "ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\n"
      "ALTER TABLE users ALTER COLUMN email SET NOT NULL;",
-     true},
+     false},  // each statement commits: the VALIDATE does not run under the ADD's lock
     {"add-foreign-key-without-not-valid",
      "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);", true,
      "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;",
@@ -62,6 +62,9 @@ const RuleCase kCases[] = {
      true},
     {"add-check-without-not-valid", "ALTER TABLE users ADD CONSTRAINT users_age CHECK (age >= 0);", true,
      "ALTER TABLE users ADD CONSTRAINT users_age CHECK (age >= 0) NOT VALID;", true},
+    {"validate-in-the-adding-transaction",
+     "ALTER TABLE users ADD CONSTRAINT users_age CHECK (age >= 0) NOT VALID, VALIDATE CONSTRAINT users_age;", true,
+     "ALTER TABLE users VALIDATE CONSTRAINT users_age;", true},
     {"add-unique-without-index", "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);", true,
      "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX ix_users_email;", true},
     {"drop-column", "ALTER TABLE users DROP COLUMN name;", true,
@@ -172,6 +175,22 @@ TEST(SqlRules, EveryRuleHasATriggeringCase) {
     for (const RuleCase& c : kCases) covered = covered || c.rule == rule->id;
     EXPECT_TRUE(covered) << rule->id;
   }
+}
+
+// The ADD and the VALIDATE as separate statements: reported while they
+// share a transaction, not once an autocommit block committed the ADD.
+TEST(SqlRules, ValidateAfterACommitIsNotUnderTheAddsLock) {
+  const std::string add =
+      "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n";
+  MigrationSet same;
+  same.sql("base", kBase).sql("change", add + "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\n");
+  Result together = same.lint();
+  ASSERT_EQ(of_rule(together, "validate-in-the-adding-transaction").size(), 1u) << describe(together);
+  EXPECT_EQ(of_rule(together, "validate-in-the-adding-transaction")[0].line, 2u);
+
+  MigrationSet later;
+  later.sql("base", kBase).sql("add", add).sql("validate", "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\n");
+  EXPECT_TRUE(later.lint().findings.empty()) << describe(later.lint());
 }
 
 // Index and constraint rules judge tables that existed before the migration;

@@ -58,6 +58,7 @@ Verdict Judge::statement(std::string_view sql, unsigned line, bool in_transactio
     verdict.unreadable = tree.result.error->message;
     return verdict;
   }
+  if (!in_transaction) schema_.transaction_ended();
   const json parsed = json::parse(tree.result.parse_tree);
   for (const json& raw : field(parsed, "stmts")) {
     const json& node = field(raw, "stmt");

@@ -14,6 +14,7 @@ std::span<const Rule* const> all_rules() {
       &set_not_null_without_check,
       &add_foreign_key_without_not_valid,
       &add_check_without_not_valid,
+      &validate_in_the_adding_transaction,
       &add_unique_without_index,
       &drop_column,
       &drop_table,

@@ -56,14 +56,15 @@ void SchemaModel::create_table(const std::string& name, const json& elements) {
     if (kind == "ColumnDef") {
       table.columns[text_field(element, "colname")] = column_type(field(element, "typeName"));
     } else if (kind == "Constraint") {
-      add_constraint(table, element);
+      add_constraint(name, table, element);
     }
   });
   tables_[name] = std::move(table);
   new_tables_.insert(name);
 }
 
-void SchemaModel::add_constraint(Table& table, const json& constraint) {
+void SchemaModel::add_constraint(const std::string& name, Table& table, const json& constraint) {
+  if (flag(constraint, "skip_validation")) added_not_valid_.insert(name + " " + text_field(constraint, "conname"));
   if (text_field(constraint, "contype") != "CONSTR_CHECK") return;
   std::string column = not_null_check_column(field(constraint, "raw_expr"));
   if (column.empty()) return;
@@ -83,7 +84,7 @@ void SchemaModel::alter_table(const std::string& name, const json& commands) {
     } else if (subtype == "AT_AlterColumnType") {
       table.columns[text_field(command, "name")] = column_type(field(field(definition, "ColumnDef"), "typeName"));
     } else if (subtype == "AT_AddConstraint") {
-      add_constraint(table, field(definition, "Constraint"));
+      add_constraint(name, table, field(definition, "Constraint"));
     } else if (subtype == "AT_ValidateConstraint") {
       auto it = table.not_null_checks.find(text_field(command, "name"));
       if (it != table.not_null_checks.end()) it->second.validated = true;

@@ -14,6 +14,7 @@ extern const Rule alter_column_type_rewrite;
 extern const Rule set_not_null_without_check;
 extern const Rule add_foreign_key_without_not_valid;
 extern const Rule add_check_without_not_valid;
+extern const Rule validate_in_the_adding_transaction;
 extern const Rule add_unique_without_index;
 extern const Rule drop_column;
 extern const Rule drop_table;
