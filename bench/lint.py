@@ -164,10 +164,14 @@ def interleaved(cases, runs):
     return {tool: result_of(s) for tool, s in samples.items()}
 
 
+# squawk knows PostgreSQL only, and the set's build says DIALECTS postgresql:
+# the lint judges the PostgreSQL rendering alone, as its build step does.
+RETORT_LINT = ["lint", "--dialects", "postgresql"]
+
 # ---------------------------------------------------------------- findings
 
 def retort_findings(lint_set):
-    out = subprocess.run([lint_set.migrate, "lint", "--format", "json"], capture_output=True, text=True)
+    out = subprocess.run([lint_set.migrate, *RETORT_LINT, "--format", "json"], capture_output=True, text=True)
     if out.returncode not in (0, 1):
         raise BenchError(f"lint --format json failed (exit {out.returncode}): {out.stderr[-2000:]}")
     return json.loads(out.stdout)
@@ -233,11 +237,11 @@ def measure_lint(lint_set, runs, machine_summary, date):
     load_at_start = os.getloadavg()[0]
     log(f"{lint_set.name}: lint, {runs} runs each ({version}, {len(files)} files)")
     tools = {
-        "retort": dict(cmd=[lint_set.migrate, "lint", "--format", "json"], ok=(0, 1)),
+        "retort": dict(cmd=[lint_set.migrate, *RETORT_LINT, "--format", "json"], ok=(0, 1)),
         "squawk": dict(cmd=[binary, "--reporter", "json", "--pg-version", PG_VERSION, *files], ok=(0, 1)),
         "squawk (one file)": dict(cmd=[binary, "--reporter", "json", "--pg-version", PG_VERSION, whole],
                                   ok=(0, 1)),
-        "retort (text)": dict(cmd=[lint_set.migrate, "lint"], ok=(0, 1)),
+        "retort (text)": dict(cmd=[lint_set.migrate, *RETORT_LINT], ok=(0, 1)),
     }
     for tool, result in interleaved(tools, runs).items():
         measurements.append(dict(operation="lint", tool=tool, n=lint_set.count, **result))
