@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <chrono>
+#include <functional>
 #include <set>
+#include <thread>
 
 #include "backend.hpp"
 #include "commands.hpp"
@@ -31,12 +34,15 @@ class Trace : public ::testing::Test {
 
   // Applies `set` with the base already applied untraced; returns the
   // trace of what came after it.
-  std::vector<lint::TracedStep> trace(MigrationSet& set, std::vector<Finding>& findings) {
+  // `meanwhile` runs between the two.
+  std::vector<lint::TracedStep> trace(MigrationSet& set, std::vector<Finding>& findings,
+                                      const std::function<void()>& meanwhile = {}) {
     auto db = detail::connect(detail::DatabaseUrl::parse(url_));
     detail::Migrator migrator(set.registry(), detail::VersionTable("retort_version", ""));
     const SafetyOptions safety;
     const detail::command::Guard guard{safety, ""};
     detail::command::upgrade(*db, migrator, "base_done", guard, TransactionMode::per_migration, {});
+    if (meanwhile) meanwhile();
     lint::LockTrace traced(*db);
     detail::command::upgrade(*db, migrator, "heads", guard, TransactionMode::per_migration, traced, {});
     findings = traced.findings();
@@ -99,7 +105,35 @@ TEST_F(Trace, CreateIndexConcurrentlyTakesNeither) {
   auto steps = trace(set, findings);
   const lint::TracedStatement& index = steps.at(0).statements.at(0);
   EXPECT_FALSE(index.in_transaction);
+  EXPECT_TRUE(index.sampled);
+  EXPECT_FALSE(has_lock(index, "items", "AccessExclusiveLock"));
   EXPECT_TRUE(index.rewritten.empty());
+  EXPECT_TRUE(findings.empty()) << rules(findings);
+}
+
+// Outside a transaction the locks are sampled while the statement runs.
+// A writer's open transaction makes CREATE INDEX CONCURRENTLY wait, holding
+// its SHARE UPDATE EXCLUSIVE lock, until the writer commits half a second
+// later: long enough for any sampler to see it.
+TEST_F(Trace, LocksOutsideATransactionAreSampledWhileTheStatementRuns) {
+  MigrationSet set;
+  set.sql("base_done", kBase).sql("change", "CREATE INDEX CONCURRENTLY ix_items_n ON items (n);\n", false);
+  auto writer = detail::connect(detail::DatabaseUrl::parse(url_));
+  std::thread committer;
+  std::vector<Finding> findings;
+  auto steps = trace(set, findings, [&] {
+    writer->begin();
+    writer->execute("UPDATE items SET n = n WHERE id = 1");
+    committer = std::thread([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      writer->commit();
+    });
+  });
+  committer.join();
+  const lint::TracedStatement& index = steps.at(0).statements.at(0);
+  EXPECT_TRUE(index.sampled);
+  EXPECT_TRUE(has_lock(index, "items", "ShareUpdateExclusiveLock")) << "sampled: " << index.locks.size();
+  EXPECT_FALSE(has_lock(index, "items", "AccessExclusiveLock"));
   EXPECT_TRUE(findings.empty()) << rules(findings);
 }
 

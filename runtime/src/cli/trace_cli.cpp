@@ -21,17 +21,17 @@ constexpr std::string_view kAlternative =
 // The locks on relations that existed before the migration; those on the
 // ones it created (nothing else can be using them yet) only counted.
 std::string locks_text(const lint::TracedStatement& statement) {
-  if (!statement.in_transaction) return "locks not measured: it ran outside a transaction, where they end with it";
-  std::string text;
+  std::string text = statement.sampled ? "sampled while it ran (outside a transaction): " : "";
+  const std::size_t prefix = text.size();
   std::size_t on_new = 0;
   for (const lint::TracedLock& lock : statement.locks) {
     if (!lock.existing) {
       ++on_new;
       continue;
     }
-    text += fmt::format("{}{} on {} {}", text.empty() ? "" : ", ", lock.mode, lock.kind, lock.relation);
+    text += fmt::format("{}{} on {} {}", text.size() == prefix ? "" : ", ", lock.mode, lock.kind, lock.relation);
   }
-  if (text.empty()) text = "no locks on existing relations";
+  if (text.size() == prefix) text += "no locks on existing relations";
   if (on_new) text += fmt::format(" (and {} on relations it created)", on_new);
   for (const lint::TracedRelation& relation : statement.rewritten) {
     text += fmt::format("; rewrote {} {}", relation.kind, relation.relation);
@@ -75,6 +75,7 @@ json trace_json(const lint::LockTrace& trace, std::vector<lint::Finding>& findin
       statements.push_back({{"line", statement.line},
                             {"statement", statement.statement},
                             {"in_transaction", statement.in_transaction},
+                            {"sampled", statement.sampled},
                             {"locks", locks},
                             {"rewritten", rewritten}});
     }

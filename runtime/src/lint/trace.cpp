@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lint/judge.hpp"
+#include "retort/error.hpp"
 
 namespace retort::lint {
 namespace {
@@ -32,6 +33,36 @@ bool is_table(const std::string& kind) { return kind == "table" || kind == "mate
 
 }  // namespace
 
+void LockSampler::sample() {
+  const std::vector<detail::Value> params{static_cast<std::int64_t>(pid_)};
+  for (const auto& row : observer_.query(
+           "SELECT relation::text, mode FROM pg_locks WHERE pid = ? AND locktype = 'relation' AND granted", params)
+           .rows) {
+    seen_.emplace(fmt::format("{} {}", row[0].value_or(""), row[1].value_or("")), row[0].value_or(""));
+  }
+}
+
+void LockSampler::start() {
+  sample();  // the statement has not been sent: this only proves the connection works
+  seen_.clear();
+  stopping_ = false;
+  thread_ = std::thread([this] {
+    try {
+      while (!stopping_) sample();
+    } catch (const std::exception&) {
+      // A sample that fails leaves the statement reported with what was seen.
+    }
+  });
+}
+
+LockSampler::Locks LockSampler::stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+  return std::move(seen_);
+}
+
+LockTrace::~LockTrace() = default;
+
 LockTrace::Relations LockTrace::relations() {
   db_.flush();
   Relations out;
@@ -59,6 +90,10 @@ void LockTrace::step_started(const Migration& migration, std::string step) {
 void LockTrace::statement_started(std::string_view) {
   before_statement_ = relations();
   held_before_statement_ = locks();
+  if (db_.in_transaction()) return;
+  if (!observer_) observer_ = detail::connect(db_.url());
+  sampler_ = std::make_unique<LockSampler>(*observer_, db_.session_pid());
+  sampler_->start();
 }
 
 void LockTrace::statement_finished(std::string_view sql, unsigned line) {
@@ -66,20 +101,25 @@ void LockTrace::statement_finished(std::string_view sql, unsigned line) {
   traced.statement = excerpt(sql);
   traced.line = line ? line : migration_->source_line;
   traced.in_transaction = db_.in_transaction();
+  Locks taken;  // granted since the statement began
+  if (sampler_) {
+    taken = sampler_->stop();
+    sampler_.reset();
+    traced.sampled = true;
+  }
   const Relations after = relations();
-  if (traced.in_transaction) {
-    for (const auto& [key, oid] : locks()) {
-      if (held_before_statement_.count(key)) continue;
-      const std::string mode = key.substr(key.find(' ') + 1);
-      const Relation* relation = nullptr;
-      if (auto now = after.find(oid); now != after.end()) {
-        relation = &now->second;
-      } else if (auto gone = before_statement_.find(oid); gone != before_statement_.end()) {
-        relation = &gone->second;  // dropped by the statement
-      }
-      if (!relation) continue;  // a catalog's
-      traced.locks.push_back(TracedLock{relation->name, relation->kind, mode, at_step_start_.count(oid) > 0});
+  if (!traced.sampled) taken = locks();
+  for (const auto& [key, oid] : taken) {
+    if (held_before_statement_.count(key)) continue;
+    const std::string mode = key.substr(key.find(' ') + 1);
+    const Relation* relation = nullptr;
+    if (auto now = after.find(oid); now != after.end()) {
+      relation = &now->second;
+    } else if (auto gone = before_statement_.find(oid); gone != before_statement_.end()) {
+      relation = &gone->second;  // dropped by the statement
     }
+    if (!relation) continue;  // a catalog's
+    traced.locks.push_back(TracedLock{relation->name, relation->kind, mode, at_step_start_.count(oid) > 0});
   }
   for (const auto& [oid, relation] : before_statement_) {
     auto now = after.find(oid);
