@@ -165,7 +165,10 @@ void up_schemas(Op& op) {
   op.create_unique_constraint("uq_events_at_kind", "events", {"at", "kind"}, {.schema = audit});
   op.create_check_constraint("ck_events_note", "events", "length(note) < 100", {.schema = audit});
   op.create_table_comment("events", "what happened", {.schema = audit});
-  op.create_table("plain", Column("id", Integer).primary_key(), Column("event_id", Integer));
+  op.create_table("plain", Column("id", Integer).primary_key(), Column("event_id", Integer),
+                  Column("first_event_id", Integer),
+                  ForeignKeyConstraint({"first_event_id"}, "events", {"id"},
+                                       {.name = "fk_plain_first_event", .referent_schema = audit}));
   op.create_foreign_key("fk_plain_event", "plain", "events", {"event_id"}, {"id"}, {.referent_schema = audit});
   op.create_foreign_key("fk_events_person", "events", "people", {"user_id"}, {"id"},
                         {.not_valid = true, .source_schema = audit, .referent_schema = audit});

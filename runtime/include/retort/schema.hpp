@@ -122,6 +122,9 @@ struct ListRef {
 struct ForeignKeyOptions {
   StringRef ondelete = {};
   StringRef onupdate = {};
+  // MATCH "FULL" (a key with any NULL column must be all NULL) or "SIMPLE"
+  // (the default). SQLite enforces SIMPLE only and refuses FULL.
+  StringRef match = {};
   bool deferrable = false;
   bool initially_deferred = false;
   // PostgreSQL: add the constraint NOT VALID (no scan of existing rows,
@@ -250,6 +253,7 @@ struct ForeignKeyConstraintOptions {
   StringRef name = {};
   StringRef ondelete = {};
   StringRef onupdate = {};
+  StringRef match = {};  // as in ForeignKeyOptions
   bool deferrable = false;
   bool initially_deferred = false;
   StringRef referent_schema = {};

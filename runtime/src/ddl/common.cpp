@@ -75,6 +75,14 @@ std::string foreign_key_action(std::string_view action, std::string_view clause)
                           clause, shown(action)));
 }
 
+std::string foreign_key_match(std::string_view match) {
+  std::string upper = keyword_text(match);
+  if (upper == "FULL" || upper == "SIMPLE") return upper;
+  throw Error(fmt::format("MATCH {} is not a foreign-key match type; use FULL or SIMPLE (PostgreSQL does not "
+                          "implement PARTIAL)",
+                          shown(match)));
+}
+
 std::string DdlDialect::column_list(const std::vector<std::string>& columns) const {
   std::string out;
   for (const auto& c : columns) {
@@ -156,6 +164,14 @@ std::string DdlDialect::foreign_key_clause(const ForeignKeyDef& fk) const {
   std::string out = fmt::format("FOREIGN KEY({}) REFERENCES {} ({})", column_list(fk.columns),
                                 quote(QualifiedName{fk.referent_schema, fk.referent_table}),
                                 column_list(fk.referent_columns));
+  if (fk.match == "FULL" && dialect() == SqlDialect::sqlite) {
+    throw Error(fmt::format(
+        "SQLite parses MATCH FULL but enforces every foreign key as MATCH SIMPLE: a key to {} with a NULL in one "
+        "of its columns would pass unchecked. Drop .match, or add a CHECK that its columns are all NULL or all "
+        "set",
+        shown(fk.referent_table)));
+  }
+  if (!fk.match.empty()) out += " MATCH " + fk.match;
   if (!fk.ondelete.empty()) out += " ON DELETE " + fk.ondelete;
   if (!fk.onupdate.empty()) out += " ON UPDATE " + fk.onupdate;
   if (fk.deferrable) out += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";

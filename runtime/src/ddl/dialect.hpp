@@ -60,6 +60,7 @@ struct ForeignKeyDef {
   std::vector<std::string> referent_columns;
   std::string ondelete;  // validated, upper case; empty: not given
   std::string onupdate;
+  std::string match;  // FULL or SIMPLE, upper case; empty: not given
   bool deferrable = false;
   bool initially_deferred = false;
   bool not_valid = false;
@@ -233,6 +234,8 @@ void check_sql_fragment(SqlDialect dialect, std::string_view fragment, std::stri
 
 // ON DELETE/ON UPDATE actions, validated and upper-cased.
 std::string foreign_key_action(std::string_view action, std::string_view clause);
+// FULL or SIMPLE, upper case, from any spelling; anything else is refused.
+std::string foreign_key_match(std::string_view match);
 
 // Display form of a name in messages: "name".
 std::string shown(std::string_view name);

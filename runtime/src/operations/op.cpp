@@ -55,6 +55,7 @@ ForeignKeyDef to_foreign_key(std::vector<std::string> columns, StringRef referen
   fk.referent_columns = std::move(referent_columns);
   if (!options.ondelete.empty()) fk.ondelete = foreign_key_action(owned(options.ondelete), "ON DELETE");
   if (!options.onupdate.empty()) fk.onupdate = foreign_key_action(owned(options.onupdate), "ON UPDATE");
+  if (!options.match.empty()) fk.match = foreign_key_match(owned(options.match));
   fk.deferrable = options.deferrable || options.initially_deferred;
   fk.initially_deferred = options.initially_deferred;
   fk.not_valid = options.not_valid;
@@ -256,8 +257,12 @@ TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
       }
       case Op::TableItem::Kind::foreign_key: {
         const auto& fk = *static_cast<const ForeignKeyConstraint*>(item.item);
-        ForeignKeyOptions options{fk.options.ondelete, fk.options.onupdate, fk.options.deferrable,
-                                  fk.options.initially_deferred, false};
+        const ForeignKeyOptions options{.ondelete = fk.options.ondelete,
+                                        .onupdate = fk.options.onupdate,
+                                        .match = fk.options.match,
+                                        .deferrable = fk.options.deferrable,
+                                        .initially_deferred = fk.options.initially_deferred,
+                                        .referent_schema = fk.options.referent_schema};
         table.foreign_keys.push_back(
             to_foreign_key(owned(fk.columns), fk.referent_table, owned(fk.referent_columns), fk.options.name, options));
         break;
