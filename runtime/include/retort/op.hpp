@@ -222,7 +222,7 @@ class Op {
 
   template <unsigned long N>
   void create_unique_constraint(StringRef name, StringRef table, const StringRef (&columns)[N],
-                                SchemaOptions options = {}, Line line = {}) {
+                                UniqueConstraintOptions options = {}, Line line = {}) {
     create_unique_constraint_with(name, table, ListRef<StringRef>{columns, N}, options, line);
   }
   template <unsigned long N>
@@ -327,7 +327,7 @@ class Op {
   void create_index_with(StringRef name, StringRef table, ListRef<IndexColumn> columns, IndexOptions options,
                          Line line);
   void create_unique_constraint_with(StringRef name, StringRef table, ListRef<StringRef> columns,
-                                     SchemaOptions options, Line line);
+                                     UniqueConstraintOptions options, Line line);
   void create_primary_key_with(StringRef name, StringRef table, ListRef<StringRef> columns, SchemaOptions options,
                                Line line);
   void create_foreign_key_with(StringRef name, StringRef source_table, StringRef referent_table,

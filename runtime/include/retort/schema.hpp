@@ -241,12 +241,25 @@ struct PrimaryKeyConstraint {
   StringRef name = {};
 };
 
+// PostgreSQL can defer a unique check to commit (SQLite cannot: refused).
+// A foreign key cannot reference a deferrable unique constraint.
+struct UniqueOptions {
+  StringRef name = {};  // empty: the database names it
+  bool deferrable = false;
+  bool initially_deferred = false;  // implies deferrable
+};
+
 struct UniqueConstraint {
   template <unsigned long N>
-  constexpr UniqueConstraint(const StringRef (&columns)[N], ConstraintOptions options = {})
-      : columns{columns, N}, name(options.name) {}
+  constexpr UniqueConstraint(const StringRef (&columns)[N], UniqueOptions options = {})
+      : columns{columns, N},
+        name(options.name),
+        deferrable(options.deferrable || options.initially_deferred),
+        initially_deferred(options.initially_deferred) {}
   ListRef<StringRef> columns;
   StringRef name = {};
+  bool deferrable = false;
+  bool initially_deferred = false;
 };
 
 struct ForeignKeyConstraintOptions {
@@ -297,6 +310,14 @@ struct TableOptions {
 // `schema=`: `op.add_column("events", Column(...), {.schema = "audit"})`.
 struct SchemaOptions {
   StringRef schema = {};
+};
+
+// op.create_unique_constraint: the table's schema, and UniqueOptions'
+// deferral.
+struct UniqueConstraintOptions {
+  StringRef schema = {};
+  bool deferrable = false;
+  bool initially_deferred = false;
 };
 
 // ---------------------------------------------------------------- indexes

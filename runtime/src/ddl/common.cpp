@@ -182,7 +182,13 @@ std::string DdlDialect::constraint_clause(const ConstraintDef& constraint) const
   std::string out = constraint.name.empty() ? std::string() : "CONSTRAINT " + quote(constraint.name) + " ";
   switch (constraint.kind) {
     case ConstraintDef::Kind::unique:
-      return out + "UNIQUE (" + column_list(constraint.columns) + ")";
+      if (!constraint.deferrable) return out + "UNIQUE (" + column_list(constraint.columns) + ")";
+      if (dialect() == SqlDialect::sqlite) {
+        throw Error("SQLite cannot defer a UNIQUE constraint (only foreign keys are DEFERRABLE there); drop "
+                    ".deferrable / .initially_deferred, or check the rule in the application");
+      }
+      return out + "UNIQUE (" + column_list(constraint.columns) + ")" +
+             (constraint.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
     case ConstraintDef::Kind::primary_key:
       return out + "PRIMARY KEY (" + column_list(constraint.columns) + ")";
     case ConstraintDef::Kind::foreign_key:
@@ -218,7 +224,8 @@ std::vector<std::string> DdlDialect::create_table(const TableDef& table) const {
     items.push_back(constraint_clause({ConstraintDef::Kind::foreign_key, fk.name, {}, fk, {}}));
   }
   for (const auto& unique : table.uniques) {
-    items.push_back(constraint_clause({ConstraintDef::Kind::unique, unique.name, unique.columns, {}, {}}));
+    items.push_back(constraint_clause({ConstraintDef::Kind::unique, unique.name, unique.columns, {}, {},
+                                       unique.deferrable, unique.initially_deferred}));
   }
   for (const auto& check : table.checks) {
     items.push_back(constraint_clause({ConstraintDef::Kind::check, check.name, {}, {}, check.condition}));

@@ -69,6 +69,8 @@ struct ForeignKeyDef {
 struct UniqueDef {
   std::string name;
   std::vector<std::string> columns;
+  bool deferrable = false;
+  bool initially_deferred = false;
 };
 
 struct PrimaryKeyDef {
@@ -166,6 +168,8 @@ struct ConstraintDef {
   std::vector<std::string> columns;  // unique, primary key
   ForeignKeyDef foreign_key;         // foreign_key
   std::string condition;             // check
+  bool deferrable = false;           // unique
+  bool initially_deferred = false;
 };
 
 class DdlDialect {

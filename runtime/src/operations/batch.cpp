@@ -242,7 +242,10 @@ class SqliteRecreate {
 
   void add_constraint(const ConstraintDef& constraint) {
     switch (constraint.kind) {
-      case ConstraintDef::Kind::unique: table_.uniques.push_back({constraint.name, constraint.columns}); break;
+      case ConstraintDef::Kind::unique:
+        table_.uniques.push_back(
+            {constraint.name, constraint.columns, constraint.deferrable, constraint.initially_deferred});
+        break;
       case ConstraintDef::Kind::foreign_key: table_.foreign_keys.push_back(constraint.foreign_key); break;
       case ConstraintDef::Kind::check: table_.checks.push_back({constraint.name, constraint.condition}); break;
       case ConstraintDef::Kind::primary_key:

@@ -252,7 +252,8 @@ TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
       }
       case Op::TableItem::Kind::unique: {
         const auto& unique = *static_cast<const UniqueConstraint*>(item.item);
-        table.uniques.push_back({owned(unique.name), owned(unique.columns)});
+        table.uniques.push_back(
+            {owned(unique.name), owned(unique.columns), unique.deferrable, unique.initially_deferred});
         break;
       }
       case Op::TableItem::Kind::foreign_key: {

@@ -124,9 +124,10 @@ void add_table_constraint(StatementSink& sink, StringRef schema, StringRef table
 }  // namespace
 
 void Op::create_unique_constraint_with(StringRef name, StringRef table, ListRef<StringRef> columns,
-                                       SchemaOptions options, Line line) {
+                                       UniqueConstraintOptions options, Line line) {
   add_table_constraint(*sink_, options.schema, table, "create_unique_constraint", name, line.value, [&] {
-    return ConstraintDef{ConstraintDef::Kind::unique, owned(name), owned(columns), {}, {}};
+    return ConstraintDef{ConstraintDef::Kind::unique, owned(name), owned(columns), {}, {},
+                         options.deferrable || options.initially_deferred, options.initially_deferred};
   });
 }
 
