@@ -43,11 +43,12 @@ void refuse_nul_statement(std::string_view sql, unsigned line) {
 }  // namespace
 
 void OnlineSink::ran(std::string_view sql, unsigned line) {
-  if (listener_) listener_->statement_finished(sql, line);
-  if (!committed_) return;
-  constexpr std::size_t kShown = 120;
-  std::string shown = fmt::format("line {}: {}{}", line, sql.substr(0, kShown), sql.size() > kShown ? " ..." : "");
-  (in_block_ ? *committed_ : uncommitted_).push_back(std::move(shown));
+  if (committed_) {
+    constexpr std::size_t kShown = 120;
+    std::string shown = fmt::format("line {}: {}{}", line, sql.substr(0, kShown), sql.size() > kShown ? " ..." : "");
+    (in_block_ ? *committed_ : uncommitted_).push_back(std::move(shown));
+  }
+  if (listener_) listener_->statement_finished(sql, line);  // after the record: a listener may throw
 }
 
 void OnlineSink::run(std::string_view sql, unsigned line) {
@@ -90,13 +91,14 @@ Rows OnlineSink::query(std::string_view sql, std::span<const Value> params, unsi
   refuse_nul_text(db_.dialect(), sql, params, line);
   if (listener_) listener_->statement_started(sql);
   db_.flush();
+  Rows rows;
   try {
-    Rows rows = db_.query(sql, params);
-    ran(sql, line);
-    return rows;
+    rows = db_.query(sql, params);
   } catch (const DatabaseError& e) {
     throw StatementFailure(std::string(sql), line, e.what());
   }
+  ran(sql, line);  // outside the try: a listener's failure is not this statement's
+  return rows;
 }
 
 void OnlineSink::begin_autocommit_block() {

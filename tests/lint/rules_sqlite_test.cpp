@@ -96,11 +96,37 @@ TEST(SqliteRules, TheSameChangeInABatchIsNotRefused) {
   }, "rules_sqlite_test.cpp");
   Result result = set.lint(sqlite_only());
   EXPECT_TRUE(of_rule(result, "sqlite-unsupported").empty()) << describe(result);
-  // Offline, the batch cannot read the table it recreates: said, not hidden.
-  ASSERT_EQ(result.skipped.size(), 1u);
-  EXPECT_NE(result.skipped[0].message.find("linted for SQLite only up to"), std::string::npos)
-      << result.skipped[0].message;
-  EXPECT_TRUE(set.lint(both()).skipped.empty()) << "the PostgreSQL rendering of a batch reads nothing";
+  // Offline, the batch cannot read the table it recreates: said, not hidden,
+  // whether or not PostgreSQL is a target too.
+  for (const Options& options : {sqlite_only(), both()}) {
+    Result result = set.lint(options);
+    ASSERT_EQ(result.skipped.size(), 1u) << describe(result);
+    EXPECT_NE(result.skipped[0].message.find("linted for SQLite only up to"), std::string::npos)
+        << result.skipped[0].message;
+  }
+}
+
+TEST(SqliteRules, ARefusedOpCallCanBeAllowedLikeAnyFinding) {
+  MigrationSet set;
+  set.cpp("base", base, "rules_sqlite_test.cpp").cpp("change", [](Op& op) {
+    // retort:allow sqlite-unsupported: this set's SQLite copy is rebuilt from scratch, never migrated
+    op.alter_column("users", "email", {.type = Text});
+  }, "rules_sqlite_test.cpp");
+  Result result = set.lint(both());
+  EXPECT_TRUE(result.findings.empty()) << describe(result);
+  ASSERT_EQ(result.suppressed.size(), 1u);
+  EXPECT_EQ(result.suppressed[0].rule, "sqlite-unsupported");
+}
+
+TEST(SqliteRules, AnErrorOfTheOpItselfIsNotCalledSqlites) {
+  MigrationSet set;
+  set.cpp("base", base, "rules_sqlite_test.cpp").cpp("change", [](Op& op) {
+    op.create_foreign_key("fk", "users", "users", {"id"}, {"id"}, {.match = "PARTIAL"});
+  }, "rules_sqlite_test.cpp");
+  Result result = set.lint(both());
+  EXPECT_TRUE(result.findings.empty()) << describe(result);
+  ASSERT_EQ(result.skipped.size(), 1u) << "noted once, by the PostgreSQL rendering";
+  EXPECT_NE(result.skipped[0].message.find("PARTIAL"), std::string::npos) << result.skipped[0].message;
 }
 
 TEST(SqliteRules, DestructiveChangesAreReportedOnceForEitherTarget) {

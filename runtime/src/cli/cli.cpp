@@ -474,6 +474,12 @@ int main(const Settings& settings, int argc, char** argv) {
     if (lint->parsed() && !lint_flags.trace) return run_lint(settings.registry, lint_flags);
     Command cmd(settings, o);
     if (lint->parsed()) {
+      // It migrates the database: never one that merely happens to be in the environment.
+      if (o.url.empty()) {
+        throw UsageError(
+            "lint --trace applies the pending migrations to the database it traces, so it takes only an explicit "
+            "--url (never $DATABASE_URL): --url postgresql://user@localhost/scratch, a scratch copy");
+      }
       const SafetyOptions safety = o.safety.options();
       return run_lint_trace(cmd.db(), cmd.migrator(), {safety, o.version_table_schema}, lint_flags);
     }

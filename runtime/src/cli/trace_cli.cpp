@@ -98,6 +98,11 @@ int run_lint_trace(detail::Backend& db, const detail::Migrator& migrator, const 
                             db.url().display));
   }
   if (flags.format == "sarif") throw Error("lint --trace prints text or json (--format text|json), not sarif");
+  if (db.pooled()) {
+    throw Error(fmt::format("{} is behind a connection pooler, where pg_locks cannot be matched to the migrating "
+                            "session; trace on a direct connection to the scratch server",
+                            db.url().display));
+  }
   lint::LockTrace trace(db);
   std::cerr << fmt::format("INFO  [retort] Tracing locks while applying the pending migrations to {}\n",
                            db.url().display);
@@ -116,6 +121,9 @@ int run_lint_trace(detail::Backend& db, const detail::Migrator& migrator, const 
     throw;  // what ran until the failure is shown; the failure says the rest
   }
   std::vector<lint::Finding> findings = trace.findings();
+  if (flags.warnings_as_errors) {
+    for (lint::Finding& finding : findings) finding.severity = lint::Severity::error;
+  }
   if (flags.format == "json") {
     json report = trace_json(trace, findings);
     report["database"] = db.url().display;

@@ -14,6 +14,8 @@ class ScriptAnnotator final : public detail::StatementAnnotator {
  public:
   // `options` say which databases the script's rules are for.
   ScriptAnnotator(const Options& options, SqlDialect dialect) : options_(options), judge_(options_, dialect) {}
+  ScriptAnnotator(const ScriptAnnotator&) = delete;  // judge_ refers to options_
+  ScriptAnnotator& operator=(const ScriptAnnotator&) = delete;
 
   void migration(const Migration& migration) override { judge_.begin_migration(migration); }
   std::vector<std::string> comments(std::string_view sql, unsigned line, bool in_transaction) override;

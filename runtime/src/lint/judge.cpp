@@ -77,6 +77,14 @@ Verdict Judge::statement(std::string_view sql, unsigned line, bool in_transactio
     }
     schema_.apply(kind, body);
   }
+  if (!in_transaction) schema_.transaction_ended();  // what it added committed with it
+  return verdict;
+}
+
+Verdict Judge::refused(unsigned line, std::string message) {
+  Verdict verdict;
+  const Rule& rule = *find_rule("sqlite-unsupported");
+  if (applies(rule)) report(line ? line : migration_->source_line, rule, std::move(message), "", verdict);
   return verdict;
 }
 

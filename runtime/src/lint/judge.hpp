@@ -27,7 +27,10 @@ class Judge {
   // Judges statements rendered for `dialect` with the rules for it. On
   // SQLite, a rule both databases share is left to the PostgreSQL
   // rendering when the set targets PostgreSQL too: one finding, not two.
-  Judge(const Options& options, SqlDialect dialect) : options_(options), dialect_(dialect) {}
+  // `reported_problems`, when given, is shared with the judges of the other
+  // renderings, so that a malformed directive is reported once.
+  Judge(const Options& options, SqlDialect dialect, std::set<std::string>* reported_problems = nullptr)
+      : options_(options), dialect_(dialect), reported_problems_(reported_problems ? *reported_problems : own_) {}
 
   // Tables created from here on are new (the rules for existing tables
   // skip them) until the next migration begins.
@@ -35,6 +38,9 @@ class Judge {
   // One statement `m` sends, issued at `line` of its source (0: unknown).
   // With `judged` false the schema still follows it, and nothing is reported.
   Verdict statement(std::string_view sql, unsigned line, bool in_transaction, bool judged = true);
+  // An op call at `line` that SQLite's dialect refused: sqlite-unsupported,
+  // subject to the set's settings and retort:allow like any finding.
+  Verdict refused(unsigned line, std::string message);
 
  private:
   void report(unsigned line, const struct Rule& rule, std::string message, std::string_view sql, Verdict& verdict);
@@ -45,7 +51,8 @@ class Judge {
   const Migration* migration_ = nullptr;
   SchemaModel schema_;
   SourceFiles sources_;
-  std::set<std::string> reported_problems_;
+  std::set<std::string> own_;
+  std::set<std::string>& reported_problems_;  // "path:line" of malformed directives
 };
 
 // One line of a statement: blanks collapsed, at most 200 characters.

@@ -8,7 +8,6 @@
 
 #include "lint/judge.hpp"
 #include "lint/lint.hpp"
-#include "lint/rule.hpp"
 #include "operations/operation_error.hpp"
 #include "retort/error.hpp"
 #include "retort/op.hpp"
@@ -63,8 +62,14 @@ std::vector<std::string> judged_revisions(const RevisionMap& map, const std::str
 // set targets both, the SQLite pass adds only what is SQLite's own.
 class Linter {
  public:
-  Linter(const Options& options, SqlDialect dialect)
-      : options_(options), dialect_(dialect), judge_(options, dialect) {}
+  // `stopped_on_postgresql`: the revisions whose PostgreSQL rendering
+  // stopped (filled by that pass, read by the SQLite one: noted once).
+  Linter(const Options& options, SqlDialect dialect, std::set<std::string>& stopped_on_postgresql,
+         std::set<std::string>& reported_problems)
+      : options_(options),
+        dialect_(dialect),
+        judge_(options, dialect, &reported_problems),
+        stopped_on_postgresql_(stopped_on_postgresql) {}
 
   void migration(const Migration& m, bool judged, Result& result) {
     const bool first_pass = dialect_ == SqlDialect::postgresql || !options_.postgresql;
@@ -78,13 +83,19 @@ class Linter {
         m.upgrade(op);
       }
     } catch (const std::exception& e) {
-      // A refusal of the SQLite dialect fails there at run time; anything
-      // else stops the rendering, and what came before is still judged.
+      // The statements rendered before it are still judged. A refusal of
+      // the SQLite dialect fails there at run time: an error, unless the
+      // PostgreSQL rendering stopped at it too (then it is not SQLite's).
       const auto* refusal = dynamic_cast<const detail::OperationError*>(&e);
-      if (judged && refusal && dialect_ == SqlDialect::sqlite && !sink.reads_rows) {
-        refused(m, *refusal, result);
-      } else if (judged && first_pass) {
-        stopped(m, e, result);
+      if (dialect_ == SqlDialect::postgresql) {
+        stopped_on_postgresql_.insert(std::string(m.id));
+        if (judged) stopped(m, e, result);
+      } else if (judged && !stopped_on_postgresql_.count(std::string(m.id))) {
+        if (refusal && !sink.reads_rows) {
+          add(judge_.refused(refusal->line, fmt::format("on SQLite, {}", e.what())), result);
+        } else {
+          stopped(m, e, result);
+        }
       }
     }
     if (judged && first_pass) ++result.revisions_checked;
@@ -100,12 +111,16 @@ class Linter {
         result.skipped.push_back(std::move(unread));
       }
       if (first_pass) result.statements_checked += verdict.statements;
-      std::move(verdict.findings.begin(), verdict.findings.end(), std::back_inserter(result.findings));
-      std::move(verdict.suppressed.begin(), verdict.suppressed.end(), std::back_inserter(result.suppressed));
+      add(std::move(verdict), result);
     }
   }
 
  private:
+  static void add(Verdict verdict, Result& result) {
+    std::move(verdict.findings.begin(), verdict.findings.end(), std::back_inserter(result.findings));
+    std::move(verdict.suppressed.begin(), verdict.suppressed.end(), std::back_inserter(result.suppressed));
+  }
+
   void stopped(const Migration& m, const std::exception& e, Result& result) {
     result.skipped.push_back(about(
         m, m.source_line,
@@ -113,22 +128,10 @@ class Linter {
                     dialect_ == SqlDialect::sqlite ? " for SQLite" : "", e.what())));
   }
 
-  // An op call the SQLite dialect refuses: the error a deploy would show.
-  void refused(const Migration& m, const detail::OperationError& e, Result& result) {
-    const Rule& rule = *find_rule("sqlite-unsupported");
-    if (options_.disabled.count(std::string(rule.id))) return;
-    Finding finding = about(m, e.line ? e.line : m.source_line, fmt::format("on SQLite, {}", e.what()));
-    finding.rule = std::string(rule.id);
-    finding.severity = Severity::error;
-    finding.column = sources_.first_column(finding.path, finding.line);
-    finding.alternative = std::string(rule.alternative);
-    result.findings.push_back(std::move(finding));
-  }
-
   const Options& options_;
   const SqlDialect dialect_;
   Judge judge_;
-  SourceFiles sources_;
+  std::set<std::string>& stopped_on_postgresql_;
 };
 
 }  // namespace
@@ -150,9 +153,10 @@ Result lint(const Registry& registry, const Options& options) {
   std::map<std::string_view, const Migration*> by_id;
   for (const Migration& m : registry.migrations) by_id.emplace(m.id, &m);
   const std::vector<MigrationStep> steps = map.upgrade_steps({}, "heads");
+  std::set<std::string> stopped_on_postgresql, reported_problems;
   for (SqlDialect dialect : {SqlDialect::postgresql, SqlDialect::sqlite}) {
     if (!(dialect == SqlDialect::postgresql ? options.postgresql : options.sqlite)) continue;
-    Linter linter(options, dialect);
+    Linter linter(options, dialect, stopped_on_postgresql, reported_problems);
     for (const MigrationStep& step : steps) {
       auto it = by_id.find(step.revision);
       if (it == by_id.end()) continue;

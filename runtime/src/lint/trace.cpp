@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "lint/judge.hpp"
 #include "retort/error.hpp"
 
@@ -29,7 +31,9 @@ std::string kind_name(const std::string& relkind) {
   return "relation";
 }
 
-bool is_table(const std::string& kind) { return kind == "table" || kind == "materialized view"; }
+bool is_table(const std::string& kind) {
+  return kind == "table" || kind == "partitioned table" || kind == "materialized view";
+}
 
 }  // namespace
 
@@ -43,12 +47,16 @@ void LockSampler::sample() {
 }
 
 void LockSampler::start() {
-  sample();  // the statement has not been sent: this only proves the connection works
+  sample();  // before the statement is sent: a connection that cannot sample fails here, not silently
   seen_.clear();
   stopping_ = false;
   thread_ = std::thread([this] {
     try {
-      while (!stopping_) sample();
+      while (!stopping_) {
+        sample();
+        // A short pause: the traced statement shares the machine.
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+      }
     } catch (const std::exception&) {
       // A sample that fails leaves the statement reported with what was seen.
     }

@@ -58,7 +58,7 @@ class LockSampler {
   LockSampler(const LockSampler&) = delete;
   LockSampler& operator=(const LockSampler&) = delete;
 
-  void start();   // returns once the first sample is in
+  void start();   // after one sample on the calling thread, then polls on its own
   Locks stop();   // every lock seen
 
  private:
@@ -78,7 +78,8 @@ class LockTrace final : public detail::StatementListener {
   void step_started(const Migration& migration, std::string step) override;
   void statement_started(std::string_view sql) override;
   void statement_finished(std::string_view sql, unsigned line) override;
-  void step_finished() override {}
+  // A statement that failed never finished: its sampler stops here.
+  void step_finished() override { sampler_.reset(); }
 
   const std::vector<TracedStep>& steps() const { return steps_; }
   // An ACCESS EXCLUSIVE lock on, or a rewrite of, a table that existed

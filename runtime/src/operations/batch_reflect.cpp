@@ -123,8 +123,11 @@ class SqliteReflection {
         for (std::size_t i = 0; i < tokens.size(); ++i) {
           if (is_keyword(tokens[i], "AUTOINCREMENT")) refuse("an AUTOINCREMENT key");
           if (is_keyword(tokens[i], "CONFLICT")) refuse("an ON CONFLICT clause");
-          // PRAGMA foreign_key_list, which the copy's keys come from, does not say it.
-          if (is_keyword(tokens[i], "DEFERRABLE")) refuse("a DEFERRABLE foreign key");
+          // PRAGMA foreign_key_list, which the copy's keys come from, does not
+          // say it; any other DEFERRABLE behaves as immediate in SQLite.
+          if (is_keyword(tokens[i], "DEFERRABLE") && (i == 0 || !is_keyword(tokens[i - 1], "NOT")) &&
+              i + 2 < tokens.size() && is_keyword(tokens[i + 1], "INITIALLY") && is_keyword(tokens[i + 2], "DEFERRED"))
+            refuse("a DEFERRABLE INITIALLY DEFERRED foreign key");
           if (!is_keyword(tokens[i], "COLLATE")) continue;
           // A column's own collation is kept; one inside a table constraint is not.
           if (i == 0 || i + 1 >= tokens.size() || is_table_constraint(tokens[0])) refuse("a COLLATE clause in a constraint");

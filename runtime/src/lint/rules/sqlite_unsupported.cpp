@@ -19,13 +19,9 @@ std::string what_it_does(const std::string& subtype) {
   return fmt::format("run this ALTER TABLE command ({})", subtype);
 }
 
-// A literal, possibly cast ('x'::text): what SQLite accepts as an added
-// column's default.
-bool is_constant(const json& expression) {
-  if (expression.contains("A_Const")) return true;
-  if (expression.contains("TypeCast")) return is_constant(field(field(expression, "TypeCast"), "arg"));
-  return false;
-}
+// A literal: what SQLite accepts as an added column's default (it has no
+// `::` casts either).
+bool is_constant(const json& expression) { return expression.contains("A_Const"); }
 
 // Why SQLite refuses to add this column in place, or "".
 std::string refused_column(const json& column) {
@@ -36,6 +32,7 @@ std::string refused_column(const json& column) {
     if (type == "CONSTR_PRIMARY") refused = "a PRIMARY KEY column";
     if (type == "CONSTR_UNIQUE") refused = "a UNIQUE column";
     if (type == "CONSTR_GENERATED") refused = "a STORED generated column";
+    if (type == "CONSTR_IDENTITY") refused = "an identity column";
     if (type == "CONSTR_NOTNULL") not_null = true;
     if (type == "CONSTR_DEFAULT") {
       has_default = true;

@@ -1,5 +1,6 @@
 // validate-in-the-adding-transaction: NOT VALID makes adding a constraint
-// quick, but its ACCESS EXCLUSIVE lock lasts until commit. A VALIDATE in
+// quick, but its lock (ACCESS EXCLUSIVE for a CHECK, SHARE ROW EXCLUSIVE for
+// a foreign key) lasts until commit. A VALIDATE in
 // the same transaction therefore scans every row under that lock, which is
 // what NOT VALID was for avoiding.
 #include <fmt/format.h>
@@ -25,8 +26,9 @@ void check(const Statement& s, std::vector<std::string>& out) {
     const std::string name = text_field(command, "name");
     if (!added_here.count(name) && !s.schema.added_not_valid_in_this_transaction(table, name)) return;
     out.push_back(fmt::format("VALIDATE CONSTRAINT {} on existing table {} runs in the transaction that added it "
-                              "NOT VALID: that ADD's ACCESS EXCLUSIVE lock is still held, so every row is "
-                              "checked while reads and writes of the table wait",
+                              "NOT VALID: that ADD's lock is still held (ACCESS EXCLUSIVE for a CHECK, SHARE ROW "
+                              "EXCLUSIVE for a foreign key), so every row is checked while writes (and, for a "
+                              "CHECK, reads) wait",
                               name, table));
   });
 }
@@ -35,7 +37,7 @@ void check(const Statement& s, std::vector<std::string>& out) {
 
 extern const Rule validate_in_the_adding_transaction{
     "validate-in-the-adding-transaction",
-    "the validation scan runs under the ACCESS EXCLUSIVE lock the NOT VALID constraint was added with",
+    "the validation scan runs under the lock the NOT VALID constraint was added with, held until commit",
     "validate in a later migration with `op.validate_constraint(name, table)`, or commit the ADD first: run the "
     "validation inside `op.autocommit_block([&] { op.validate_constraint(name, table); })`",
     false, check};
