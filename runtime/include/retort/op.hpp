@@ -177,7 +177,7 @@ class Op {
 
   // Creates a table from Columns and, after them, table-level items:
   // PrimaryKeyConstraint, UniqueConstraint, ForeignKeyConstraint,
-  // CheckConstraint, TableComment, TableOptions. PostgreSQL enum types with labels are
+  // CheckConstraint, ExcludeConstraint, TableComment, TableOptions. PostgreSQL enum types with labels are
   // created first; columns marked index() get their index afterwards.
   template <class... Items>
   void create_table(LocatedName name, const Items&... items) {
@@ -241,6 +241,16 @@ class Op {
   }
   void create_check_constraint(StringRef name, StringRef table, StringRef condition, SchemaOptions options = {},
                                Line line = {});
+  // PostgreSQL's EXCLUDE constraint (Alembic's create_exclude_constraint);
+  // SQLite has none and refuses it. Equality on a plain column inside a
+  // gist constraint needs the btree_gist extension.
+  //   op.create_exclude_constraint("ex_bookings_room", "bookings",
+  //                                {{"room_id", "="}, {sql("tsrange(starts_at, ends_at)"), "&&"}});
+  template <unsigned long N>
+  void create_exclude_constraint(StringRef name, StringRef table, const ExcludeElement (&elements)[N],
+                                 ExcludeOptions options = {}, Line line = {}) {
+    create_exclude_constraint_with(name, table, ListRef<ExcludeElement>{elements, N}, options, line);
+  }
   // PostgreSQL: ALTER TABLE ... VALIDATE CONSTRAINT (after a NOT VALID add).
   void validate_constraint(StringRef name, StringRef table, SchemaOptions options = {}, Line line = {});
   void drop_constraint(StringRef name, StringRef table, SchemaOptions options = {}, Line line = {});
@@ -302,13 +312,16 @@ class Op {
   // What a table-level argument of create_table/drop_table is.
   class TableItem {
    public:
-    enum class Kind : unsigned char { none, column, primary_key, unique, foreign_key, check, comment, type, options };
+    enum class Kind : unsigned char {
+      none, column, primary_key, unique, foreign_key, check, exclude, comment, type, options
+    };
     constexpr TableItem() = default;
     constexpr TableItem(const Column& c) : kind(Kind::column), item(&c) {}
     constexpr TableItem(const PrimaryKeyConstraint& c) : kind(Kind::primary_key), item(&c) {}
     constexpr TableItem(const UniqueConstraint& c) : kind(Kind::unique), item(&c) {}
     constexpr TableItem(const ForeignKeyConstraint& c) : kind(Kind::foreign_key), item(&c) {}
     constexpr TableItem(const CheckConstraint& c) : kind(Kind::check), item(&c) {}
+    constexpr TableItem(const ExcludeConstraint& c) : kind(Kind::exclude), item(&c) {}
     constexpr TableItem(const TableComment& c) : kind(Kind::comment), item(&c) {}
     constexpr TableItem(const Type& t) : kind(Kind::type), item(&t) {}
     constexpr TableItem(const TableOptions& o) : kind(Kind::options), item(&o) {}
@@ -333,6 +346,8 @@ class Op {
   void create_foreign_key_with(StringRef name, StringRef source_table, StringRef referent_table,
                                ListRef<StringRef> local_columns, ListRef<StringRef> remote_columns,
                                ForeignKeyOptions options, Line line);
+  void create_exclude_constraint_with(StringRef name, StringRef table, ListRef<ExcludeElement> elements,
+                                      ExcludeOptions options, Line line);
   void execute_with(StringRef sql, ListRef<Param> params, Line line);
   void bulk_insert_with(StringRef table, ListRef<StringRef> columns, const Param* values, unsigned long rows,
                         SchemaOptions options, Line line);

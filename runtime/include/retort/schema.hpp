@@ -358,6 +358,34 @@ constexpr IndexColumn opclass(IndexColumn column, StringRef op_class) {
   return column;
 }
 
+// ---------------------------------------------------------------- exclusion constraints
+
+// One element of a PostgreSQL EXCLUDE constraint: a column (or `sql(...)`
+// expression, with IndexColumn's opclass/desc/nulls) and the operator that
+// no two rows may both satisfy: `{"room_id", "="}`,
+// `{sql("tsrange(starts_at, ends_at)"), "&&"}`.
+struct ExcludeElement {
+  IndexColumn column;
+  StringRef op = {};
+};
+
+struct ExcludeOptions {
+  StringRef name = {};    // empty: the database names it
+  StringRef method = {};  // USING ...; empty: gist, as Alembic
+  StringRef where = {};   // a partial constraint's condition, raw SQL
+  bool deferrable = false;
+  bool initially_deferred = false;  // implies deferrable
+  StringRef schema = {};  // op.create_exclude_constraint: the table's schema
+};
+
+struct ExcludeConstraint {
+  template <unsigned long N>
+  constexpr ExcludeConstraint(const ExcludeElement (&elements)[N], ExcludeOptions options = {})
+      : elements{elements, N}, options(options) {}
+  ListRef<ExcludeElement> elements;
+  ExcludeOptions options = {};
+};
+
 // Up to 16 names written in braces inside an options struct:
 // `{.include = {"name", "email"}}`.
 struct NameList {

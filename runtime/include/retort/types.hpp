@@ -74,6 +74,7 @@ struct Type {
   unsigned long value_count = 0;
   unsigned char array_dimensions = 0;  // Array(Array(T)) has 2
   StringRef schema = {};               // an Enum's schema; empty: the default one
+  bool constrained = false;            // create_constraint(): a CHECK where the type is not native
 
   constexpr Type operator()() const { return *this; }
   // An enum type in a schema: `Enum("mood", {"happy", "sad"}).in_schema("audit")`.
@@ -81,6 +82,14 @@ struct Type {
   constexpr Type in_schema(StringRef name) const {
     Type t = *this;
     t.schema = name;
+    return t;
+  }
+  // SQLAlchemy's create_constraint=True for Boolean and Enum: where the
+  // database has no native type (SQLite) the column gets a CHECK that admits
+  // only 0/1 or the enum's labels. PostgreSQL's native types need none.
+  constexpr Type create_constraint(bool on = true) const {
+    Type t = *this;
+    t.constrained = on;
     return t;
   }
 };

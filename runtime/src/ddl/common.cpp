@@ -117,6 +117,7 @@ std::string DdlDialect::column_sql(const ColumnDef& column, bool serial_primary_
   if (column.computed) out += computed_clause(*column.computed);
   if (column.identity) out += identity_clause(*column.identity);
   if (!column.nullable || column.primary_key) out += " NOT NULL";
+  if (std::string check = type_check(column.name, column.type); !check.empty()) out += " CHECK (" + check + ")";
   return out;
 }
 
@@ -196,7 +197,29 @@ std::string DdlDialect::constraint_clause(const ConstraintDef& constraint) const
     case ConstraintDef::Kind::check:
       check_sql_fragment(dialect(), constraint.condition, "check condition");
       return out + "CHECK (" + constraint.condition + ")";
+    case ConstraintDef::Kind::exclude: return out + exclude_clause(constraint);
   }
+  return out;
+}
+
+std::string DdlDialect::exclude_clause(const ConstraintDef& constraint) const {
+  if (dialect() == SqlDialect::sqlite) {
+    throw Error("SQLite has no EXCLUDE constraints (they are PostgreSQL's). Where every operator is =, a unique "
+                "index says the same; anything else (overlapping ranges) must be checked by a trigger or the "
+                "application on SQLite");
+  }
+  const ExcludeDef& exclude = constraint.exclude;
+  if (exclude.elements.empty()) throw Error("an EXCLUDE constraint needs at least one {column, operator} element");
+  std::string elements;
+  for (const auto& element : exclude.elements) {
+    elements += (elements.empty() ? "" : ", ") + index_element(element.column) + " WITH " + element.op;
+  }
+  std::string out = "EXCLUDE USING " + quote(exclude.method) + " (" + elements + ")";
+  if (!exclude.where.empty()) {
+    check_sql_fragment(dialect(), exclude.where, "EXCLUDE WHERE condition");
+    out += " WHERE (" + exclude.where + ")";
+  }
+  if (constraint.deferrable) out += constraint.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
   return out;
 }
 
@@ -230,6 +253,7 @@ std::vector<std::string> DdlDialect::create_table(const TableDef& table) const {
   for (const auto& check : table.checks) {
     items.push_back(constraint_clause({ConstraintDef::Kind::check, check.name, {}, {}, check.condition}));
   }
+  for (const auto& exclude : table.excludes) items.push_back(constraint_clause(exclude));
   std::string sql = "CREATE TABLE " + quote(QualifiedName{table.schema, table.name}) + " (";
   for (std::size_t i = 0; i < items.size(); ++i) sql += (i ? ",\n    " : "\n    ") + items[i];
   sql += "\n)";
@@ -253,6 +277,22 @@ std::vector<std::string> DdlDialect::rename_table(const QualifiedName& from, con
 
 std::vector<std::string> DdlDialect::drop_column(const QualifiedName& table, const std::string& column) const {
   return {"ALTER TABLE " + quote(table) + " DROP COLUMN " + quote(column)};
+}
+
+std::string DdlDialect::index_element(const IndexColumnDef& column) const {
+  std::string sql;
+  if (column.expression) {
+    check_sql_fragment(dialect(), column.text, "index expression");
+    sql = "(" + column.text + ")";
+  } else {
+    sql = quote(column.text);
+  }
+  if (!column.op_class.empty()) sql += " " + quote(column.op_class);
+  if (column.descending) sql += " DESC";
+  if (column.nulls != IndexColumn::Nulls::unsaid) {
+    sql += column.nulls == IndexColumn::Nulls::first ? " NULLS FIRST" : " NULLS LAST";
+  }
+  return sql;
 }
 
 std::string DdlDialect::index_sql(const IndexDef& index, bool allow_concurrently) const {
@@ -287,21 +327,7 @@ std::string DdlDialect::index_sql(const IndexDef& index, bool allow_concurrently
   }
   if (!index.method.empty()) sql += " USING " + quote(index.method);
   sql += " (";
-  for (std::size_t i = 0; i < index.columns.size(); ++i) {
-    const auto& column = index.columns[i];
-    if (i) sql += ", ";
-    if (column.expression) {
-      check_sql_fragment(dialect(), column.text, "index expression");
-      sql += "(" + column.text + ")";
-    } else {
-      sql += quote(column.text);
-    }
-    if (!column.op_class.empty()) sql += " " + quote(column.op_class);
-    if (column.descending) sql += " DESC";
-    if (column.nulls != IndexColumn::Nulls::unsaid) {
-      sql += column.nulls == IndexColumn::Nulls::first ? " NULLS FIRST" : " NULLS LAST";
-    }
-  }
+  for (std::size_t i = 0; i < index.columns.size(); ++i) sql += (i ? ", " : "") + index_element(index.columns[i]);
   sql += ")";
   if (!index.include.empty()) sql += " INCLUDE (" + column_list(index.include) + ")";
   if (index.nulls_not_distinct) sql += " NULLS NOT DISTINCT";

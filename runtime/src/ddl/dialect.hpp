@@ -36,6 +36,7 @@ struct SqlType {
   std::string schema;               // enum type's schema
   std::vector<std::string> labels;  // enum labels; empty: refers to an existing type
   int array_dimensions = 0;
+  bool constrained = false;  // Type::create_constraint()
 
   bool is_integer() const {
     return array_dimensions == 0 &&
@@ -109,17 +110,6 @@ struct ColumnDef {
   std::string collation;  // empty: the database's default
 };
 
-struct TableDef {
-  std::string name;
-  std::string schema;
-  std::vector<ColumnDef> columns;
-  std::optional<PrimaryKeyDef> primary_key;  // table-level, or from columns
-  std::vector<UniqueDef> uniques;
-  std::vector<ForeignKeyDef> foreign_keys;
-  std::vector<CheckDef> checks;
-  std::optional<std::string> comment;
-};
-
 struct IndexColumnDef {
   std::string text;
   bool expression = false;
@@ -155,21 +145,47 @@ struct AlterColumnDef {
   std::optional<std::string> new_name;
   std::optional<std::string> comment;  // empty: remove it
   std::optional<std::string> using_expression;
+  std::optional<SqlType> existing_type;  // documents the change; SQLite's batch drops its create_constraint() CHECK
 
   bool only_renames() const {
     return !type && !nullable && !server_default && !using_expression;
   }
 };
 
+struct ExcludeElementDef {
+  IndexColumnDef column;
+  std::string op;  // validated: operator characters only
+};
+
+// PostgreSQL's EXCLUDE USING method (elements) [WHERE (condition)].
+struct ExcludeDef {
+  std::string method = "gist";
+  std::vector<ExcludeElementDef> elements;
+  std::string where;
+};
+
 // A table-level constraint added by ALTER TABLE.
 struct ConstraintDef {
-  enum class Kind { unique, primary_key, foreign_key, check } kind;
+  enum class Kind { unique, primary_key, foreign_key, check, exclude } kind;
   std::string name;
   std::vector<std::string> columns;  // unique, primary key
   ForeignKeyDef foreign_key;         // foreign_key
   std::string condition;             // check
-  bool deferrable = false;           // unique
+  bool deferrable = false;           // unique, exclude
   bool initially_deferred = false;
+  ExcludeDef exclude = {};           // exclude
+};
+
+struct TableDef {
+  std::string name;
+  std::string schema;
+  std::vector<ColumnDef> columns;
+  std::optional<PrimaryKeyDef> primary_key;  // table-level, or from columns
+  std::vector<UniqueDef> uniques;
+  std::vector<ForeignKeyDef> foreign_keys;
+  std::vector<CheckDef> checks;
+  std::vector<ConstraintDef> excludes;  // Kind::exclude, PostgreSQL only
+  std::optional<std::string> comment;
 };
 
 class DdlDialect {
@@ -185,6 +201,9 @@ class DdlDialect {
   static std::string literal(std::string_view text);
   virtual std::string type_sql(const SqlType& type) const = 0;
   virtual std::string default_sql(const ServerDefault& value) const = 0;
+  // The CHECK condition that Type::create_constraint() asks of `column`
+  // where the type is not native; empty where it is (or none was asked).
+  virtual std::string type_check(const std::string& column, const SqlType& type) const = 0;
 
   virtual std::vector<std::string> create_table(const TableDef& table) const;
   std::vector<std::string> drop_table(const QualifiedName& table, const std::vector<QualifiedName>& enum_types) const;
@@ -211,8 +230,11 @@ class DdlDialect {
   std::string computed_clause(const ComputedDef& computed) const;
   std::string identity_clause(const IdentityDef& identity) const;
   std::string constraint_clause(const ConstraintDef& constraint) const;
+  std::string exclude_clause(const ConstraintDef& constraint) const;
   std::string foreign_key_clause(const ForeignKeyDef& fk) const;
   std::string index_sql(const IndexDef& index, bool allow_concurrently) const;
+  // One entry of an index's (or an EXCLUDE constraint's) column list.
+  std::string index_element(const IndexColumnDef& column) const;
   std::string column_list(const std::vector<std::string>& columns) const;
   // Integer primary key that the dialect fills in itself (PostgreSQL SERIAL).
   static bool is_autoincrement_key(const TableDef& table, const ColumnDef& column);

@@ -61,6 +61,9 @@ class PostgresqlDdl final : public DdlDialect {
     return sql;
   }
 
+  // BOOLEAN and enum types are native: they admit nothing else already.
+  std::string type_check(const std::string&, const SqlType&) const override { return {}; }
+
   std::string default_sql(const ServerDefault& value) const override {
     switch (value.kind) {
       case DefaultValue::Kind::expression:

@@ -78,6 +78,19 @@ class SqliteDdl final : public DdlDialect {
     return {};
   }
 
+  std::string type_check(const std::string& column, const SqlType& type) const override {
+    if (!type.constrained) return {};
+    if (type.kind == TypeKind::boolean) return quote(column) + " IN (0, 1)";
+    if (type.labels.empty()) {
+      throw Error(fmt::format("create_constraint() on column {} needs the enum's labels on SQLite, where the CHECK "
+                              "lists them: write Enum(\"{}\", {{...}}).create_constraint()",
+                              shown(column), type.name));
+    }
+    std::string labels;
+    for (const auto& label : type.labels) labels += (labels.empty() ? "" : ", ") + literal(label);
+    return quote(column) + " IN (" + labels + ")";
+  }
+
   std::string default_sql(const ServerDefault& value) const override {
     switch (value.kind) {
       case DefaultValue::Kind::expression:
@@ -149,6 +162,7 @@ class SqliteDdl final : public DdlDialect {
         needs_batch(table, "add a FOREIGN KEY", "create_foreign_key(...)");
       case ConstraintDef::Kind::check:
         needs_batch(table, "add a CHECK constraint", "create_check_constraint(...)");
+      case ConstraintDef::Kind::exclude: return {exclude_clause(constraint)};  // refuses: SQLite has none
     }
     return {};
   }

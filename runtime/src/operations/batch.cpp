@@ -204,6 +204,12 @@ class SqliteRecreate {
     if (change.type) {
       c.type_changed = c.def.type != *change.type;
       c.def.type = *change.type;
+      // The CHECK that the old type's create_constraint() wrote admits the
+      // old values only; the new type brings its own, if any.
+      if (change.existing_type) {
+        std::string old_check = ddl_.type_check(change.column, *change.existing_type);
+        std::erase_if(table_.checks, [&](const CheckDef& c) { return !old_check.empty() && c.condition == old_check; });
+      }
     }
     if (change.nullable) c.def.nullable = *change.nullable;
     if (change.server_default) c.def.server_default = *change.server_default;
@@ -248,6 +254,7 @@ class SqliteRecreate {
         break;
       case ConstraintDef::Kind::foreign_key: table_.foreign_keys.push_back(constraint.foreign_key); break;
       case ConstraintDef::Kind::check: table_.checks.push_back({constraint.name, constraint.condition}); break;
+      case ConstraintDef::Kind::exclude: sqlite_ddl().exclude_clause(constraint); break;  // refuses: SQLite has none
       case ConstraintDef::Kind::primary_key:
         if (table_.primary_key) {
           throw Error(fmt::format("table {} already has a primary key; drop it first (batch.drop_constraint)",

@@ -34,6 +34,11 @@ SqlType to_sql_type(const Type& type) {
   }
   for (unsigned long i = 0; i < type.value_count; ++i) out.labels.push_back(owned(type.values[i]));
   out.array_dimensions = type.array_dimensions;
+  out.constrained = type.constrained;
+  if (out.constrained && type.kind != TypeKind::boolean && type.kind != TypeKind::enumeration) {
+    throw Error("create_constraint() is for Boolean and Enum, whose values a CHECK can list; write a "
+                "CheckConstraint for any other type");
+  }
   return out;
 }
 
@@ -119,6 +124,7 @@ AlterColumnDef to_alter_column(StringRef table, StringRef column, const AlterCol
   if (options.new_column_name.given) change.new_name = owned(options.new_column_name.text);
   if (options.comment.given) change.comment = owned(options.comment.text);
   if (options.using_expression.given) change.using_expression = owned(options.using_expression.text);
+  if (options.existing_type.given) change.existing_type = to_sql_type(options.existing_type.type);
   return change;
 }
 
@@ -214,9 +220,17 @@ void drop_index(StatementSink& sink, const QualifiedName& name, bool concurrentl
 }
 
 void add_constraint(StatementSink& sink, const QualifiedName& table, const ConstraintDef& constraint, unsigned line) {
-  static const char* const operations[] = {"create_unique_constraint", "create_primary_key", "create_foreign_key",
-                                           "create_check_constraint"};
-  perform(sink, describe(operations[static_cast<int>(constraint.kind)], {constraint.name, table.name}), line,
+  auto operation = [&] {
+    switch (constraint.kind) {
+      case ConstraintDef::Kind::unique: return "create_unique_constraint";
+      case ConstraintDef::Kind::primary_key: return "create_primary_key";
+      case ConstraintDef::Kind::foreign_key: return "create_foreign_key";
+      case ConstraintDef::Kind::check: return "create_check_constraint";
+      case ConstraintDef::Kind::exclude: return "create_exclude_constraint";
+    }
+    return "add_constraint";
+  };
+  perform(sink, describe(operation(), {constraint.name, table.name}), line,
           [&](const DdlDialect& ddl) { return ddl.add_constraint(table, constraint); });
 }
 
@@ -271,6 +285,11 @@ TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
       case Op::TableItem::Kind::check: {
         const auto& check = *static_cast<const CheckConstraint*>(item.item);
         table.checks.push_back({owned(check.name), owned(check.condition)});
+        break;
+      }
+      case Op::TableItem::Kind::exclude: {
+        const auto& exclude = *static_cast<const ExcludeConstraint*>(item.item);
+        table.excludes.push_back(to_exclude(exclude.options.name, exclude.elements, exclude.options));
         break;
       }
       case Op::TableItem::Kind::comment:

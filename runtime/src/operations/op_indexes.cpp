@@ -77,6 +77,28 @@ IndexDef to_index(StringRef name, const QualifiedName& table, ListRef<IndexColum
   return index;
 }
 
+ConstraintDef to_exclude(StringRef name, ListRef<ExcludeElement> elements, const ExcludeOptions& options) {
+  ConstraintDef constraint{ConstraintDef::Kind::exclude, owned(name), {}, {}, {},
+                           options.deferrable || options.initially_deferred, options.initially_deferred};
+  if (!options.method.empty()) constraint.exclude.method = owned(options.method);
+  constraint.exclude.where = owned(options.where);
+  for (unsigned long i = 0; i < elements.count; ++i) {
+    const ExcludeElement& e = elements.items[i];
+    std::string op = owned(e.op);
+    // PostgreSQL's operator characters: nothing else can reach the statement.
+    bool operator_text = op.size() <= 63 && all_of_chars(op, [](char c) {
+      return std::string_view("+-*/<>=~!@#%^&|`?").find(c) != std::string_view::npos;
+    });
+    if (!operator_text) {
+      throw Error(fmt::format("{} is not an operator for the EXCLUDE element {}; write one such as =, && or <->",
+                              shown(op), shown(owned(e.column.text))));
+    }
+    const IndexColumn& c = e.column;
+    constraint.exclude.elements.push_back({{owned(c.text), c.expression, c.descending, c.nulls, owned(c.op_class)}, op});
+  }
+  return constraint;
+}
+
 }  // namespace detail
 
 using namespace detail;
@@ -152,6 +174,12 @@ void Op::create_check_constraint(StringRef name, StringRef table, StringRef cond
   add_table_constraint(*sink_, options.schema, table, "create_check_constraint", name, line.value, [&] {
     return ConstraintDef{ConstraintDef::Kind::check, owned(name), {}, {}, owned(condition)};
   });
+}
+
+void Op::create_exclude_constraint_with(StringRef name, StringRef table, ListRef<ExcludeElement> elements,
+                                        ExcludeOptions options, Line line) {
+  add_table_constraint(*sink_, options.schema, table, "create_exclude_constraint", name, line.value,
+                       [&] { return to_exclude(name, elements, options); });
 }
 
 void Op::validate_constraint(StringRef name, StringRef table, SchemaOptions options, Line line) {

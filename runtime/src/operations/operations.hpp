@@ -28,6 +28,8 @@ ForeignKeyDef to_foreign_key(std::vector<std::string> columns, StringRef referen
 // are checked here (name = value each).
 IndexDef to_index(StringRef name, const QualifiedName& table, ListRef<IndexColumn> columns,
                   const IndexOptions& options);
+// An EXCLUDE constraint; each operator is checked to be operator characters.
+ConstraintDef to_exclude(StringRef name, ListRef<ExcludeElement> elements, const ExcludeOptions& options);
 AlterColumnDef to_alter_column(StringRef table, StringRef column, const AlterColumnOptions& options);
 Value to_value(const Param& param);
 
