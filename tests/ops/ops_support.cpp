@@ -97,9 +97,15 @@ std::string TestDatabase::schema() {
     const std::string user_schema = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'";
     const std::string table = "(CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || c.relname)";
     add(rows("SELECT 'schema ' || n.nspname FROM pg_namespace n WHERE " + user_schema + " AND n.nspname <> 'public'"));
-    add(rows("SELECT 'table ' || " + table + " || coalesce(' comment=' || obj_description(c.oid, 'pg_class'), '') "
+    // Plain tables read "table name"; unlogged, partitioned tables and
+    // partitions say so (with the key and the parent and bounds).
+    add(rows("SELECT 'table ' || " + table + " || CASE WHEN c.relpersistence = 'u' THEN ' UNLOGGED' ELSE '' END || "
+             "coalesce(' PARTITION BY ' || pg_get_partkeydef(c.oid), '') || "
+             "CASE WHEN c.relispartition THEN ' PARTITION OF ' || (SELECT p.relname FROM pg_inherits i JOIN pg_class p "
+             "ON p.oid = i.inhparent WHERE i.inhrelid = c.oid) || ' ' || pg_get_expr(c.relpartbound, c.oid) ELSE '' END "
+             "|| coalesce(' comment=' || obj_description(c.oid, 'pg_class'), '') "
              "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-             "WHERE " + user_schema + " AND c.relkind = 'r'"));
+             "WHERE " + user_schema + " AND c.relkind IN ('r', 'p')"));
     // Columns by position among the live ones, so that dropping and re-adding
     // the last column restores the same text.
     add(rows("SELECT 'column ' || " + table + " || '.' || "
@@ -115,7 +121,7 @@ std::string TestDatabase::schema() {
              "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
              "JOIN pg_namespace n ON n.oid = c.relnamespace "
              "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-             "WHERE " + user_schema + " AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"));
+             "WHERE " + user_schema + " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped"));
     add(rows("SELECT 'constraint ' || " + table + " || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid) || "
              "CASE WHEN con.convalidated THEN '' ELSE ' (not validated)' END "
              "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid "
@@ -132,7 +138,13 @@ std::string TestDatabase::schema() {
     for (const auto& table :
          rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
       std::string quoted = sqltext::quote_name(table, SqlDialect::sqlite);
-      lines.push_back("table " + table);
+      // Table options, which the pragmas below do not show.
+      lines.push_back("table " + table +
+                      value("SELECT CASE WHEN l.wr THEN ' WITHOUT ROWID' ELSE '' END || "
+                            "CASE WHEN l.strict THEN ' STRICT' ELSE '' END || "
+                            "CASE WHEN instr(upper(m.sql), 'AUTOINCREMENT') THEN ' AUTOINCREMENT' ELSE '' END "
+                            "FROM pragma_table_list l JOIN sqlite_master m ON m.name = l.name "
+                            "WHERE l.schema = 'main' AND l.name = " + detail::quote_literal(table)));
       for (const auto& c : rows("SELECT cid, name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(" +
                                 detail::quote_literal(table) + ")")) {
         lines.push_back("column " + table + " " + c);

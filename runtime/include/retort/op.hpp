@@ -178,7 +178,8 @@ class Op {
   // Creates a table from Columns and, after them, table-level items:
   // PrimaryKeyConstraint, UniqueConstraint, ForeignKeyConstraint,
   // CheckConstraint, ExcludeConstraint, TableComment, TableOptions. PostgreSQL enum types with labels are
-  // created first; columns marked index() get their index afterwards.
+  // created first; columns marked index() get their index afterwards. A
+  // partition (TableOptions{.postgresql_partition_of}) takes no Column.
   template <class... Items>
   void create_table(LocatedName name, const Items&... items) {
     const TableItem list[] = {TableItem(items)..., TableItem()};
@@ -193,6 +194,14 @@ class Op {
   }
   // The table stays in its schema: `new_name` is a bare name.
   void rename_table(StringRef old_name, StringRef new_name, SchemaOptions options = {}, Line line = {});
+  // PostgreSQL partitions (SQLite refuses them): make an existing table a
+  // partition of `parent`, with bounds as in TableOptions'
+  // postgresql_partition_bounds ("FOR VALUES IN ('eu')", "DEFAULT"), or
+  // make a partition a table of its own again. Both tables are in
+  // options.schema. Each is the other's downgrade.
+  void attach_partition(StringRef parent, StringRef partition, StringRef bounds, SchemaOptions options = {},
+                        Line line = {});
+  void detach_partition(StringRef parent, StringRef partition, SchemaOptions options = {}, Line line = {});
   // Table comments (PostgreSQL; SQLite has none and gets no statement).
   void create_table_comment(StringRef table, StringRef comment, SchemaOptions options = {}, Line line = {});
   void drop_table_comment(StringRef table, SchemaOptions options = {}, Line line = {});

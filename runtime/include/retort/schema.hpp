@@ -298,12 +298,35 @@ struct TableComment {
   StringRef text = {};
 };
 
-// Where create_table/drop_table put the table:
-// `op.create_table("events", Column(...), TableOptions{.schema = "audit"})`.
-// PostgreSQL: a schema (create it first); SQLite: an attached database
-// ("main", "temp" or an ATTACH name).
+// Where create_table/drop_table put the table, and how create_table makes
+// it: `op.create_table("events", Column(...), TableOptions{.schema = "audit"})`.
+// schema: PostgreSQL, a schema (create it first); SQLite, an attached
+// database ("main", "temp" or an ATTACH name).
+// The postgresql_* and sqlite_* options belong to one database and are
+// refused on the other, naming the option (SQLAlchemy ignores them there):
+// branch on op.dialect() when a migration runs on both.
 struct TableOptions {
   StringRef schema = {};
+  // CREATE UNLOGGED TABLE: no write-ahead log, emptied after a crash.
+  bool postgresql_unlogged = false;
+  // A partitioned table, SQLAlchemy's postgresql_partition_by: the strategy
+  // and key as written after PARTITION BY, "RANGE (created_at)",
+  // "LIST (lower(region))", "HASH (id)" (checked by PostgreSQL's grammar).
+  StringRef postgresql_partition_by = {};
+  // A partition of a table in the same schema: CREATE TABLE ... PARTITION OF
+  // parent, with the bounds as written, "FOR VALUES FROM ('2026-01-01') TO
+  // ('2027-01-01')", "FOR VALUES IN ('eu')", "FOR VALUES WITH (MODULUS 4,
+  // REMAINDER 0)" or "DEFAULT". Its columns come from the parent: give no
+  // Column (table constraints are accepted).
+  StringRef postgresql_partition_of = {};
+  StringRef postgresql_partition_bounds = {};
+  // SQLite: the table's lone INTEGER PRIMARY KEY becomes PRIMARY KEY
+  // AUTOINCREMENT (ids are never reused, counted in sqlite_sequence).
+  bool sqlite_autoincrement = false;
+  // false: WITHOUT ROWID (the table needs a primary key).
+  bool sqlite_with_rowid = true;
+  // STRICT: column types INT, INTEGER, REAL, TEXT, BLOB or ANY, enforced.
+  bool sqlite_strict = false;
 };
 
 // The schema of the table (or type) an operation names, Alembic's

@@ -224,6 +224,7 @@ std::string DdlDialect::exclude_clause(const ConstraintDef& constraint) const {
 }
 
 std::vector<std::string> DdlDialect::create_table(const TableDef& table) const {
+  check_table_options(table);
   std::vector<std::string> statements = before_create_table(table);
   std::vector<std::string> items;
   for (const auto& column : table.columns) {
@@ -238,8 +239,14 @@ std::vector<std::string> DdlDialect::create_table(const TableDef& table) const {
     } else {
       items.push_back(column_sql(column, generated && dialect() == SqlDialect::postgresql && !column.identity));
     }
+    // AUTOINCREMENT is a column constraint of the key (check_table_options
+    // made sure it is the one INTEGER key column).
+    if (table.autoincrement && table.primary_key->columns[0] == column.name) {
+      if (!table.primary_key->name.empty()) items.back() += " CONSTRAINT " + quote(table.primary_key->name);
+      items.back() += " PRIMARY KEY AUTOINCREMENT";
+    }
   }
-  if (table.primary_key) {
+  if (table.primary_key && !table.autoincrement) {
     items.push_back(constraint_clause({ConstraintDef::Kind::primary_key, table.primary_key->name,
                                        table.primary_key->columns, {}, {}}));
   }
@@ -254,10 +261,14 @@ std::vector<std::string> DdlDialect::create_table(const TableDef& table) const {
     items.push_back(constraint_clause({ConstraintDef::Kind::check, check.name, {}, {}, check.condition}));
   }
   for (const auto& exclude : table.excludes) items.push_back(constraint_clause(exclude));
-  std::string sql = "CREATE TABLE " + quote(QualifiedName{table.schema, table.name}) + " (";
-  for (std::size_t i = 0; i < items.size(); ++i) sql += (i ? ",\n    " : "\n    ") + items[i];
-  sql += "\n)";
-  statements.push_back(std::move(sql));
+  std::string sql = create_table_head(table);
+  // A partition without constraints has no list at all (its columns are the parent's).
+  if (!items.empty()) {
+    sql += " (";
+    for (std::size_t i = 0; i < items.size(); ++i) sql += (i ? ",\n    " : "\n    ") + items[i];
+    sql += "\n)";
+  }
+  statements.push_back(sql + create_table_tail(table));
   for (auto& s : after_create_table(table)) statements.push_back(std::move(s));
   return statements;
 }

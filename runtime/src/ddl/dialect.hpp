@@ -186,6 +186,14 @@ struct TableDef {
   std::vector<CheckDef> checks;
   std::vector<ConstraintDef> excludes;  // Kind::exclude, PostgreSQL only
   std::optional<std::string> comment;
+  // TableOptions (table_options.cpp checks them per dialect).
+  bool unlogged = false;
+  std::string partition_by;      // as written after PARTITION BY
+  std::string partition_of;      // the parent, in the table's schema
+  std::string partition_bounds;  // FOR VALUES ... or DEFAULT
+  bool autoincrement = false;    // SQLite PRIMARY KEY AUTOINCREMENT
+  bool without_rowid = false;
+  bool strict = false;
 };
 
 class DdlDialect {
@@ -221,6 +229,11 @@ class DdlDialect {
   virtual std::vector<std::string> create_enum(const SqlType& type) const = 0;
   virtual std::vector<std::string> drop_enum(const QualifiedName& name) const = 0;
   std::string insert_row(const QualifiedName& table, const std::vector<std::string>& columns) const;
+  // ALTER TABLE parent ATTACH PARTITION partition bounds / DETACH PARTITION
+  // (PostgreSQL; SQLite refuses). The partition is in the parent's schema.
+  std::vector<std::string> attach_partition(const QualifiedName& parent, const std::string& partition,
+                                            const std::string& bounds) const;
+  std::vector<std::string> detach_partition(const QualifiedName& parent, const std::string& partition) const;
 
   // schema.name, each part quoted as needed.
   std::string quote(const QualifiedName& name) const;
@@ -238,6 +251,11 @@ class DdlDialect {
   std::string column_list(const std::vector<std::string>& columns) const;
   // Integer primary key that the dialect fills in itself (PostgreSQL SERIAL).
   static bool is_autoincrement_key(const TableDef& table, const ColumnDef& column);
+  // CREATE TABLE's options around the column list (table_options.cpp):
+  // refuses those of the other dialect and combinations the database would.
+  void check_table_options(const TableDef& table) const;
+  std::string create_table_head(const TableDef& table) const;  // CREATE [UNLOGGED] TABLE name [PARTITION OF p]
+  std::string create_table_tail(const TableDef& table) const;  // bounds, PARTITION BY, WITHOUT ROWID, STRICT
 
  protected:
   // Extra CREATE TABLE items/statements per dialect.
@@ -254,7 +272,9 @@ const DdlDialect& sqlite_ddl();
 // the dialect's own grammar does not read as exactly one expression (or one
 // type), so none can end the statement or add clauses to it. `what` names
 // the fragment in the message.
-enum class FragmentKind { expression, default_expression, type_name };
+// partition_key: what follows PARTITION BY; partition_bound: what follows
+// PARTITION OF parent / ATTACH PARTITION name (PostgreSQL only).
+enum class FragmentKind { expression, default_expression, type_name, partition_key, partition_bound };
 void check_sql_fragment(SqlDialect dialect, std::string_view fragment, std::string_view what,
                         FragmentKind kind = FragmentKind::expression);
 

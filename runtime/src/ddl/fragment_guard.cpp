@@ -19,11 +19,20 @@ namespace {
 
 using nlohmann::json;
 
+std::string_view kind_name(FragmentKind kind) {
+  switch (kind) {
+    case FragmentKind::type_name: return "type";
+    case FragmentKind::partition_key: return "partition key (RANGE|LIST|HASH (columns or expressions))";
+    case FragmentKind::partition_bound: return "partition bound (FOR VALUES ... or DEFAULT)";
+    default: return "expression";
+  }
+}
+
 [[noreturn]] void refuse(std::string_view fragment, std::string_view what, FragmentKind kind, std::string_view why) {
   throw Error(fmt::format(
       "the {} `{}` {}; it is inserted into the statement verbatim, so it must be a single SQL {}. "
       "Run anything else with op.execute()",
-      what, fragment, why, kind == FragmentKind::type_name ? "type" : "expression"));
+      what, fragment, why, kind_name(kind)));
 }
 
 // The fragment in the grammatical position it is rendered into. Expressions
@@ -34,6 +43,8 @@ std::string wrapped(std::string_view fragment, FragmentKind kind) {
   switch (kind) {
     case FragmentKind::expression: return fmt::format("CREATE TABLE t (CHECK ({}))", fragment);
     case FragmentKind::default_expression: return fmt::format("CREATE TABLE t (c int DEFAULT {})", fragment);
+    case FragmentKind::partition_key: return fmt::format("CREATE TABLE t (c int) PARTITION BY {}", fragment);
+    case FragmentKind::partition_bound: return fmt::format("CREATE TABLE t PARTITION OF p {}", fragment);
     case FragmentKind::type_name: break;
   }
   return fmt::format("CREATE TABLE t (c {})", fragment);
@@ -54,9 +65,15 @@ bool is_single_node(const json& tree, FragmentKind kind) {
   const json& statements = tree.value("stmts", json::array());
   if (statements.size() != 1 || !statements[0].contains("stmt")) return false;
   const json& create = statements[0]["stmt"].value("CreateStmt", json());
-  if (!has_only(create, {"relation", "tableElts", "oncommit"}) || create.value("oncommit", "") != "ONCOMMIT_NOOP") {
-    return false;
+  if (create.value("oncommit", "") != "ONCOMMIT_NOOP") return false;
+  if (kind == FragmentKind::partition_bound) {
+    return has_only(create, {"relation", "inhRelations", "partbound", "oncommit"}) && create.contains("partbound");
   }
+  if (kind == FragmentKind::partition_key) {
+    return has_only(create, {"relation", "tableElts", "partspec", "oncommit"}) && create.contains("partspec") &&
+           create.value("tableElts", json::array()).size() == 1;
+  }
+  if (!has_only(create, {"relation", "tableElts", "oncommit"})) return false;
   const json& elements = create.value("tableElts", json::array());
   if (elements.size() != 1) return false;
   if (kind == FragmentKind::expression) {
@@ -79,19 +96,35 @@ bool is_single_node(const json& tree, FragmentKind kind) {
 // strings, dollar quotes and nested comments exactly as the server does
 // (standard_conforming_strings on, the default since PostgreSQL 9.1).
 void check_postgresql(std::string_view fragment, std::string_view what, FragmentKind kind) {
+  // A partition clause is not closed by a parenthesis of the wrapper, so a
+  // trailing `--` would swallow whatever the statement puts after it.
+  if (kind == FragmentKind::partition_key || kind == FragmentKind::partition_bound) {
+    sqltext::Lexer lexer(fragment, SqlDialect::postgresql);
+    for (sqltext::Token token; lexer.next(token);) {
+      if (token.kind == sqltext::TokenKind::comment) refuse(fragment, what, kind, "contains a comment");
+    }
+  }
   const std::string statement = wrapped(fragment, kind);
   PgQueryParseResult result = pg_query_parse(statement.c_str());
   std::unique_ptr<PgQueryParseResult, void (*)(PgQueryParseResult*)> owner(
       &result, [](PgQueryParseResult* r) { pg_query_free_parse_result(*r); });
   if (result.error) {
     refuse(fragment, what, kind,
-           fmt::format("is not one {} as PostgreSQL's grammar reads it ({}, in `{}`)",
-                       kind == FragmentKind::type_name ? "type" : "expression", result.error->message, statement));
+           fmt::format("is not one {} as PostgreSQL's grammar reads it ({}, in `{}`)", kind_name(kind),
+                       result.error->message, statement));
   }
-  if (!is_single_node(json::parse(result.parse_tree), kind)) {
+  const json tree = json::parse(result.parse_tree);
+  if (!is_single_node(tree, kind)) {
     refuse(fragment, what, kind,
            fmt::format("does not stay one {} as PostgreSQL's grammar reads it: it adds clauses or statements",
-                       kind == FragmentKind::type_name ? "type" : "expression"));
+                       kind_name(kind)));
+  }
+  // The grammar takes any word as the strategy; the server refuses all but three.
+  if (kind == FragmentKind::partition_key) {
+    std::string strategy = tree["stmts"][0]["stmt"]["CreateStmt"]["partspec"].value("strategy", "");
+    if (strategy != "range" && strategy != "list" && strategy != "hash") {
+      refuse(fragment, what, kind, fmt::format("names the strategy {}, which is not RANGE, LIST or HASH", shown(strategy)));
+    }
   }
 }
 
@@ -115,6 +148,9 @@ void check_sqlite_tokens(std::string_view fragment, std::string_view what, Fragm
 // A view's body is parsed without resolving names, so only syntax errors
 // are reported: the columns and functions the fragment names need not exist.
 void check_sqlite(std::string_view fragment, std::string_view what, FragmentKind kind) {
+  if (kind == FragmentKind::partition_key || kind == FragmentKind::partition_bound) {
+    refuse(fragment, what, kind, "belongs to PostgreSQL's partitioning, which SQLite does not have");
+  }
   check_sqlite_tokens(fragment, what, kind);
   const std::string statement = kind == FragmentKind::type_name ? wrapped(fragment, kind)
                                                                   : fmt::format("CREATE VIEW v AS SELECT ({})", fragment);

@@ -295,9 +295,18 @@ TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
       case Op::TableItem::Kind::comment:
         table.comment = owned(static_cast<const TableComment*>(item.item)->text);
         break;
-      case Op::TableItem::Kind::options:
-        schema = static_cast<const TableOptions*>(item.item)->schema;
+      case Op::TableItem::Kind::options: {
+        const auto& options = *static_cast<const TableOptions*>(item.item);
+        schema = options.schema;
+        table.unlogged = options.postgresql_unlogged;
+        table.partition_by = owned(options.postgresql_partition_by);
+        table.partition_of = owned(options.postgresql_partition_of);
+        table.partition_bounds = owned(options.postgresql_partition_bounds);
+        table.autoincrement = options.sqlite_autoincrement;
+        table.without_rowid = !options.sqlite_with_rowid;
+        table.strict = options.sqlite_strict;
         break;
+      }
       case Op::TableItem::Kind::type:
         throw Error("create_table takes columns and constraints; a type alone belongs in a Column");
       case Op::TableItem::Kind::none:
@@ -317,10 +326,13 @@ TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
       }
     }
   }
-  if (table.columns.empty()) throw Error("create_table needs at least one Column");
-  QualifiedName qualified = qualified_name(schema, name, "table", "TableOptions{.schema = \"schema\"}");
-  table.name = qualified.name;
-  table.schema = qualified.schema;
+  QualifiedName where = qualified_name(schema, name, "table", "TableOptions{.schema = \"schema\"}");
+  table.name = where.name;
+  table.schema = where.schema;
+  if (!table.partition_of.empty()) {
+    qualified(table.schema, table.partition_of, "partitioned table",
+              "TableOptions{.schema = \"schema\"}, which holds both the partition and its parent");
+  }
   return table;
 }
 
