@@ -181,10 +181,11 @@ TEST(BatchSqlite, TriggersComeBackAndWhatTheCopyCannotKeepIsRefused) {
   op.execute("INSERT INTO items (name) VALUES ('x')");
   EXPECT_EQ(database->value("SELECT count(*) FROM audit"), "1");
 
-  op.execute("CREATE TABLE counters (id INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER)");
-  op.execute("CREATE TABLE pairs (a INTEGER, b INTEGER, PRIMARY KEY (a, b)) WITHOUT ROWID");
-  // (Computed columns are kept: tests/ops/generated_test.cpp.)
-  for (const char* table : {"counters", "pairs"}) {
+  op.execute("CREATE TABLE replaced (a INTEGER UNIQUE ON CONFLICT REPLACE)");
+  op.execute("CREATE TABLE ignored (a INTEGER, PRIMARY KEY (a) ON CONFLICT IGNORE)");
+  // (Computed columns are kept: tests/ops/generated_test.cpp; AUTOINCREMENT,
+  // WITHOUT ROWID and STRICT: tests/ops/table_options_test.cpp.)
+  for (const char* table : {"replaced", "ignored"}) {
     std::string message;
     try {
       op.batch_alter_table(table, [](BatchOp& batch) { batch.alter_column("a", {.nullable = false}); });

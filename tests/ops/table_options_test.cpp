@@ -242,5 +242,52 @@ TEST(TableOptions, SqliteRefusesPostgresqlOptionsAndImpossibleCombinations) {
   EXPECT_EQ(database->rows("SELECT name FROM sqlite_master"), std::vector<std::string>{});
 }
 
+TEST(TableOptions, SqliteBatchCopyKeepsTheOptionsAndTheAutoincrementCounter) {
+  auto database = TestDatabase::open(SqlDialect::sqlite, "table_options_batch");
+  Op& op = database->op();
+  up_sqlite(op);
+  // Written by hand, as SQLite's own text: the copy reads it back.
+  op.execute("CREATE TABLE legacy (id INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER)");
+  op.execute("CREATE TABLE tagged (a INTEGER, b TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID, STRICT");
+  for (const char* table : {"counters", "legacy"}) {
+    op.execute(std::string("INSERT INTO ") + table + " (n) VALUES (1), (2), (3), (4), (5)");
+    op.execute(std::string("DELETE FROM ") + table + " WHERE id > 3");  // the counter stays at 5
+  }
+  op.execute("INSERT INTO tagged VALUES (1, 'x')");
+  op.execute("INSERT INTO pairs VALUES (1, 'y')");
+
+  for (const char* table : {"counters", "legacy"}) {
+    op.batch_alter_table(table, [](BatchOp& batch) { batch.alter_column("n", {.nullable = false}); });
+    EXPECT_EQ(database->value(std::string("SELECT seq FROM sqlite_sequence WHERE name = '") + table + "'"), "5")
+        << table;
+    op.execute(std::string("INSERT INTO ") + table + " (n) VALUES (6)");
+    EXPECT_EQ(database->value(std::string("SELECT max(id) FROM ") + table), "6") << table;
+  }
+  EXPECT_EQ(database->value("SELECT sql FROM sqlite_master WHERE name = 'counters'"),
+            "CREATE TABLE \"counters\" (\n    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n    n INTEGER NOT NULL\n)");
+  EXPECT_EQ(database->rows("SELECT name FROM sqlite_sequence ORDER BY name"),
+            (std::vector<std::string>{"counters", "legacy"}));
+  op.batch_alter_table("tagged", [](BatchOp& batch) { batch.add_column(Column("c", Integer)); },
+                       {.recreate = Recreate::always});
+  op.batch_alter_table("pairs", [](BatchOp& batch) { batch.alter_column("b", {.nullable = true}); });
+  op.batch_alter_table("tickets", [](BatchOp& batch) { batch.add_column(Column("note", Text)); },
+                       {.recreate = Recreate::always});
+  expect_contains(database->value("SELECT sql FROM sqlite_master WHERE name = 'tickets'"),
+                  "id INTEGER NOT NULL CONSTRAINT pk_tickets PRIMARY KEY AUTOINCREMENT");
+  std::string after = database->schema();
+  expect_lines(after, {"table counters AUTOINCREMENT", "table legacy AUTOINCREMENT", "table pairs WITHOUT ROWID",
+                       "table tagged WITHOUT ROWID STRICT", "table tickets STRICT AUTOINCREMENT"});
+  EXPECT_EQ(database->value("SELECT a || b FROM tagged"), "1x");
+  EXPECT_EQ(database->value("SELECT a || b FROM pairs"), "1y");
+  EXPECT_THROW(op.execute("INSERT INTO tagged VALUES ('one', 'z', 1)"), DatabaseError);  // still STRICT
+
+  // A change that the kept option cannot take is refused under the table's own name.
+  std::string strict = error_of([&] {
+    op.batch_alter_table("readings", [](BatchOp& batch) { batch.alter_column("note", {.type = String(20)}); });
+  });
+  expect_contains(strict, "batch_alter_table(\"readings\")");
+  expect_contains(strict, "the STRICT table \"readings\" takes only the column types");
+}
+
 }  // namespace
 }  // namespace retort::test

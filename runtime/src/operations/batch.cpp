@@ -287,13 +287,19 @@ class SqliteRecreate {
   std::vector<std::string> statements() const {
     const std::string temporary = ("_retort_tmp_" + state_.table).substr(0, 60);
     TableDef def;
-    def.name = temporary;
+    def.name = state_.table;
     for (const auto& c : table_.columns) def.columns.push_back(c.def);
     def.primary_key = table_.primary_key;
     def.uniques = table_.uniques;
     def.foreign_keys = table_.foreign_keys;
     def.checks = table_.checks;
+    def.autoincrement = table_.autoincrement;
+    def.without_rowid = table_.without_rowid;
+    def.strict = table_.strict;
     if (def.columns.empty()) throw Error(fmt::format("batch_alter_table({}) would leave the table without columns", shown(state_.table)));
+    // Options the changed table can no longer have are refused under its own name.
+    ddl_.check_table_options(def);
+    def.name = temporary;
 
     std::vector<std::string> out = ddl_.create_table(def);
     std::vector<std::string> targets, sources;
@@ -309,6 +315,14 @@ class SqliteRecreate {
       for (const auto& s : sources) select += (select.empty() ? "" : ", ") + s;
       out.push_back(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", ddl_.quote(temporary),
                                 ddl_.column_list(targets), select, ddl_.quote(state_.table)));
+    }
+    // The copy set the new counter to max(id); the old one may be higher
+    // (rows deleted at the end), and ids must not be handed out again.
+    if (table_.autoincrement) {
+      out.push_back("DELETE FROM sqlite_sequence WHERE name = " + ddl_.literal(temporary));
+      out.push_back(fmt::format("INSERT INTO sqlite_sequence (name, seq) SELECT {}, seq FROM sqlite_sequence WHERE "
+                                "name = {}",
+                                ddl_.literal(temporary), ddl_.literal(state_.table)));
     }
     out.push_back("DROP TABLE " + ddl_.quote(state_.table));
     out.push_back("ALTER TABLE " + ddl_.quote(temporary) + " RENAME TO " + ddl_.quote(state_.table));

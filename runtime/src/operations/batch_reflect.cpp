@@ -1,6 +1,7 @@
 // batch_alter_table on SQLite reads the table back from the catalog:
-// columns and keys from the pragmas, constraint names, CHECKs, collations
-// and computed expressions from the CREATE TABLE text SQLite keeps.
+// columns and keys from the pragmas, constraint names, CHECKs, collations,
+// computed expressions and the table options (AUTOINCREMENT, WITHOUT ROWID,
+// STRICT) from the CREATE TABLE text SQLite keeps.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -104,6 +105,7 @@ class SqliteReflection {
 
   // The copy is rebuilt from the catalog's model of the table; what that
   // model cannot express would be lost silently, so it is refused instead.
+  // Reads the collations and table options on the way.
   void refuse_what_the_copy_cannot_keep(const std::string& create_sql) {
     auto refuse = [&](std::string_view what) {
       fail(fmt::format("batch_alter_table({})", shown(state_.table)), state_.line,
@@ -114,14 +116,23 @@ class SqliteReflection {
     };
     auto statement = tokens_of(create_sql);
     auto body = std::find_if(statement.begin(), statement.end(), [](const Token& t) { return t.group; });
-    if (body != statement.end() && body + 1 != statement.end()) {
-      refuse("table options after its definition (WITHOUT ROWID or STRICT)");
+    // The options after the definition: `WITHOUT ROWID`, `STRICT`, comma-separated.
+    for (auto option = body == statement.end() ? body : body + 1; option != statement.end(); ++option) {
+      if (option->text == ",") continue;
+      if (is_keyword(*option, "STRICT")) {
+        table_.strict = true;
+      } else if (is_keyword(*option, "WITHOUT") && option + 1 != statement.end() && is_keyword(option[1], "ROWID")) {
+        table_.without_rowid = true;
+        ++option;
+      } else {
+        refuse(fmt::format("the table option `{}` after its definition", option->text));
+      }
     }
     if (body != statement.end()) {
       for (const auto& item : split_top_level(std::string_view(body->text).substr(1, body->text.size() - 2))) {
         auto tokens = tokens_of(item);
         for (std::size_t i = 0; i < tokens.size(); ++i) {
-          if (is_keyword(tokens[i], "AUTOINCREMENT")) refuse("an AUTOINCREMENT key");
+          if (is_keyword(tokens[i], "AUTOINCREMENT")) table_.autoincrement = true;
           if (is_keyword(tokens[i], "CONFLICT")) refuse("an ON CONFLICT clause");
           // PRAGMA foreign_key_list, which the copy's keys come from, does not
           // say it; any other DEFERRABLE behaves as immediate in SQLite.
@@ -236,10 +247,10 @@ class SqliteReflection {
         }
         if (is_keyword(kind, "CHECK") && group) {
           table_.checks.push_back({name, group->text.substr(1, group->text.size() - 2)});
+        } else if (is_keyword(kind, "PRIMARY") && table_.primary_key && !name.empty()) {
+          table_.primary_key->name = name;  // table-level, or a column's own (PRIMARY KEY AUTOINCREMENT)
         } else if (!table_level || !group || name.empty()) {
           continue;
-        } else if (is_keyword(kind, "PRIMARY") && table_.primary_key) {
-          table_.primary_key->name = name;
         } else if (is_keyword(kind, "UNIQUE")) {
           for (auto& unique : table_.uniques) {
             if (unique.columns == names_in_group(*group)) unique.name = name;

@@ -34,6 +34,9 @@ struct BatchTable {
   std::vector<CheckDef> checks;
   std::vector<BatchIndex> indexes;
   std::vector<std::string> triggers;  // recreated as written: DROP TABLE takes them
+  bool autoincrement = false;         // the key is PRIMARY KEY AUTOINCREMENT
+  bool without_rowid = false;
+  bool strict = false;
 };
 
 // The table of `state` as SQLite's catalog describes it, through `sink`.
