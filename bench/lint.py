@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import time
 
-from measure import BUILD, BENCH, PYTHON, WORK, BenchError, log, result_of, run
+from measure import BUILD, BENCH, PYTHON, WORK, BenchError, MessageEditor, log, result_of, run
 
 SQUAWK_VERSION = "2.66.0"  # the npm package squawk-cli; its binary comes in @squawk-cli/<platform>
 SQUAWK_PREFIX = os.path.join(WORK, "squawk")
@@ -291,14 +291,7 @@ def measure_lint_build(lint_set, runs):
             os.remove(stamp)
 
     cpp = sorted(f for f in os.listdir(lint_set.sources) if f.endswith(".cpp") and "_create_table" not in f)
-    edited = os.path.join(lint_set.sources, cpp[len(cpp) // 2])
-    with open(edited) as f:
-        original = f.read()
-    edits = iter(range(1, 10000))
-
-    def edit_one():
-        with open(edited, "w") as f:
-            f.write(original.replace('.message = "', f'.message = "edit {next(edits)}: ', 1))
+    edit_one = MessageEditor(os.path.join(lint_set.sources, cpp[len(cpp) // 2]))
 
     run(build(f"{lint_set.name}-migrate"))
     remove_stamp()
@@ -316,8 +309,7 @@ def measure_lint_build(lint_set, runs):
                                                   prepare=edit_one),
         }, runs))
     finally:
-        with open(edited, "w") as f:
-            f.write(original)
+        edit_one.restore()
     run(build(f"{lint_set.name}-migrate"))
     return results
 

@@ -27,6 +27,26 @@ class BenchError(Exception):
     pass
 
 
+class MessageEditor:
+    """Rewrites one migration's message on each call, so that its content
+    hash (and so the build's view of it) changes; restore() puts it back."""
+
+    def __init__(self, path):
+        self.path = path
+        with open(path) as f:
+            self.original = f.read()
+        self.edits = 0
+
+    def __call__(self):
+        self.edits += 1
+        with open(self.path, "w") as f:
+            f.write(self.original.replace('.message = "', f'.message = "edit {self.edits}: ', 1))
+
+    def restore(self):
+        with open(self.path, "w") as f:
+            f.write(self.original)
+
+
 def log(message):
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -406,13 +426,7 @@ def measure_compiler(migration_set, runs, record, jobs):
     # Incremental: the cache is warm; each run edits one migration's message
     # so that its content hash changes.
     edited = os.path.join(s.retort_sources, files[len(files) // 2])
-    with open(edited) as f:
-        original = f.read()
-    edits = iter(range(1, 1000))
-
-    def edit_one():
-        with open(edited, "w") as f:
-            f.write(original.replace('.message = "create', f'.message = "edit {next(edits)}: create'))
+    edit_one = MessageEditor(edited)
 
     try:
         clean()
@@ -422,8 +436,7 @@ def measure_compiler(migration_set, runs, record, jobs):
         add("retortc edit one", "g++", measure(["g++", "-fsyntax-only", "-std=c++20", "-I",
                                                 os.path.join(ROOT, "runtime", "include"), edited], runs))
     finally:
-        with open(edited, "w") as f:
-            f.write(original)
+        edit_one.restore()
 
 
 # ---------------------------------------------------------------- footprint
