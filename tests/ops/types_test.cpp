@@ -131,5 +131,33 @@ TEST_P(Collation, AColumnsCollationRoundTripsAndHolds) {
   }
 }
 
+// SQLite's pragmas report a UNIQUE's columns without the collation written
+// inside its list, so the copy would silently make it case-sensitive.
+TEST(CollationInBatch, SqliteRefusesACollationInsideAKeyItCannotKeep) {
+  auto database = TestDatabase::open(SqlDialect::sqlite, "collation_in_key");
+  Op& op = database->op();
+  op.execute("CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT, note TEXT, UNIQUE (name COLLATE NOCASE), "
+             "CHECK (note COLLATE NOCASE <> 'x'))");
+  std::string before = database->value("SELECT sql FROM sqlite_master WHERE name = 'tags'");
+  const unsigned line = __LINE__ + 2;
+  std::string message =
+      error_of([&] { op.batch_alter_table("tags", [](BatchOp& batch) { batch.drop_column("note"); }); });
+  EXPECT_NE(message.find("a COLLATE clause in a UNIQUE or PRIMARY KEY column list, which Retort's copy-and-move "
+                         "would not keep"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("at line " + std::to_string(line)), std::string::npos) << message;
+  EXPECT_EQ(database->value("SELECT sql FROM sqlite_master WHERE name = 'tags'"), before);
+
+  // A COLLATE inside a CHECK is kept as written, so that table copies.
+  op.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, CHECK (body COLLATE NOCASE <> 'x'))");
+  op.batch_alter_table(
+      "notes", [](BatchOp& batch) { batch.add_column(Column("n", Integer).nullable(false).server_default(0)); },
+      {.recreate = Recreate::always});
+  std::string copied = database->value("SELECT sql FROM sqlite_master WHERE name = 'notes'");
+  EXPECT_NE(copied.find("CHECK (body COLLATE NOCASE <> 'x')"), std::string::npos) << copied;
+  EXPECT_NE(copied.find("n INTEGER DEFAULT 0 NOT NULL"), std::string::npos) << copied;  // the copy did run
+}
+
 }  // namespace
 }  // namespace retort::test

@@ -131,6 +131,15 @@ class SqliteReflection {
     if (body != statement.end()) {
       for (const auto& item : split_top_level(std::string_view(body->text).substr(1, body->text.size() - 2))) {
         auto tokens = tokens_of(item);
+        // A UNIQUE or PRIMARY KEY comes back from PRAGMA index_info as bare
+        // column names: a COLLATE inside its column list would be lost.
+        for (std::size_t i = 0; !tokens.empty() && is_table_constraint(tokens[0]) && i + 1 < tokens.size(); ++i) {
+          if (!is_keyword(tokens[i], "UNIQUE") && !is_keyword(tokens[i], "KEY")) continue;
+          if (!tokens[i + 1].group) continue;
+          for (const auto& inner : tokens_of(tokens[i + 1].text.substr(1, tokens[i + 1].text.size() - 2))) {
+            if (is_keyword(inner, "COLLATE")) refuse("a COLLATE clause in a UNIQUE or PRIMARY KEY column list");
+          }
+        }
         for (std::size_t i = 0; i < tokens.size(); ++i) {
           if (is_keyword(tokens[i], "AUTOINCREMENT")) table_.autoincrement = true;
           if (is_keyword(tokens[i], "CONFLICT")) refuse("an ON CONFLICT clause");
