@@ -273,7 +273,7 @@ TEST(BatchSqlite, OfflineRecreateIsAClearErrorAndInPlaceStepsAreWritten) {
     message = e.what();
   }
   EXPECT_NE(message.find("batch_alter_table(\"notes\") at line"), std::string::npos) << message;
-  EXPECT_NE(message.find("offline (--sql) there is no database. Run this migration online"), std::string::npos)
+  EXPECT_NE(message.find("offline (--sql) there is no database. Give the definition as"), std::string::npos)
       << message;
   op.batch_alter_table("notes", [](BatchOp& batch) { batch.alter_column("body", {.new_column_name = "text"}); });
   EXPECT_EQ(sink.script(), "ALTER TABLE notes RENAME COLUMN body TO text;\n\n");

@@ -121,7 +121,8 @@ class Connection {
 // a new table, copy the rows, drop the old one, rename, recreate indexes).
 class BatchOp {
  public:
-  void add_column(const Column& column, Line line = {});
+  //   batch.add_column(Column("nickname", Text), {.insert_after = "name"});
+  void add_column(const Column& column, BatchColumnOptions options = {}, Line line = {});
   void drop_column(StringRef column, Line line = {});
   void alter_column(StringRef column, AlterColumnOptions options, Line line = {});
 
@@ -319,24 +320,7 @@ class Op {
   }
 
   // What a table-level argument of create_table/drop_table is.
-  class TableItem {
-   public:
-    enum class Kind : unsigned char {
-      none, column, primary_key, unique, foreign_key, check, exclude, comment, type, options
-    };
-    constexpr TableItem() = default;
-    constexpr TableItem(const Column& c) : kind(Kind::column), item(&c) {}
-    constexpr TableItem(const PrimaryKeyConstraint& c) : kind(Kind::primary_key), item(&c) {}
-    constexpr TableItem(const UniqueConstraint& c) : kind(Kind::unique), item(&c) {}
-    constexpr TableItem(const ForeignKeyConstraint& c) : kind(Kind::foreign_key), item(&c) {}
-    constexpr TableItem(const CheckConstraint& c) : kind(Kind::check), item(&c) {}
-    constexpr TableItem(const ExcludeConstraint& c) : kind(Kind::exclude), item(&c) {}
-    constexpr TableItem(const TableComment& c) : kind(Kind::comment), item(&c) {}
-    constexpr TableItem(const Type& t) : kind(Kind::type), item(&t) {}
-    constexpr TableItem(const TableOptions& o) : kind(Kind::options), item(&o) {}
-    Kind kind = Kind::none;
-    const void* item = nullptr;
-  };
+  using TableItem = retort::TableItem;
 
  private:
   struct BatchGuard {

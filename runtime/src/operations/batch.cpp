@@ -3,7 +3,8 @@
 // create or drop an index); otherwise it does Alembic's copy-and-move: read
 // the table from the catalog, apply the steps to that model, create the new
 // table under a temporary name, copy the rows, drop the old table, rename,
-// and recreate the indexes (reading the table back: batch_reflect.cpp).
+// and recreate the indexes (reading the table back: batch_reflect.cpp; the
+// copy_from and naming_convention options: batch_options.cpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,14 +18,29 @@ namespace retort {
 
 using namespace detail;
 
-void BatchOp::add_column(const Column& column, Line line) {
-  ColumnDef def;
+void BatchOp::add_column(const Column& column, BatchColumnOptions options, Line line) {
+  const std::string description = describe("add_column", {state_->table, owned(column.spec.name)});
+  BatchStep::AddColumn add;
   try {
-    def = to_column(column.spec);
+    add.column = to_column(column.spec);
   } catch (const Error& e) {
-    fail(describe("add_column", {state_->table, owned(column.spec.name)}), line.value, e.what());
+    fail(description, line.value, e.what());
   }
-  state_->steps.push_back({BatchStep::AddColumn{std::move(def)}, line.value});
+  add.insert_before = owned(options.insert_before);
+  add.insert_after = owned(options.insert_after);
+  if (!add.insert_before.empty() && !add.insert_after.empty()) {
+    fail(description, line.value, "give insert_before or insert_after, not both");
+  }
+  // Alembic refuses them too whenever the batch does not recreate the table.
+  if (add.positioned() && state_->sink->dialect() == SqlDialect::postgresql) {
+    fail(description, line.value,
+         fmt::format("PostgreSQL cannot place a column: ALTER TABLE ... ADD COLUMN always adds it at the end. Drop "
+                     "{{.{} = {}}} (the column then goes last), or give it only when op.dialect() is "
+                     "SqlDialect::sqlite",
+                     add.insert_before.empty() ? "insert_after" : "insert_before",
+                     shown(add.insert_before.empty() ? add.insert_after : add.insert_before)));
+  }
+  state_->steps.push_back({std::move(add), line.value});
 }
 
 void BatchOp::drop_column(StringRef column, Line line) {
@@ -106,7 +122,8 @@ void run_in_place(StatementSink& sink, const QualifiedName& table, const BatchSt
              step.action);
 }
 
-// The steps SQLite's ALTER TABLE can do itself.
+// The steps SQLite's ALTER TABLE can do itself (a positioned add_column
+// also needs positioned_columns_land_last).
 bool runs_in_place_on_sqlite(const BatchStep& step) {
   if (const auto* add = std::get_if<BatchStep::AddColumn>(&step.action)) {
     const ColumnDef& c = add->column;
@@ -126,7 +143,14 @@ class SqliteRecreate {
 
   void run() {
     try {
-      table_ = reflect_sqlite_table(sink_, state_);
+      if (state_.options.copy_from.items.count == 0) {
+        table_ = reflect_sqlite_table(sink_, state_);
+      } else {
+        // As Alembic: copy_from replaces the reflection (and works offline).
+        table_ = table_from_definition(state_);
+        if (!sink_.offline()) refuse_foreign_keys_that_would_fire(sink_, state_);
+      }
+      name_unnamed_constraints(table_, state_);
     } catch (const OperationError&) {
       throw;
     } catch (const Error& e) {
@@ -135,6 +159,7 @@ class SqliteRecreate {
     for (const auto& step : state_.steps) {
       try {
         apply(step);
+        name_unnamed_constraints(table_, state_);  // what the step added without a name
       } catch (const Error& e) {
         fail(fmt::format("batch_alter_table({})", shown(state_.table)), step.line, e.what());
       }
@@ -156,7 +181,7 @@ class SqliteRecreate {
 
   void apply(const BatchStep& step) {
     std::visit(Overloaded{
-                   [&](const BatchStep::AddColumn& s) { add(s.column); },
+                   [&](const BatchStep::AddColumn& s) { add(s); },
                    [&](const BatchStep::DropColumn& s) { drop(s.name); },
                    [&](const AlterColumnDef& s) { alter(s); },
                    [&](const IndexDef& s) { new_indexes_.push_back(s); },
@@ -167,11 +192,17 @@ class SqliteRecreate {
                step.action);
   }
 
-  void add(const ColumnDef& def) {
+  void add(const BatchStep::AddColumn& step) {
+    const ColumnDef& def = step.column;
     for (const auto& c : table_.columns) {
       if (c.def.name == def.name) throw Error(fmt::format("table {} already has a column {}", shown(state_.table), shown(def.name)));
     }
-    table_.columns.push_back({def, {}, false});
+    auto at = table_.columns.end();
+    if (step.positioned()) {
+      const std::string& next_to = step.insert_before.empty() ? step.insert_after : step.insert_before;
+      at = table_.columns.begin() + (&column(next_to) - table_.columns.data()) + (step.insert_before.empty() ? 1 : 0);
+    }
+    table_.columns.insert(at, {def, {}, false});
     if (def.references) table_.foreign_keys.push_back(*def.references);
     if (def.primary_key) add_constraint({ConstraintDef::Kind::primary_key, {}, {def.name}, {}, {}});
     // The unique index the same column gets in place (add_column), whether
@@ -279,7 +310,8 @@ class SqliteRecreate {
     if (!dropped) {
       throw Error(fmt::format(
           "table {} has no constraint named {}. SQLite only keeps the names written as `CONSTRAINT name ...` in "
-          "CREATE TABLE; an unnamed constraint cannot be dropped by name",
+          "CREATE TABLE; to drop an unnamed one, name them with the batch's naming_convention "
+          "({{.naming_convention = {{.unique = \"uq_{{table}}_{{columns}}\"}}}}) and drop it by that name",
           shown(state_.table), shown(name)));
     }
   }
@@ -345,19 +377,65 @@ class SqliteRecreate {
   std::vector<IndexDef> new_indexes_;
 };
 
+// Whether each positioned add_column puts its column last anyway (after the
+// last column as the earlier steps leave it), so that SQLite's ADD COLUMN
+// does it. Needs the column order: copy_from's, or the catalog's online.
+bool positioned_columns_land_last(StatementSink& sink, const BatchState& state) {
+  std::vector<std::string> columns;
+  if (state.options.copy_from.items.count != 0) {
+    try {
+      for (const auto& c : table_from_definition(state).columns) columns.push_back(c.def.name);
+    } catch (const Error& e) {
+      fail(fmt::format("batch_alter_table({})", shown(state.table)), state.line, e.what());
+    }
+  } else if (sink.offline()) {
+    return false;
+  } else {
+    const std::vector<Value> table{state.table, state.schema.empty() ? "main" : state.schema};
+    for (const auto& row : sink.query("SELECT name FROM pragma_table_xinfo(?, ?)", table, state.line).rows) {
+      columns.push_back(row[0].value_or(""));
+    }
+  }
+  for (const auto& step : state.steps) {
+    if (const auto* add = std::get_if<BatchStep::AddColumn>(&step.action)) {
+      bool last = add->insert_before.empty() &&
+                  (add->insert_after.empty() || (!columns.empty() && columns.back() == add->insert_after));
+      if (!last) return false;
+      columns.push_back(add->column.name);
+    } else if (const auto* alter = std::get_if<AlterColumnDef>(&step.action); alter && alter->new_name) {
+      std::replace(columns.begin(), columns.end(), alter->column, *alter->new_name);
+    }
+  }
+  return true;
+}
+
+bool positioned(const BatchStep& step) {
+  const auto* add = std::get_if<BatchStep::AddColumn>(&step.action);
+  return add && add->positioned();
+}
+
 }  // namespace
 
 void run_batch(BatchState& state) {
   StatementSink& sink = *state.sink;
   bool in_place = sink.dialect() == SqlDialect::postgresql ||
                   (state.options.recreate != Recreate::always &&
-                   std::all_of(state.steps.begin(), state.steps.end(), runs_in_place_on_sqlite));
+                   std::all_of(state.steps.begin(), state.steps.end(), runs_in_place_on_sqlite) &&
+                   (std::none_of(state.steps.begin(), state.steps.end(), positioned) ||
+                    positioned_columns_land_last(sink, state)));
   if (in_place) {
     for (const auto& step : state.steps) run_in_place(sink, {state.schema, state.table}, step);
     return;
   }
   if (state.options.recreate == Recreate::never) {
     auto step = std::find_if_not(state.steps.begin(), state.steps.end(), runs_in_place_on_sqlite);
+    if (step == state.steps.end()) {
+      fail(fmt::format("batch_alter_table({})", shown(state.table)),
+           std::find_if(state.steps.begin(), state.steps.end(), positioned)->line,
+           "this add_column places its column before the table's last one (insert_before/insert_after), which "
+           "needs SQLite to recreate the table, but the batch says recreate = Recreate::never. Allow it "
+           "(Recreate::automatic) or add the column at the end");
+    }
     fail(fmt::format("batch_alter_table({})", shown(state.table)), step->line,
          "this step needs SQLite to recreate the table, but the batch says recreate = Recreate::never. Allow it "
          "(Recreate::automatic) or drop the step");
@@ -369,10 +447,11 @@ void run_batch(BatchState& state) {
                      "SQLite does in place (add a plain column, rename a column, create or drop an index)",
                      shown(state.schema)));
   }
-  if (sink.offline()) {
+  if (sink.offline() && state.options.copy_from.items.count == 0) {
     fail(fmt::format("batch_alter_table({})", shown(state.table)), state.line,
          "on SQLite this batch recreates the table, which needs the table's current definition read from the "
-         "database, and offline (--sql) there is no database. Run this migration online, or keep offline batches "
+         "database, and offline (--sql) there is no database. Give the definition as "
+         "{.copy_from = TableDefinition(Column(...), ...)}, run this migration online, or keep offline batches "
          "to what SQLite does in place (add a plain column, rename a column, create or drop an index)");
   }
   SqliteRecreate(sink, state).run();

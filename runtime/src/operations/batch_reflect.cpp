@@ -98,6 +98,8 @@ class SqliteReflection {
     return std::move(table_);
   }
 
+  void check_foreign_keys() { refuse_when_foreign_keys_would_fire(); }
+
  private:
   Rows read(const std::string& sql, std::vector<Value> params = {}) {
     return sink_.query(sql, params, state_.line);
@@ -284,6 +286,10 @@ class SqliteReflection {
 
 BatchTable reflect_sqlite_table(StatementSink& sink, const BatchState& state) {
   return SqliteReflection(sink, state).reflect();
+}
+
+void refuse_foreign_keys_that_would_fire(StatementSink& sink, const BatchState& state) {
+  SqliteReflection(sink, state).check_foreign_keys();
 }
 
 }  // namespace retort::detail

@@ -1,5 +1,5 @@
-// The SQLite batch's model of a table, read back from the catalog: what the
-// copy-and-move rebuilds the table from.
+// The SQLite batch's model of a table, read back from the catalog (or given
+// as copy_from): what the copy-and-move rebuilds the table from.
 #ifndef RETORT_OPERATIONS_BATCH_TABLE_HPP
 #define RETORT_OPERATIONS_BATCH_TABLE_HPP
 
@@ -42,6 +42,19 @@ struct BatchTable {
 // The table of `state` as SQLite's catalog describes it, through `sink`.
 // Refuses (OperationError) a table whose copy would lose something.
 BatchTable reflect_sqlite_table(StatementSink& sink, const BatchState& state);
+
+// Refuses (OperationError) a recreate whose DROP TABLE would fire other
+// tables' ON DELETE actions; reflect_sqlite_table checks it too.
+void refuse_foreign_keys_that_would_fire(StatementSink& sink, const BatchState& state);
+
+// The table as the batch's copy_from describes it (no catalog read): its
+// columns, keys and constraints, and the indexes of its index() columns.
+BatchTable table_from_definition(const BatchState& state);
+
+// Names the unnamed unique, foreign-key and check constraints of `table`
+// after the batch's naming_convention; throws Error for a bad pattern or a
+// name the table already has.
+void name_unnamed_constraints(BatchTable& table, const BatchState& state);
 
 }  // namespace retort::detail
 

@@ -239,11 +239,7 @@ void drop_constraint(StatementSink& sink, const QualifiedName& table, const std:
           [&](const DdlDialect& ddl) { return ddl.drop_constraint(table, name); });
 }
 
-namespace {
-
-// create_table's arguments as one table: column-level primary keys, foreign
-// keys and unique flags become table constraints, as SQLAlchemy renders them.
-TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
+TableDef to_table(StringRef name, ListRef<TableItem> items) {
   TableDef table;
   StringRef schema;
   std::vector<std::string> key_columns;
@@ -335,8 +331,6 @@ TableDef to_table(StringRef name, ListRef<Op::TableItem> items) {
   }
   return table;
 }
-
-}  // namespace
 
 }  // namespace detail
 

@@ -30,6 +30,9 @@ IndexDef to_index(StringRef name, const QualifiedName& table, ListRef<IndexColum
                   const IndexOptions& options);
 // An EXCLUDE constraint; each operator is checked to be operator characters.
 ConstraintDef to_exclude(StringRef name, ListRef<ExcludeElement> elements, const ExcludeOptions& options);
+// create_table's arguments as one table (column-level keys become table
+// constraints, as SQLAlchemy renders them).
+TableDef to_table(StringRef name, ListRef<TableItem> items);
 AlterColumnDef to_alter_column(StringRef table, StringRef column, const AlterColumnOptions& options);
 Value to_value(const Param& param);
 
@@ -66,7 +69,11 @@ IndexDef column_index(const QualifiedName& table, const std::string& column, boo
 
 // What a batch_alter_table body asked for, replayed when the body returns.
 struct BatchStep {
-  struct AddColumn { ColumnDef column; };
+  struct AddColumn {
+    ColumnDef column;
+    std::string insert_before, insert_after;  // empty: at the end
+    bool positioned() const { return !insert_before.empty() || !insert_after.empty(); }
+  };
   struct DropColumn { std::string name; };
   struct DropIndex { std::string name; };
   struct DropConstraint { std::string name; };
