@@ -236,6 +236,37 @@ TEST(BatchOptionsSqlite, CopyFromKeepsRowsReadsNoCatalogAndNamesByConvention) {
             (std::vector<std::string>{"1|ann@x|1", "2|bob@x|NULL"}));
 }
 
+// SQLite's own table options belong to the definition, and the copy keeps
+// them; a schema or a PostgreSQL option does not, nor does an EXCLUDE.
+TEST(BatchOptionsSqlite, CopyFromTakesSqlitesTableOptionsOnly) {
+  auto database = TestDatabase::open(SqlDialect::sqlite, "batch_copy_from_options");
+  Op& op = database->op();
+  op.create_table("codes", Column("code", Text).primary_key(), Column("n", Integer),
+                  TableOptions{.sqlite_with_rowid = false, .sqlite_strict = true});
+  op.execute("INSERT INTO codes VALUES ('a', 1)");
+  op.batch_alter_table(
+      "codes", [](BatchOp& batch) { batch.add_column(Column("label", Text), {.insert_after = "code"}); },
+      {.copy_from = TableDefinition(Column("code", Text).primary_key(), Column("n", Integer),
+                                    TableOptions{.sqlite_with_rowid = false, .sqlite_strict = true})});
+  std::string create = database->value("SELECT sql FROM sqlite_master WHERE name = 'codes'");
+  EXPECT_NE(create.find(") WITHOUT ROWID, STRICT"), std::string::npos) << create;
+  EXPECT_EQ(database->rows("SELECT * FROM codes"), (std::vector<std::string>{"a|NULL|1"}));
+
+  auto refusal = [&](auto&& batch_options) {
+    return error_of([&] {
+      op.batch_alter_table("codes", [](BatchOp& batch) { batch.drop_column("n"); }, batch_options);
+    });
+  };
+  std::string message = refusal(BatchOptions{
+      .copy_from = TableDefinition(Column("code", Text).primary_key(), Column("n", Integer),
+                                   TableOptions{.schema = "main"})});
+  EXPECT_NE(message.find("copy_from of \"codes\" takes only SQLite's table options"), std::string::npos) << message;
+  message = refusal(BatchOptions{.copy_from = TableDefinition(Column("code", Text).primary_key(),
+                                                              ExcludeConstraint({{"code", "="}}))});
+  EXPECT_NE(message.find("SQLite has no EXCLUDE constraints"), std::string::npos) << message;
+  EXPECT_EQ(database->value("SELECT sql FROM sqlite_master WHERE name = 'codes'"), create);
+}
+
 const NamingConvention convention{.unique = "uq_{table}_{columns}",
                                   .foreign_key = "fk_{table}_{column_0}_{referred_table}",
                                   .check = "ck_{table}_{column_0}"};
