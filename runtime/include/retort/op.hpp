@@ -22,6 +22,7 @@
 #ifndef RETORT_OP_HPP
 #define RETORT_OP_HPP
 
+#include "retort/batch_options.hpp"
 #include "retort/schema.hpp"
 
 namespace retort {
