@@ -261,6 +261,10 @@ TEST(BatchOptionsSqlite, CopyFromTakesSqlitesTableOptionsOnly) {
       .copy_from = TableDefinition(Column("code", Text).primary_key(), Column("n", Integer),
                                    TableOptions{.schema = "main"})});
   EXPECT_NE(message.find("copy_from of \"codes\" takes only SQLite's table options"), std::string::npos) << message;
+  message = refusal(BatchOptions{
+      .copy_from = TableDefinition(Column("code", Text).primary_key(), Column("n", Integer),
+                                   TableOptions{.postgresql_unlogged = true})});
+  EXPECT_NE(message.find("copy_from of \"codes\" takes only SQLite's table options"), std::string::npos) << message;
   message = refusal(BatchOptions{.copy_from = TableDefinition(Column("code", Text).primary_key(),
                                                               ExcludeConstraint({{"code", "="}}))});
   EXPECT_NE(message.find("SQLite has no EXCLUDE constraints"), std::string::npos) << message;

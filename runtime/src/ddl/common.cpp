@@ -65,6 +65,17 @@ std::string DdlDialect::literal(std::string_view text) {
   return out + '\'';
 }
 
+std::string DdlDialect::literal_list(const std::vector<std::string>& texts) {
+  std::string out;
+  for (const auto& text : texts) out += (out.empty() ? "" : ", ") + literal(text);
+  return out;
+}
+
+std::string DdlDialect::deferral_clause(bool deferrable, bool initially_deferred) {
+  if (!deferrable) return {};
+  return initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+}
+
 std::string foreign_key_action(std::string_view action, std::string_view clause) {
   std::string upper = keyword_text(action);
   static const char* const allowed[] = {"CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"};
@@ -175,7 +186,7 @@ std::string DdlDialect::foreign_key_clause(const ForeignKeyDef& fk) const {
   if (!fk.match.empty()) out += " MATCH " + fk.match;
   if (!fk.ondelete.empty()) out += " ON DELETE " + fk.ondelete;
   if (!fk.onupdate.empty()) out += " ON UPDATE " + fk.onupdate;
-  if (fk.deferrable) out += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+  out += deferral_clause(fk.deferrable, fk.initially_deferred);
   return out;
 }
 
@@ -189,7 +200,7 @@ std::string DdlDialect::constraint_clause(const ConstraintDef& constraint) const
                     ".deferrable / .initially_deferred, or check the rule in the application");
       }
       return out + "UNIQUE (" + column_list(constraint.columns) + ")" +
-             (constraint.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
+             deferral_clause(true, constraint.initially_deferred);
     case ConstraintDef::Kind::primary_key:
       return out + "PRIMARY KEY (" + column_list(constraint.columns) + ")";
     case ConstraintDef::Kind::foreign_key:
@@ -219,8 +230,7 @@ std::string DdlDialect::exclude_clause(const ConstraintDef& constraint) const {
     check_sql_fragment(dialect(), exclude.where, "EXCLUDE WHERE condition");
     out += " WHERE (" + exclude.where + ")";
   }
-  if (constraint.deferrable) out += constraint.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
-  return out;
+  return out + deferral_clause(constraint.deferrable, constraint.initially_deferred);
 }
 
 std::vector<std::string> DdlDialect::create_table(const TableDef& table) const {

@@ -207,6 +207,8 @@ class DdlDialect {
   // empty names and NUL bytes.
   std::string quote(std::string_view identifier) const;
   static std::string literal(std::string_view text);
+  // 'a', 'b': enum labels as a list of escaped literals.
+  static std::string literal_list(const std::vector<std::string>& texts);
   virtual std::string type_sql(const SqlType& type) const = 0;
   virtual std::string default_sql(const ServerDefault& value) const = 0;
   // The CHECK condition that Type::create_constraint() asks of `column`
@@ -244,6 +246,8 @@ class DdlDialect {
   std::string identity_clause(const IdentityDef& identity) const;
   std::string constraint_clause(const ConstraintDef& constraint) const;
   std::string exclude_clause(const ConstraintDef& constraint) const;
+  // " DEFERRABLE [INITIALLY DEFERRED]", or nothing.
+  static std::string deferral_clause(bool deferrable, bool initially_deferred);
   std::string foreign_key_clause(const ForeignKeyDef& fk) const;
   std::string index_sql(const IndexDef& index, bool allow_concurrently) const;
   // One entry of an index's (or an EXCLUDE constraint's) column list.

@@ -171,9 +171,7 @@ class PostgresqlDdl final : public DdlDialect {
       throw Error(fmt::format("enum type {} has no labels; write Enum({}, {{\"label\", ...}})", shown(type.name),
                               shown(type.name)));
     }
-    std::string labels;
-    for (const auto& label : type.labels) labels += (labels.empty() ? "" : ", ") + literal(label);
-    return {"CREATE TYPE " + enum_type_name(*this, type) + " AS ENUM (" + labels + ")"};
+    return {"CREATE TYPE " + enum_type_name(*this, type) + " AS ENUM (" + literal_list(type.labels) + ")"};
   }
 
   std::vector<std::string> drop_enum(const QualifiedName& name) const override { return {"DROP TYPE " + quote(name)}; }

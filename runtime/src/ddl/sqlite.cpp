@@ -86,9 +86,7 @@ class SqliteDdl final : public DdlDialect {
                               "lists them: write Enum(\"{}\", {{...}}).create_constraint()",
                               shown(column), type.name));
     }
-    std::string labels;
-    for (const auto& label : type.labels) labels += (labels.empty() ? "" : ", ") + literal(label);
-    return quote(column) + " IN (" + labels + ")";
+    return quote(column) + " IN (" + literal_list(type.labels) + ")";
   }
 
   std::string default_sql(const ServerDefault& value) const override {

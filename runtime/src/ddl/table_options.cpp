@@ -4,9 +4,8 @@
 // should not silently get a table without it.
 #include <fmt/format.h>
 
-#include <cctype>
-
 #include "ddl/dialect.hpp"
+#include "sql_text.hpp"
 
 namespace retort::detail {
 
@@ -14,11 +13,6 @@ namespace {
 
 constexpr std::string_view on_postgresql = "(if (op.dialect() == retort::SqlDialect::postgresql) ...)";
 constexpr std::string_view on_sqlite = "(if (op.dialect() == retort::SqlDialect::sqlite) ...)";
-
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
 
 [[noreturn]] void refuse_partitions_on_sqlite(std::string_view what) {
   throw Error(fmt::format("SQLite has no table partitioning ({}); keep the rows in one table there, and leave the "
@@ -71,7 +65,7 @@ void check_postgresql_options(const TableDef& table) {
 // STRICT accepts exactly these declared types (SQLite's STRICT tables doc).
 bool is_strict_type(const std::string& type) {
   for (const char* allowed : {"INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"}) {
-    if (upper(type) == allowed) return true;
+    if (keyword_text(type) == allowed) return true;
   }
   return false;
 }
@@ -106,7 +100,7 @@ void DdlDialect::check_table_options(const TableDef& table) const {
     bool rowid = is_autoincrement_key(table, column);
     std::string type = rowid ? "INTEGER" : type_sql(column.type);
     bool key = table.primary_key && table.primary_key->columns.size() == 1 && table.primary_key->columns[0] == column.name;
-    if (table.autoincrement && key && upper(type) != "INTEGER") {
+    if (table.autoincrement && key && keyword_text(type) != "INTEGER") {
       throw Error(fmt::format("table {}: AUTOINCREMENT needs the primary key to be declared INTEGER (the rowid), "
                               "and {} is {}; make it Integer, or drop .sqlite_autoincrement",
                               shown(table.name), shown(column.name), type.empty() ? "declared without a type" : type));

@@ -36,9 +36,10 @@ BatchTable table_from_definition(const BatchState& state) {
   const DdlDialect& ddl = ddl_dialect(SqlDialect::sqlite);
   BatchTable table;
   for (auto& column : def.columns) {
-    // The index create_table gave a column marked index(), ix_<table>_<column>.
+    // The index create_table gave a column marked index().
     if (column.index) {
-      table.indexes.push_back({"ix_" + state.table + "_" + column.name, column.unique, ddl.quote(column.name), {}});
+      table.indexes.push_back({column_index({{}, state.table}, column.name, column.unique).name, column.unique,
+                               ddl.quote(column.name), {}});
     }
     BatchColumn copied{column, column.name, false};
     if (column.computed) copied.source.clear();  // computed again by the new table

@@ -52,16 +52,21 @@ std::vector<std::pair<std::string, std::string>> storage_parameters(std::string_
 
 }  // namespace
 
+namespace {
+
+IndexColumnDef to_index_column(const IndexColumn& c) {
+  return {owned(c.text), c.expression, c.descending, c.nulls, owned(c.op_class)};
+}
+
+}  // namespace
+
 IndexDef to_index(StringRef name, const QualifiedName& table, ListRef<IndexColumn> columns,
                   const IndexOptions& options) {
   IndexDef index;
   index.name = qualified_name({}, name, "index", "{.schema = \"schema\"} (the index goes in its table's schema)").name;
   index.table = table.name;
   index.schema = table.schema;
-  for (unsigned long i = 0; i < columns.count; ++i) {
-    const IndexColumn& c = columns.items[i];
-    index.columns.push_back({owned(c.text), c.expression, c.descending, c.nulls, owned(c.op_class)});
-  }
+  for (unsigned long i = 0; i < columns.count; ++i) index.columns.push_back(to_index_column(columns.items[i]));
   index.unique = options.unique;
   index.where = owned(options.where);
   index.concurrently = options.concurrently;
@@ -93,8 +98,7 @@ ConstraintDef to_exclude(StringRef name, ListRef<ExcludeElement> elements, const
       throw Error(fmt::format("{} is not an operator for the EXCLUDE element {}; write one such as =, && or <->",
                               shown(op), shown(owned(e.column.text))));
     }
-    const IndexColumn& c = e.column;
-    constraint.exclude.elements.push_back({{owned(c.text), c.expression, c.descending, c.nulls, owned(c.op_class)}, op});
+    constraint.exclude.elements.push_back({to_index_column(e.column), op});
   }
   return constraint;
 }
